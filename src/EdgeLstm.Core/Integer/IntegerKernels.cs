@@ -1,0 +1,51 @@
+using EdgeLstm.Core.Quantized;
+
+namespace EdgeLstm.Core.Integer;
+
+/// <summary>
+/// The integer engine's operations over a step. One scalar reference implementation and one
+/// generic vector implementation; they must agree bit for bit (tests prove it).
+/// All pointers address pinned session buffers; n counts elements (rows or hidden units).
+/// </summary>
+internal abstract unsafe class IntegerKernels
+{
+    public abstract string Name { get; }
+
+    /// <summary>Rows per weight block of this family's layout (1 = row-major).</summary>
+    public abstract int RowBlock { get; }
+
+    public PreparedMatrix Prepare(QuantizedMatrix m) => new(m, RowBlock);
+
+    /// <summary>acc[r] = sum_j q[r, j] * x[j] for every (padded) row; x has an even, zero-padded length.</summary>
+    public abstract void MatVec(PreparedMatrix m, short* x, int* acc);
+
+    /// <summary>pre = clamp(rqX(accX) + rqH(accH) + bias, lo, hi).</summary>
+    public abstract void GatePre(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int lo, int hi, int* pre, int n);
+
+    /// <summary>output = clamp(rq(acc) + addend, lo, hi).</summary>
+    public abstract void RequantAdd(int* acc, RequantRows rq, int* addend, int lo, int hi, int* output, int n);
+
+    /// <summary>pre = clamp(pre + rq(peep * cell), lo, hi), one requantizer for the whole gate.</summary>
+    public abstract void PeepholeAdd(int* pre, int* peep, int* cell, int m, int roundHigh, int roundLow, int shift, int lo, int hi, int n);
+
+    /// <summary>output = table(pre), pre already within the int16 range.</summary>
+    public abstract void Activate(int* table, int* pre, int* output, int n);
+
+    /// <summary>cell = LstmCell(i, f or 1 - i, g, cell).</summary>
+    public abstract void LstmCell(int* i, int* f, int* g, int* cell, bool coupled, int cellFracBits, int n);
+
+    /// <summary>h = o * tanh(cell).</summary>
+    public abstract void LstmHidden(int* o, int* cell, int cellFracBits, int* tanh, short* h, int n);
+
+    /// <summary>output = r ⊙ h (GRU with linear_before_reset = 0).</summary>
+    public abstract void GruResetHidden(int* r, short* h, short* output, int n);
+
+    /// <summary>pre = clamp(xPart + r ⊙ hPart, lo, hi) (GRU with linear_before_reset = 1).</summary>
+    public abstract void GruCandidatePre(int* xPart, int* r, int* hPart, int lo, int hi, int* pre, int n);
+
+    /// <summary>h = candidate + z ⊙ (h - candidate).</summary>
+    public abstract void GruHidden(int* z, int* candidate, short* h, int n);
+
+    /// <summary>h = act (values already in the int16 range).</summary>
+    public abstract void StoreHidden(int* act, short* h, int n);
+}

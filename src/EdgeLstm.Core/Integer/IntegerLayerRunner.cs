@@ -1,0 +1,167 @@
+using EdgeLstm.Core.Model;
+using EdgeLstm.Core.Numerics;
+using EdgeLstm.Core.Quantized;
+
+namespace EdgeLstm.Core.Integer;
+
+/// <summary>
+/// The integer step of one recurrent layer: prepared weights, state (h in Q15, c in its Q format)
+/// and scratch, all allocated and pinned once. Step is a fixed sequence of kernel calls per cell
+/// kind; it allocates nothing and touches no float.
+/// </summary>
+internal sealed unsafe class IntegerLayerRunner
+{
+    private readonly QuantizedRecurrentLayer _layer;
+    private readonly IntegerKernels _k;
+    private readonly PreparedMatrix _w, _r, _rCandidate; // GRU: _r holds the z,r rows; _rCandidate the h rows
+    private readonly int* _accX, _accH, _accCandidate, _pre, _act, _bias, _candidateBias, _xPart, _hPart, _peep, _cell;
+    private readonly short* _h, _resetHidden;
+    private readonly int _lo, _hi, _hs;
+    private readonly RequantConstants[] _peepRequant;
+    private readonly int* _sigmoid, _tanh;
+    private readonly List<Array> _owners = [];
+
+    public IntegerLayerRunner(QuantizedRecurrentLayer layer, IntegerKernels kernels, int* sigmoid, int* tanh)
+    {
+        _layer = layer;
+        _k = kernels;
+        _hs = layer.HiddenSize;
+        _sigmoid = sigmoid;
+        _tanh = tanh;
+        bool gru = layer.Kind == CellKind.Gru;
+        _w = kernels.Prepare(layer.W);
+        _r = kernels.Prepare(gru ? layer.R.SliceRows(0, 2 * _hs) : layer.R);
+        _rCandidate = kernels.Prepare(gru ? layer.R.SliceRows(2 * _hs, _hs) : layer.R.SliceRows(0, 1));
+        _accX = Ints(_w.RowsPadded);
+        _accH = Ints(_r.RowsPadded);
+        _accCandidate = Ints(_rCandidate.RowsPadded);
+        _pre = Ints(layer.Rows);
+        _act = Ints(layer.Rows);
+        _bias = Ints(layer.Rows);
+        new ReadOnlySpan<int>(layer.Bias).CopyTo(new Span<int>(_bias, layer.Rows));
+        _candidateBias = Ints(_hs);
+        if (layer.CandidateRecurrentBias is not null) layer.CandidateRecurrentBias.CopyTo(new Span<int>(_candidateBias, _hs));
+        _xPart = Ints(_hs);
+        _hPart = Ints(_hs);
+        _peep = Ints(3 * _hs);
+        if (layer.Peepholes is not null)
+            for (int k = 0; k < 3 * _hs; k++) _peep[k] = layer.Peepholes[k];
+        _peepRequant = layer.PeepholeRequant?.Select(RequantConstants.From).ToArray() ?? [];
+        _cell = Ints(_hs);
+        _h = Shorts(_hs);
+        _resetHidden = Shorts(_hs);
+        (_lo, _hi) = layer.ClipQ12 > 0 ? (-layer.ClipQ12, layer.ClipQ12) : (short.MinValue, (int)short.MaxValue);
+    }
+
+    /// <summary>Hidden state, Q15, zero-padded to an even length (the next layer's input).</summary>
+    public short* Hidden => _h;
+    public ReadOnlySpan<short> HiddenSpan => new(_h, _hs);
+    public ReadOnlySpan<int> CellSpan => new(_cell, _hs);
+    public int CellFracBits => _layer.CellFracBits;
+
+    public void Reset()
+    {
+        new Span<short>(_h, _hs).Clear();
+        new Span<int>(_cell, _hs).Clear();
+    }
+
+    public void Step(short* x)
+    {
+        _k.MatVec(_w, x, _accX);
+        switch (_layer.Kind)
+        {
+            case CellKind.Rnn: StepRnn(); break;
+            case CellKind.Lstm: StepLstm(); break;
+            default: StepGru(); break;
+        }
+    }
+
+    private void StepRnn()
+    {
+        _k.MatVec(_r, _h, _accH);
+        _k.GatePre(_accX, _w.Requant, _accH, _r.Requant, _bias, _lo, _hi, _pre, _hs);
+        _k.Activate(_tanh, _pre, _act, _hs);
+        _k.StoreHidden(_act, _h, _hs);
+    }
+
+    private void StepLstm()
+    {
+        int hs = _hs;
+        int* i = _act, o = _act + hs, f = _act + 2 * hs, g = _act + 3 * hs;
+        bool coupled = _layer.InputForget;
+        _k.MatVec(_r, _h, _accH);
+        if (_layer.Peepholes is null)
+        {
+            _k.GatePre(_accX, _w.Requant, _accH, _r.Requant, _bias, _lo, _hi, _pre, 4 * hs);
+            _k.Activate(_sigmoid, _pre, _act, 3 * hs);
+            _k.Activate(_tanh, _pre + 3 * hs, g, hs);
+            _k.LstmCell(i, f, g, _cell, coupled, _layer.CellFracBits, hs);
+        }
+        else
+        {
+            // i, o, f rows are clamped only after their peephole term is added.
+            int wide = QFormats.PreWideLimit;
+            _k.GatePre(_accX, _w.Requant, _accH, _r.Requant, _bias, -wide, wide, _pre, 3 * hs);
+            _k.GatePre(_accX + 3 * hs, _w.Requant.Skip(3 * hs), _accH + 3 * hs, _r.Requant.Skip(3 * hs), _bias + 3 * hs, _lo, _hi, _pre + 3 * hs, hs);
+            Peephole(Gates.PeepInput, _pre, _peep);
+            _k.Activate(_sigmoid, _pre, i, hs);
+            if (!coupled)
+            {
+                Peephole(Gates.PeepForget, _pre + 2 * hs, _peep + 2 * hs);
+                _k.Activate(_sigmoid, _pre + 2 * hs, f, hs);
+            }
+            _k.Activate(_tanh, _pre + 3 * hs, g, hs);
+            _k.LstmCell(i, f, g, _cell, coupled, _layer.CellFracBits, hs);
+            Peephole(Gates.PeepOutput, _pre + hs, _peep + hs); // the output gate sees the new cell state
+            _k.Activate(_sigmoid, _pre + hs, o, hs);
+        }
+        _k.LstmHidden(o, _cell, _layer.CellFracBits, _tanh, _h, hs);
+    }
+
+    private void Peephole(int gate, int* pre, int* peep)
+    {
+        var c = _peepRequant[gate];
+        _k.PeepholeAdd(pre, peep, _cell, c.Multiplier, c.RoundHigh, c.RoundLow, c.Shift, _lo, _hi, _hs);
+    }
+
+    private void StepGru()
+    {
+        int hs = _hs;
+        int* z = _act, r = _act + hs, candidate = _act + 2 * hs;
+        _k.MatVec(_r, _h, _accH);
+        _k.GatePre(_accX, _w.Requant, _accH, _r.Requant, _bias, _lo, _hi, _pre, 2 * hs);
+        _k.Activate(_sigmoid, _pre, _act, 2 * hs);
+        var rqX = _w.Requant.Skip(2 * hs);
+        if (_layer.LinearBeforeReset)
+        {
+            // candidate = tanh(Wh x + Wbh + r ⊙ (Rh h + Rbh)); the recurrent part is held to ±16 so r ⊙ it fits int32.
+            _k.MatVec(_rCandidate, _h, _accCandidate);
+            _k.RequantAdd(_accX + 2 * hs, rqX, _bias + 2 * hs, -QFormats.PreWideLimit, QFormats.PreWideLimit, _xPart, hs);
+            _k.RequantAdd(_accCandidate, _rCandidate.Requant, _candidateBias, -65535, 65535, _hPart, hs);
+            _k.GruCandidatePre(_xPart, r, _hPart, _lo, _hi, _pre + 2 * hs, hs);
+        }
+        else
+        {
+            // candidate = tanh(Wh x + Rh (r ⊙ h) + Wbh + Rbh)
+            _k.GruResetHidden(r, _h, _resetHidden, hs);
+            _k.MatVec(_rCandidate, _resetHidden, _accCandidate);
+            _k.GatePre(_accX + 2 * hs, rqX, _accCandidate, _rCandidate.Requant, _bias + 2 * hs, _lo, _hi, _pre + 2 * hs, hs);
+        }
+        _k.Activate(_tanh, _pre + 2 * hs, candidate, hs);
+        _k.GruHidden(z, candidate, _h, hs);
+    }
+
+    private int* Ints(int n)
+    {
+        int* p = Pinned.Ints(n, out var owner);
+        _owners.Add(owner);
+        return p;
+    }
+
+    private short* Shorts(int n)
+    {
+        short* p = Pinned.Shorts(n, out var owner);
+        _owners.Add(owner);
+        return p;
+    }
+}

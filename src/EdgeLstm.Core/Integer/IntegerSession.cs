@@ -1,0 +1,137 @@
+using System.Runtime.InteropServices;
+using EdgeLstm.Core.Numerics;
+using EdgeLstm.Core.Quantized;
+
+namespace EdgeLstm.Core.Integer;
+
+/// <summary>
+/// The integer engine as a streaming session. <see cref="StepQuantized"/> is the integer-only
+/// step: int16 input, int32 Q.12 logits out. <see cref="Step"/> adds the input boundary (raw
+/// float sample to int16, the one float operation, see <see cref="QuantizedNetwork"/>).
+/// Probabilities are a float view of the logits computed on request, outside the step.
+/// State and scratch are allocated once; Step and Reset allocate nothing.
+/// </summary>
+public sealed unsafe class IntegerSession : IClassifierSession
+{
+    private readonly QuantizedNetwork _network;
+    private readonly IntegerKernels _kernels;
+    private readonly IntegerLayerRunner[] _runners;
+    private readonly PreparedMatrix _head;
+    private readonly int* _headAcc, _headBias, _logits, _sigmoid, _tanh;
+    private readonly short* _input;
+    private readonly float[] _offset, _multiplier;
+    private readonly List<Array> _owners = [];
+    private readonly int _inputs, _outputs;
+
+    public IntegerSession(QuantizedNetwork network, KernelChoice kernels = KernelChoice.Auto)
+    {
+        _network = network;
+        _kernels = KernelSupport.Create(kernels);
+        _sigmoid = PinTable(ActivationTable.Sigmoid);
+        _tanh = PinTable(ActivationTable.Tanh);
+        _runners = network.Layers.Select(l => new IntegerLayerRunner(l, _kernels, _sigmoid, _tanh)).ToArray();
+        _head = _kernels.Prepare(network.Head.W);
+        _inputs = network.InputSize;
+        _outputs = network.OutputSize;
+        _headAcc = Ints(_head.RowsPadded);
+        _headBias = Ints(_outputs);
+        network.Head.Bias.CopyTo(new Span<int>(_headBias, _outputs));
+        _logits = Ints(_outputs);
+        _input = Pinned.Shorts(_inputs, out var inputOwner);
+        _owners.Add(inputOwner);
+        _offset = network.InputOffset;
+        _multiplier = network.InputMultiplier;
+    }
+
+    public int InputSize => _inputs;
+    public int OutputSize => _outputs;
+
+    /// <summary>Which kernels run: "scalar", "Vector256/AVX2", ...</summary>
+    public string KernelName => _kernels.Name;
+
+    /// <summary>Logits of the last step, Q.12 (real = value / 4096).</summary>
+    public ReadOnlySpan<int> Logits => new(_logits, _outputs);
+
+    /// <summary>The int16 input of the last step.</summary>
+    public ReadOnlySpan<short> QuantizedInput => new(_input, _inputs);
+
+    public int LayerCount => _runners.Length;
+    public ReadOnlySpan<short> Hidden(int layer) => _runners[layer].HiddenSpan;
+    public ReadOnlySpan<int> Cell(int layer) => _runners[layer].CellSpan;
+    public int CellFracBits(int layer) => _runners[layer].CellFracBits;
+
+    public int Predicted => ArgMax.Of(Logits);
+
+    public void Reset()
+    {
+        foreach (var r in _runners) r.Reset();
+        new Span<int>(_logits, _outputs).Clear();
+    }
+
+    /// <summary>Raw sample to int16: saturate(round_half_even((x - offset) * multiplier)); NaN becomes 0.</summary>
+    public void QuantizeInput(ReadOnlySpan<float> sample, Span<short> destination)
+    {
+        if (sample.Length != _inputs)
+            throw new ArgumentException($"sample has {sample.Length} values, the model takes {_inputs}", nameof(sample));
+        for (int j = 0; j < _inputs; j++)
+        {
+            float v = (sample[j] - _offset[j]) * _multiplier[j];
+            destination[j] = float.IsNaN(v) ? (short)0 : (short)MathF.Round(Math.Clamp(v, -32768f, 32767f));
+        }
+    }
+
+    public void Step(ReadOnlySpan<float> sample)
+    {
+        QuantizeInput(sample, new Span<short>(_input, _inputs));
+        StepCore();
+    }
+
+    /// <summary>The integer-only step over an already quantized int16 input.</summary>
+    public void StepQuantized(ReadOnlySpan<short> input)
+    {
+        if (input.Length != _inputs)
+            throw new ArgumentException($"input has {input.Length} values, the model takes {_inputs}", nameof(input));
+        input.CopyTo(new Span<short>(_input, _inputs));
+        StepCore();
+    }
+
+    private void StepCore()
+    {
+        short* x = _input;
+        foreach (var r in _runners)
+        {
+            r.Step(x);
+            x = r.Hidden;
+        }
+        _kernels.MatVec(_head, x, _headAcc);
+        _kernels.RequantAdd(_headAcc, _head.Requant, _headBias, int.MinValue, int.MaxValue, _logits, _outputs);
+    }
+
+    /// <summary>Softmax of the logits (a float view for emitting scores; not part of the integer step).</summary>
+    public void GetProbabilities(Span<float> destination)
+    {
+        int max = int.MinValue;
+        for (int i = 0; i < _outputs; i++) max = Math.Max(max, _logits[i]);
+        float sum = 0;
+        for (int i = 0; i < _outputs; i++)
+        {
+            destination[i] = MathF.Exp((_logits[i] - max) / 4096f);
+            sum += destination[i];
+        }
+        for (int i = 0; i < _outputs; i++) destination[i] /= sum;
+    }
+
+    private int* PinTable(ActivationTable table)
+    {
+        int* p = Ints(table.Packed.Length);
+        table.Packed.CopyTo(new Span<int>(p, table.Packed.Length));
+        return p;
+    }
+
+    private int* Ints(int n)
+    {
+        int* p = Pinned.Ints(n, out var owner);
+        _owners.Add(owner);
+        return p;
+    }
+}

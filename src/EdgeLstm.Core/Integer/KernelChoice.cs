@@ -1,0 +1,57 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace EdgeLstm.Core.Integer;
+
+/// <summary>Which integer kernels a session runs. Every choice gives bit-identical results; only speed differs.</summary>
+public enum KernelChoice
+{
+    /// <summary>The widest vector kernels this process's instruction set supports (or scalar if EDGELSTM_FORCE_SCALAR=1).</summary>
+    Auto,
+    Scalar,
+    Vector128,
+    Vector256,
+    Vector512,
+}
+
+public static class KernelSupport
+{
+    /// <summary>Setting this environment variable to 1 forces the scalar reference kernels (bisection, tests).</summary>
+    public const string ForceScalarVariable = "EDGELSTM_FORCE_SCALAR";
+
+    public static bool IsSupported(KernelChoice choice) => choice switch
+    {
+        KernelChoice.Auto or KernelChoice.Scalar => true,
+        KernelChoice.Vector128 => Vector128.IsHardwareAccelerated && (Sse41.IsSupported || AdvSimd.Arm64.IsSupported),
+        KernelChoice.Vector256 => Avx2.IsSupported,
+        KernelChoice.Vector512 => Avx512BW.IsSupported && Avx512F.IsSupported && Avx2.IsSupported,
+        _ => false,
+    };
+
+    /// <summary>The vector kernels Auto resolves to here, widest first.</summary>
+    public static KernelChoice Resolve(KernelChoice choice)
+    {
+        if (choice != KernelChoice.Auto)
+        {
+            if (!IsSupported(choice)) throw new PlatformNotSupportedException($"{choice} kernels are not supported by this build's instruction set on this processor");
+            return choice;
+        }
+        if (Environment.GetEnvironmentVariable(ForceScalarVariable) == "1") return KernelChoice.Scalar;
+        foreach (var c in new[] { KernelChoice.Vector512, KernelChoice.Vector256, KernelChoice.Vector128 })
+            if (IsSupported(c)) return c;
+        return KernelChoice.Scalar;
+    }
+
+    /// <summary>All kernel choices that run on this machine (for tests proving them equal).</summary>
+    public static IReadOnlyList<KernelChoice> Available =>
+        new[] { KernelChoice.Scalar, KernelChoice.Vector128, KernelChoice.Vector256, KernelChoice.Vector512 }.Where(IsSupported).ToArray();
+
+    internal static IntegerKernels Create(KernelChoice choice) => Resolve(choice) switch
+    {
+        KernelChoice.Vector512 => new SimdKernels<Ops512, Vector512<int>>(),
+        KernelChoice.Vector256 => new SimdKernels<Ops256, Vector256<int>>(),
+        KernelChoice.Vector128 => new SimdKernels<Ops128, Vector128<int>>(),
+        _ => new ScalarKernels(),
+    };
+}

@@ -1,0 +1,92 @@
+using System.Runtime.InteropServices;
+using EdgeLstm.Core.Numerics;
+using EdgeLstm.Core.Quantized;
+
+namespace EdgeLstm.Core.Integer;
+
+/// <summary>Pointers to the per-row requantization constants of a run of rows.</summary>
+internal readonly unsafe struct RequantRows(int* m, int* roundHigh, int* roundLow, int* shift)
+{
+    public readonly int* M = m, RoundHigh = roundHigh, RoundLow = roundLow, Shift = shift;
+
+    public RequantRows Skip(int rows) => new(M + rows, RoundHigh + rows, RoundLow + rows, Shift + rows);
+}
+
+/// <summary>
+/// A quantized matrix in the layout one kernel family wants, with its requantization constants
+/// derived once (TFLite Micro's "prepare"). Layout for block size B (B = 1: plain row-major):
+/// rows in blocks of B, columns in pairs; block b, pair p holds the 2B bytes
+/// [r0c0 r0c1 r1c0 r1c1 ... r(B-1)c0 r(B-1)c1] so that one widening load and one
+/// multiply-add-adjacent give B row sums over two columns. Padding rows and columns are zero.
+/// Memory is pinned for the life of the process (sessions are long-lived).
+/// </summary>
+internal sealed unsafe class PreparedMatrix
+{
+    private readonly sbyte[] _weights;
+    private readonly int[] _m, _roundHigh, _roundLow, _shift;
+
+    public PreparedMatrix(QuantizedMatrix source, int block)
+    {
+        Rows = source.Rows;
+        Cols = source.Cols;
+        Block = block;
+        ColPairs = (Cols + 1) / 2;
+        Blocks = (Rows + block - 1) / block;
+        RowsPadded = Blocks * block;
+        _weights = GC.AllocateArray<sbyte>(Math.Max(1, block == 1 ? Rows * Cols : Blocks * ColPairs * 2 * block), pinned: true);
+        if (block == 1)
+        {
+            source.Values.CopyTo(_weights, 0);
+        }
+        else
+        {
+            for (int b = 0; b < Blocks; b++)
+                for (int p = 0; p < ColPairs; p++)
+                    for (int i = 0; i < block; i++)
+                        for (int k = 0; k < 2; k++)
+                        {
+                            int row = b * block + i, col = 2 * p + k;
+                            if (row < Rows && col < Cols)
+                                _weights[(b * ColPairs + p) * 2 * block + 2 * i + k] = source.Values[row * Cols + col];
+                        }
+        }
+        _m = GC.AllocateArray<int>(RowsPadded, pinned: true);
+        _roundHigh = GC.AllocateArray<int>(RowsPadded, pinned: true);
+        _roundLow = GC.AllocateArray<int>(RowsPadded, pinned: true);
+        _shift = GC.AllocateArray<int>(RowsPadded, pinned: true);
+        for (int r = 0; r < Rows; r++)
+        {
+            var c = RequantConstants.From(source.Requant[r]);
+            (_m[r], _roundHigh[r], _roundLow[r], _shift[r]) = (c.Multiplier, c.RoundHigh, c.RoundLow, c.Shift);
+        }
+        Weights = (sbyte*)Marshal.UnsafeAddrOfPinnedArrayElement(_weights, 0);
+        Requant = new RequantRows(Ptr(_m), Ptr(_roundHigh), Ptr(_roundLow), Ptr(_shift));
+    }
+
+    public int Rows { get; }
+    public int Cols { get; }
+    public int Block { get; }
+    public int ColPairs { get; }
+    public int Blocks { get; }
+    public int RowsPadded { get; }
+    public sbyte* Weights { get; }
+    public RequantRows Requant { get; }
+
+    private static int* Ptr(int[] a) => (int*)Marshal.UnsafeAddrOfPinnedArrayElement(a, 0);
+}
+
+/// <summary>Pinned native-lifetime buffers for sessions: allocated once, never moved.</summary>
+internal static unsafe class Pinned
+{
+    public static int* Ints(int count, out int[] owner)
+    {
+        owner = GC.AllocateArray<int>(Math.Max(1, count), pinned: true);
+        return (int*)Marshal.UnsafeAddrOfPinnedArrayElement(owner, 0);
+    }
+
+    public static short* Shorts(int count, out short[] owner)
+    {
+        owner = GC.AllocateArray<short>(Math.Max(2, count + (count & 1)), pinned: true);
+        return (short*)Marshal.UnsafeAddrOfPinnedArrayElement(owner, 0);
+    }
+}

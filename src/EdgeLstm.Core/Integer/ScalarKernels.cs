@@ -1,0 +1,75 @@
+using static EdgeLstm.Core.Integer.Elementwise;
+
+namespace EdgeLstm.Core.Integer;
+
+/// <summary>The reference kernels: plain loops over <see cref="Elementwise"/>, row-major weights.</summary>
+internal sealed unsafe class ScalarKernels : IntegerKernels
+{
+    public override string Name => "scalar";
+    public override int RowBlock => 1;
+
+    public override void MatVec(PreparedMatrix m, short* x, int* acc)
+    {
+        for (int r = 0; r < m.Rows; r++)
+        {
+            sbyte* row = m.Weights + r * m.Cols;
+            int sum = 0;
+            for (int j = 0; j < m.Cols; j++) sum += row[j] * x[j];
+            acc[r] = sum;
+        }
+    }
+
+    public override void GatePre(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int lo, int hi, int* pre, int n)
+    {
+        for (int r = 0; r < n; r++)
+            pre[r] = Clamp(RequantAt(accX[r], rqX, r) + RequantAt(accH[r], rqH, r) + bias[r], lo, hi);
+    }
+
+    public override void RequantAdd(int* acc, RequantRows rq, int* addend, int lo, int hi, int* output, int n)
+    {
+        for (int r = 0; r < n; r++) output[r] = Clamp(RequantAt(acc[r], rq, r) + addend[r], lo, hi);
+    }
+
+    public override void PeepholeAdd(int* pre, int* peep, int* cell, int m, int roundHigh, int roundLow, int shift, int lo, int hi, int n)
+    {
+        for (int k = 0; k < n; k++) pre[k] = Clamp(pre[k] + Requant(peep[k] * cell[k], m, roundHigh, roundLow, shift), lo, hi);
+    }
+
+    public override void Activate(int* table, int* pre, int* output, int n)
+    {
+        for (int k = 0; k < n; k++) output[k] = Elementwise.Activate(table, pre[k]);
+    }
+
+    public override void LstmCell(int* i, int* f, int* g, int* cell, bool coupled, int cellFracBits, int n)
+    {
+        for (int k = 0; k < n; k++)
+            cell[k] = Elementwise.LstmCell(i[k], coupled ? 32768 - i[k] : f[k], g[k], cell[k], cellFracBits);
+    }
+
+    public override void LstmHidden(int* o, int* cell, int cellFracBits, int* tanh, short* h, int n)
+    {
+        for (int k = 0; k < n; k++) h[k] = (short)Elementwise.LstmHidden(o[k], cell[k], cellFracBits, tanh);
+    }
+
+    public override void GruResetHidden(int* r, short* h, short* output, int n)
+    {
+        for (int k = 0; k < n; k++) output[k] = (short)MulQ15(r[k], h[k]);
+    }
+
+    public override void GruCandidatePre(int* xPart, int* r, int* hPart, int lo, int hi, int* pre, int n)
+    {
+        for (int k = 0; k < n; k++) pre[k] = Clamp(xPart[k] + MulQ15(r[k], hPart[k]), lo, hi);
+    }
+
+    public override void GruHidden(int* z, int* candidate, short* h, int n)
+    {
+        for (int k = 0; k < n; k++) h[k] = (short)Elementwise.GruHidden(z[k], candidate[k], h[k]);
+    }
+
+    public override void StoreHidden(int* act, short* h, int n)
+    {
+        for (int k = 0; k < n; k++) h[k] = (short)act[k];
+    }
+
+    private static int RequantAt(int acc, RequantRows rq, int r) => Requant(acc, rq.M[r], rq.RoundHigh[r], rq.RoundLow[r], rq.Shift[r]);
+}

@@ -1,0 +1,211 @@
+using System.Runtime.CompilerServices;
+using EdgeLstm.Core.Numerics;
+
+namespace EdgeLstm.Core.Integer;
+
+/// <summary>
+/// The vector kernels, written once over <see cref="ISimdOps{TV}"/> and specialized per width.
+/// Each loop evaluates the formula of <see cref="Elementwise"/> in every lane and hands the
+/// tail (fewer than Count elements) to that same scalar formula, so results are bit-identical
+/// to <see cref="ScalarKernels"/> by construction and by test.
+/// </summary>
+internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
+    where TOps : struct, ISimdOps<TV>
+    where TV : struct
+{
+    private static readonly int C = TOps.Count;
+
+    public override string Name => TOps.Name;
+    public override int RowBlock => TOps.Count;
+
+    public override void MatVec(PreparedMatrix m, short* x, int* acc)
+    {
+        int pairs = m.ColPairs, stride = 2 * C, blockBytes = pairs * stride;
+        int* xPairs = (int*)x;
+        int b = 0;
+        // Four row blocks at a time: one broadcast of the input pair feeds four independent accumulators.
+        for (; b + 4 <= m.Blocks; b += 4)
+        {
+            sbyte* w0 = m.Weights + b * blockBytes, w1 = w0 + blockBytes, w2 = w1 + blockBytes, w3 = w2 + blockBytes;
+            TV a0 = default, a1 = default, a2 = default, a3 = default;
+            for (int p = 0; p < pairs; p++)
+            {
+                TV pair = TOps.Splat(xPairs[p]);
+                int o = p * stride;
+                a0 = TOps.MultiplyAddPairs(a0, w0 + o, pair);
+                a1 = TOps.MultiplyAddPairs(a1, w1 + o, pair);
+                a2 = TOps.MultiplyAddPairs(a2, w2 + o, pair);
+                a3 = TOps.MultiplyAddPairs(a3, w3 + o, pair);
+            }
+            int* out0 = acc + b * C;
+            TOps.Store(out0, a0);
+            TOps.Store(out0 + C, a1);
+            TOps.Store(out0 + 2 * C, a2);
+            TOps.Store(out0 + 3 * C, a3);
+        }
+        for (; b < m.Blocks; b++)
+        {
+            sbyte* w = m.Weights + b * blockBytes;
+            TV a = default;
+            for (int p = 0; p < pairs; p++) a = TOps.MultiplyAddPairs(a, w + p * stride, TOps.Splat(xPairs[p]));
+            TOps.Store(acc + b * C, a);
+        }
+    }
+
+    /// <summary>The requantization rule in 32-bit lanes (<see cref="Requantizer.Apply32"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Requant(TV acc, RequantRows rq, int r)
+    {
+        TV m = TOps.Load(rq.M + r);
+        TV hi = TOps.ShiftRight(acc, 16);
+        TV lo = TOps.And(acc, TOps.Splat(0xFFFF));
+        TV low = TOps.ShiftRightLogical(TOps.Add(TOps.Mul(lo, m), TOps.Load(rq.RoundLow + r)), 16);
+        TV t = TOps.Add(TOps.Add(TOps.Mul(hi, m), TOps.Load(rq.RoundHigh + r)), low);
+        return TOps.ShiftRightVariable(t, TOps.Load(rq.Shift + r));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Clamp(TV v, TV lo, TV hi) => TOps.Min(TOps.Max(v, lo), hi);
+
+    /// <summary>Q15 product with round half up: (a*b + 2^14) >> 15.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV MulQ15(TV a, TV b) => TOps.ShiftRight(TOps.Add(TOps.Mul(a, b), TOps.Splat(1 << 14)), 15);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Activate(int* table, TV x)
+    {
+        TV u = TOps.Add(x, TOps.Splat(32768));
+        TV entry = TOps.Gather(table, TOps.ShiftRight(u, ActivationTable.StepBits));
+        TV value = TOps.ShiftRight(TOps.ShiftLeft(entry, 16), 16);
+        TV step = TOps.ShiftRight(entry, 16);
+        TV frac = TOps.And(u, TOps.Splat(63));
+        return TOps.Add(value, TOps.ShiftRight(TOps.Add(TOps.Mul(step, frac), TOps.Splat(32)), ActivationTable.StepBits));
+    }
+
+    public override void GatePre(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int lo, int hi, int* pre, int n)
+    {
+        TV vlo = TOps.Splat(lo), vhi = TOps.Splat(hi);
+        int r = 0;
+        for (; r + C <= n; r += C)
+        {
+            TV sum = TOps.Add(TOps.Add(Requant(TOps.Load(accX + r), rqX, r), Requant(TOps.Load(accH + r), rqH, r)), TOps.Load(bias + r));
+            TOps.Store(pre + r, Clamp(sum, vlo, vhi));
+        }
+        if (r < n) ScalarTail.GatePre(accX, rqX, accH, rqH, bias, lo, hi, pre, r, n);
+    }
+
+    public override void RequantAdd(int* acc, RequantRows rq, int* addend, int lo, int hi, int* output, int n)
+    {
+        TV vlo = TOps.Splat(lo), vhi = TOps.Splat(hi);
+        int r = 0;
+        for (; r + C <= n; r += C)
+            TOps.Store(output + r, Clamp(TOps.Add(Requant(TOps.Load(acc + r), rq, r), TOps.Load(addend + r)), vlo, vhi));
+        for (; r < n; r++)
+            output[r] = Elementwise.Clamp(Elementwise.Requant(acc[r], rq.M[r], rq.RoundHigh[r], rq.RoundLow[r], rq.Shift[r]) + addend[r], lo, hi);
+    }
+
+    public override void PeepholeAdd(int* pre, int* peep, int* cell, int m, int roundHigh, int roundLow, int shift, int lo, int hi, int n)
+    {
+        TV vlo = TOps.Splat(lo), vhi = TOps.Splat(hi);
+        TV vm = TOps.Splat(m), vrh = TOps.Splat(roundHigh), vrl = TOps.Splat(roundLow);
+        int k = 0;
+        for (; k + C <= n; k += C)
+        {
+            TV acc = TOps.Mul(TOps.Load(peep + k), TOps.Load(cell + k));
+            TV low = TOps.ShiftRightLogical(TOps.Add(TOps.Mul(TOps.And(acc, TOps.Splat(0xFFFF)), vm), vrl), 16);
+            TV t = TOps.Add(TOps.Add(TOps.Mul(TOps.ShiftRight(acc, 16), vm), vrh), low);
+            TOps.Store(pre + k, Clamp(TOps.Add(TOps.Load(pre + k), TOps.ShiftRight(t, shift)), vlo, vhi));
+        }
+        for (; k < n; k++)
+            pre[k] = Elementwise.Clamp(pre[k] + Elementwise.Requant(peep[k] * cell[k], m, roundHigh, roundLow, shift), lo, hi);
+    }
+
+    public override void Activate(int* table, int* pre, int* output, int n)
+    {
+        int k = 0;
+        for (; k + C <= n; k += C) TOps.Store(output + k, Activate(table, TOps.Load(pre + k)));
+        for (; k < n; k++) output[k] = Elementwise.Activate(table, pre[k]);
+    }
+
+    public override void LstmCell(int* i, int* f, int* g, int* cell, bool coupled, int cellFracBits, int n)
+    {
+        int shift = 30 - cellFracBits;
+        TV round = TOps.Splat(1 << (shift - 1)), one = TOps.Splat(32768);
+        TV min16 = TOps.Splat(short.MinValue), max16 = TOps.Splat(short.MaxValue);
+        int k = 0;
+        for (; k + C <= n; k += C)
+        {
+            TV vi = TOps.Load(i + k);
+            TV vf = coupled ? TOps.Sub(one, vi) : TOps.Load(f + k);
+            TV ig = TOps.ShiftRight(TOps.Add(TOps.Mul(vi, TOps.Load(g + k)), round), shift);
+            TOps.Store(cell + k, Clamp(TOps.Add(MulQ15(vf, TOps.Load(cell + k)), ig), min16, max16));
+        }
+        for (; k < n; k++)
+            cell[k] = Elementwise.LstmCell(i[k], coupled ? 32768 - i[k] : f[k], g[k], cell[k], cellFracBits);
+    }
+
+    public override void LstmHidden(int* o, int* cell, int cellFracBits, int* tanh, short* h, int n)
+    {
+        TV min16 = TOps.Splat(short.MinValue), max16 = TOps.Splat(short.MaxValue);
+        int down = cellFracBits - 12;
+        TV round = TOps.Splat(down > 0 ? 1 << (down - 1) : 0);
+        int k = 0;
+        for (; k + C <= n; k += C)
+        {
+            TV c = TOps.Load(cell + k);
+            TV q12 = down >= 0
+                ? TOps.ShiftRight(TOps.Add(c, round), down)
+                : Clamp(TOps.ShiftLeft(c, -down), min16, max16);
+            TOps.StoreNarrowed(h + k, MulQ15(TOps.Load(o + k), Activate(tanh, q12)));
+        }
+        for (; k < n; k++) h[k] = (short)Elementwise.LstmHidden(o[k], cell[k], cellFracBits, tanh);
+    }
+
+    public override void GruResetHidden(int* r, short* h, short* output, int n)
+    {
+        int k = 0;
+        for (; k + C <= n; k += C) TOps.StoreNarrowed(output + k, MulQ15(TOps.Load(r + k), TOps.LoadWidened(h + k)));
+        for (; k < n; k++) output[k] = (short)Elementwise.MulQ15(r[k], h[k]);
+    }
+
+    public override void GruCandidatePre(int* xPart, int* r, int* hPart, int lo, int hi, int* pre, int n)
+    {
+        TV vlo = TOps.Splat(lo), vhi = TOps.Splat(hi);
+        int k = 0;
+        for (; k + C <= n; k += C)
+            TOps.Store(pre + k, Clamp(TOps.Add(TOps.Load(xPart + k), MulQ15(TOps.Load(r + k), TOps.Load(hPart + k))), vlo, vhi));
+        for (; k < n; k++) pre[k] = Elementwise.Clamp(xPart[k] + Elementwise.MulQ15(r[k], hPart[k]), lo, hi);
+    }
+
+    public override void GruHidden(int* z, int* candidate, short* h, int n)
+    {
+        TV min16 = TOps.Splat(short.MinValue), max16 = TOps.Splat(short.MaxValue);
+        int k = 0;
+        for (; k + C <= n; k += C)
+        {
+            TV cand = TOps.Load(candidate + k);
+            TV diff = TOps.Sub(TOps.LoadWidened(h + k), cand);
+            TOps.StoreNarrowed(h + k, Clamp(TOps.Add(cand, MulQ15(TOps.Load(z + k), diff)), min16, max16));
+        }
+        for (; k < n; k++) h[k] = (short)Elementwise.GruHidden(z[k], candidate[k], h[k]);
+    }
+
+    public override void StoreHidden(int* act, short* h, int n)
+    {
+        int k = 0;
+        for (; k + C <= n; k += C) TOps.StoreNarrowed(h + k, TOps.Load(act + k));
+        for (; k < n; k++) h[k] = (short)act[k];
+    }
+}
+
+/// <summary>Scalar tails shared by the vector kernels.</summary>
+internal static unsafe class ScalarTail
+{
+    public static void GatePre(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int lo, int hi, int* pre, int from, int to)
+    {
+        for (int r = from; r < to; r++)
+            pre[r] = Elementwise.Clamp(
+                Elementwise.Requant(accX[r], rqX.M[r], rqX.RoundHigh[r], rqX.RoundLow[r], rqX.Shift[r]) +
+                Elementwise.Requant(accH[r], rqH.M[r], rqH.RoundHigh[r], rqH.RoundLow[r], rqH.Shift[r]) + bias[r], lo, hi);
+    }
+}

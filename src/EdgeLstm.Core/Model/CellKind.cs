@@ -1,0 +1,36 @@
+namespace EdgeLstm.Core.Model;
+
+/// <summary>
+/// The recurrent cell families. Semantics follow the ONNX RNN, LSTM and GRU operators so that
+/// exported models import without re-deriving anything. Peepholes and the coupled input-forget
+/// gate are LSTM options (ONNX input P and attribute input_forget), not separate kinds.
+/// </summary>
+public enum CellKind : byte
+{
+    /// <summary>Elman RNN: h = tanh(W x + R h + Wb + Rb).</summary>
+    Rnn = 1,
+
+    /// <summary>LSTM with forget gate; ONNX gate order i, o, f, c.</summary>
+    Lstm = 2,
+
+    /// <summary>GRU; ONNX gate order z, r, h.</summary>
+    Gru = 3,
+}
+
+/// <summary>Gate row offsets (in units of the hidden size) of the ONNX gate order.</summary>
+public static class Gates
+{
+    public const int LstmInput = 0, LstmOutput = 1, LstmForget = 2, LstmCell = 3;
+    public const int GruUpdate = 0, GruReset = 1, GruHidden = 2;
+
+    /// <summary>Peephole vector order in ONNX's P input: i, o, f.</summary>
+    public const int PeepInput = 0, PeepOutput = 1, PeepForget = 2;
+
+    public static int Count(CellKind kind) => kind switch
+    {
+        CellKind.Rnn => 1,
+        CellKind.Lstm => 4,
+        CellKind.Gru => 3,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown cell kind"),
+    };
+}

@@ -1,0 +1,23 @@
+namespace EdgeLstm.Core.Model;
+
+/// <summary>The classification head: logits = W h + B, W is [outputs, inputs] row-major.</summary>
+public sealed class DenseLayer
+{
+    public DenseLayer(int inputSize, int outputSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputSize);
+        InputSize = inputSize;
+        OutputSize = outputSize;
+        W = new float[outputSize * inputSize];
+        B = new float[outputSize];
+    }
+
+    public int InputSize { get; }
+    public int OutputSize { get; }
+    public float[] W { get; }
+    public float[] B { get; }
+
+    public long MacsPerStep => (long)InputSize * OutputSize;
+    public long ParameterCount => W.Length + B.Length;
+}

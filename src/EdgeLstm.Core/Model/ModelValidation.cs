@@ -1,0 +1,98 @@
+using EdgeLstm.Core.Numerics;
+using EdgeLstm.Core.Quantized;
+
+namespace EdgeLstm.Core.Model;
+
+/// <summary>Shape and range checks shared by constructors and the file reader; each failure names the problem.</summary>
+internal static class ModelValidation
+{
+    public static void ValidateFloat(FloatNetwork n)
+    {
+        if (n.Layers.Count == 0) throw new ModelException("model has no recurrent layer");
+        int input = n.Layers[0].InputSize;
+        for (int i = 0; i < n.Layers.Count; i++)
+        {
+            var l = n.Layers[i];
+            string where = $"layer {i} ({l.VariantName})";
+            if (l.InputSize != input) throw new ModelException($"{where}: input size {l.InputSize} does not match the previous layer's output {input}");
+            CheckLength(where, "W", l.W.Length, l.Rows * l.InputSize);
+            CheckLength(where, "R", l.R.Length, l.Rows * l.HiddenSize);
+            CheckLength(where, "Wb", l.Wb.Length, l.Rows);
+            CheckLength(where, "Rb", l.Rb.Length, l.Rows);
+            if (l.Peepholes is not null)
+            {
+                if (l.Kind != CellKind.Lstm) throw new ModelException($"{where}: peepholes are only defined for LSTM");
+                CheckLength(where, "peepholes", l.Peepholes.Length, 3 * l.HiddenSize);
+            }
+            if (l.InputForget && l.Kind != CellKind.Lstm) throw new ModelException($"{where}: input_forget is only defined for LSTM");
+            if (!(l.Clip >= 0) || float.IsInfinity(l.Clip)) throw new ModelException($"{where}: clip must be a finite non-negative number");
+            CheckFinite(where, "W", l.W); CheckFinite(where, "R", l.R);
+            CheckFinite(where, "Wb", l.Wb); CheckFinite(where, "Rb", l.Rb);
+            if (l.Peepholes is not null) CheckFinite(where, "peepholes", l.Peepholes);
+            input = l.HiddenSize;
+        }
+        if (n.Head.InputSize != input) throw new ModelException($"head: input size {n.Head.InputSize} does not match the last layer's hidden size {input}");
+        CheckFinite("head", "W", n.Head.W);
+        CheckFinite("head", "B", n.Head.B);
+    }
+
+    public static void ValidateInteger(QuantizedNetwork n)
+    {
+        if (n.Layers.Count == 0) throw new ModelException("integer model has no recurrent layer");
+        int input = n.Layers[0].InputSize;
+        CheckLength("integer input", "offset", n.InputOffset.Length, input);
+        CheckLength("integer input", "multiplier", n.InputMultiplier.Length, input);
+        for (int i = 0; i < n.Layers.Count; i++)
+        {
+            var l = n.Layers[i];
+            string where = $"integer layer {i} ({l.Kind})";
+            if (l.InputSize != input) throw new ModelException($"{where}: input size {l.InputSize} does not match the previous layer's output {input}");
+            if (l.InputSize > QFormats.MaxFanIn || l.HiddenSize > QFormats.MaxFanIn)
+                throw new ModelException($"{where}: sizes above {QFormats.MaxFanIn} are not supported by the int32 accumulators");
+            CheckMatrix(where, "W", l.W, l.Rows, l.InputSize);
+            CheckMatrix(where, "R", l.R, l.Rows, l.HiddenSize);
+            CheckLength(where, "bias", l.Bias.Length, l.Rows);
+            foreach (int b in l.Bias) if (Math.Abs((long)b) > QFormats.PreWideLimit) throw new ModelException($"{where}: bias out of range");
+            if (l.Kind == CellKind.Gru && l.LinearBeforeReset)
+            {
+                if (l.CandidateRecurrentBias is null) throw new ModelException($"{where}: GRU with linear_before_reset needs its candidate recurrent bias");
+                CheckLength(where, "candidate recurrent bias", l.CandidateRecurrentBias.Length, l.HiddenSize);
+            }
+            if (l.Peepholes is not null)
+            {
+                if (l.Kind != CellKind.Lstm) throw new ModelException($"{where}: peepholes are only defined for LSTM");
+                CheckLength(where, "peepholes", l.Peepholes.Length, 3 * l.HiddenSize);
+                if (l.PeepholeScales?.Length != 3 || l.PeepholeRequant?.Length != 3) throw new ModelException($"{where}: peepholes need three scales and requantizers");
+                foreach (var r in l.PeepholeRequant) CheckRequant(where, r);
+            }
+            if (l.CellFracBits < QFormats.MinCellFracBits || l.CellFracBits > QFormats.MaxCellFracBits)
+                throw new ModelException($"{where}: cell fraction bits {l.CellFracBits} outside [{QFormats.MinCellFracBits}, {QFormats.MaxCellFracBits}]");
+            if (l.ClipQ12 < 0 || l.ClipQ12 > short.MaxValue) throw new ModelException($"{where}: clip out of range");
+            input = l.HiddenSize;
+        }
+        CheckMatrix("integer head", "W", n.Head.W, n.Head.OutputSize, input);
+    }
+
+    private static void CheckMatrix(string where, string name, QuantizedMatrix m, int rows, int cols)
+    {
+        if (m.Rows != rows || m.Cols != cols) throw new ModelException($"{where}: {name} is {m.Rows}x{m.Cols}, expected {rows}x{cols}");
+        foreach (var r in m.Requant) CheckRequant($"{where} {name}", r);
+    }
+
+    private static void CheckRequant(string where, Requantizer r)
+    {
+        if (r.Multiplier < 0 || r.Multiplier >= Requantizer.MultiplierLimit || r.Shift < Requantizer.MinShift || r.Shift > Requantizer.MaxShift)
+            throw new ModelException($"{where}: requantizer ({r.Multiplier}, {r.Shift}) out of range");
+    }
+
+    private static void CheckLength(string where, string name, int actual, int expected)
+    {
+        if (actual != expected) throw new ModelException($"{where}: {name} has {actual} values, expected {expected}");
+    }
+
+    private static void CheckFinite(string where, string name, float[] values)
+    {
+        foreach (float v in values)
+            if (!float.IsFinite(v)) throw new ModelException($"{where}: {name} contains a non-finite value");
+    }
+}

@@ -1,0 +1,80 @@
+namespace EdgeLstm.Core.Model;
+
+/// <summary>A network shape: input channels, recurrent layers (variant, hidden size), classes.</summary>
+public sealed record NetworkShape(string Name, int Inputs, IReadOnlyList<(string Variant, int Hidden)> Layers, int Classes)
+{
+    public override string ToString() =>
+        $"{Name}: {string.Join(" + ", Layers.Select(l => $"{l.Variant.ToUpperInvariant()} {l.Hidden}"))}, {Inputs} in, {Classes} out";
+}
+
+/// <summary>
+/// Seeded random-weight models: the benchmark shapes and the test fixtures. Weights are uniform in
+/// ±1/sqrt(H) (PyTorch's default initialization of recurrent layers), so activations sit in
+/// realistic ranges.
+/// </summary>
+public static class RandomModels
+{
+    /// <summary>The benchmark shapes of `edgelstm bench --shape`: 9 inputs, 6 classes.</summary>
+    public static readonly IReadOnlyDictionary<string, NetworkShape> Shapes = new Dictionary<string, NetworkShape>
+    {
+        ["S"] = new("S", 9, [("lstm", 32)], 6),
+        ["M"] = new("M", 9, [("lstm", 64), ("lstm", 64)], 6),
+        ["L"] = new("L", 9, [("lstm", 128)], 6),
+        ["G"] = new("G", 9, [("gru", 64)], 6),
+    };
+
+    public static EdgeModel Create(NetworkShape shape, int seed)
+    {
+        var random = new Random(seed);
+        var layers = new List<RecurrentLayer>();
+        int input = shape.Inputs;
+        foreach (var (variant, hidden) in shape.Layers)
+        {
+            var l = CellVariant.CreateLayer(variant, input, hidden);
+            float k = 1f / MathF.Sqrt(hidden);
+            Fill(random, l.W, k); Fill(random, l.R, k);
+            Fill(random, l.Wb, k); Fill(random, l.Rb, k);
+            if (l.Peepholes is not null) Fill(random, l.Peepholes, k);
+            layers.Add(l);
+            input = hidden;
+        }
+        var head = new DenseLayer(input, shape.Classes);
+        float kh = 1f / MathF.Sqrt(input);
+        Fill(random, head.W, kh);
+        Fill(random, head.B, kh);
+        var metadata = ModelMetadata.Default(shape.Inputs, shape.Classes);
+        metadata.Name = shape.Name;
+        metadata.SampleRateHz = 50;
+        metadata.Properties.Add(new("provenance", $"random weights, seed {seed}, shape {shape}"));
+        return new EdgeModel(metadata, new FloatNetwork(layers, head), null);
+    }
+
+    /// <summary>Sequences of standard-normal samples (the models' normalized input distribution).</summary>
+    public static List<float[][]> RandomSequences(int inputs, int sequences, int length, int seed, float amplitude = 1f)
+    {
+        var random = new Random(seed);
+        var result = new List<float[][]>(sequences);
+        for (int s = 0; s < sequences; s++)
+        {
+            var seq = new float[length][];
+            for (int t = 0; t < length; t++)
+            {
+                seq[t] = new float[inputs];
+                for (int j = 0; j < inputs; j++) seq[t][j] = amplitude * Gaussian(random);
+            }
+            result.Add(seq);
+        }
+        return result;
+    }
+
+    private static void Fill(Random random, float[] values, float k)
+    {
+        for (int i = 0; i < values.Length; i++) values[i] = (float)(random.NextDouble() * 2 - 1) * k;
+    }
+
+    private static float Gaussian(Random random)
+    {
+        double u1 = 1.0 - random.NextDouble(), u2 = random.NextDouble();
+        return (float)(Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
+    }
+}

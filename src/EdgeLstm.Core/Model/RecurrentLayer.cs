@@ -1,0 +1,62 @@
+namespace EdgeLstm.Core.Model;
+
+/// <summary>
+/// One unidirectional recurrent layer in float32, laid out exactly as the ONNX operators lay it
+/// out: W is [gates*H, I] row-major, R is [gates*H, H], the bias halves Wb and Rb are [gates*H],
+/// peepholes are [3*H] in the order i, o, f.
+/// </summary>
+public sealed class RecurrentLayer
+{
+    public RecurrentLayer(CellKind kind, int inputSize, int hiddenSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hiddenSize);
+        Kind = kind;
+        InputSize = inputSize;
+        HiddenSize = hiddenSize;
+        int rows = Gates.Count(kind) * hiddenSize;
+        W = new float[rows * inputSize];
+        R = new float[rows * hiddenSize];
+        Wb = new float[rows];
+        Rb = new float[rows];
+    }
+
+    public CellKind Kind { get; }
+    public int InputSize { get; }
+    public int HiddenSize { get; }
+
+    /// <summary>Number of gate rows: gates * hidden size.</summary>
+    public int Rows => Gates.Count(Kind) * HiddenSize;
+
+    public float[] W { get; }
+    public float[] R { get; }
+    public float[] Wb { get; }
+    public float[] Rb { get; }
+
+    /// <summary>LSTM peepholes [3*H] (i, o, f), or null.</summary>
+    public float[]? Peepholes { get; set; }
+
+    /// <summary>LSTM only: couple the input and forget gates, f = 1 - i (CIFG).</summary>
+    public bool InputForget { get; set; }
+
+    /// <summary>GRU only: apply the reset gate after the recurrent matmul (the PyTorch/Keras form).</summary>
+    public bool LinearBeforeReset { get; set; } = true;
+
+    /// <summary>ONNX clip: gate pre-activations are clamped to [-Clip, Clip]; 0 means no clip.</summary>
+    public float Clip { get; set; }
+
+    /// <summary>The user-facing variant name: rnn, lstm, peephole, cifg, gru, gru-lbr0.</summary>
+    public string VariantName => Kind switch
+    {
+        CellKind.Rnn => "rnn",
+        CellKind.Lstm when InputForget => Peepholes is null ? "cifg" : "cifg-peephole",
+        CellKind.Lstm => Peepholes is null ? "lstm" : "peephole",
+        CellKind.Gru => LinearBeforeReset ? "gru" : "gru-lbr0",
+        _ => "unknown",
+    };
+
+    /// <summary>Multiply-accumulates per step (matrix products and peepholes).</summary>
+    public long MacsPerStep => (long)Rows * (InputSize + HiddenSize) + (Peepholes is null ? 0 : 3L * HiddenSize);
+
+    public long ParameterCount => W.Length + R.Length + Wb.Length + Rb.Length + (Peepholes?.Length ?? 0);
+}

@@ -1,0 +1,35 @@
+namespace EdgeLstm.Core.Numerics;
+
+/// <summary>
+/// The fixed-point formats of the integer engine (docs/numerics.md). Q-notation Qm.n: a value v
+/// is stored as round(v * 2^n).
+/// </summary>
+public static class QFormats
+{
+    /// <summary>Hidden state, gate outputs: Q0.15 in int16, one = 32768 (held in int32 where 1.0 must be exact).</summary>
+    public const int HiddenFracBits = 15;
+    public const int One15 = 1 << 15;
+
+    /// <summary>Gate pre-activations: Q3.12, int32 while summing, saturated to int16 range before the activation.</summary>
+    public const int PreFracBits = 12;
+
+    /// <summary>Logits of the dense head: Q.12 in int32, not saturated to int16.</summary>
+    public const int LogitFracBits = 12;
+
+    /// <summary>Largest fan-in (columns of one matrix) for which an int32 accumulator of int8 x int16 products cannot overflow: 512 * 127 * 32768 &lt; 2^31.</summary>
+    public const int MaxFanIn = 512;
+
+    /// <summary>Cell state fractional bits are chosen by calibration within this range (cell range 2^(15-n)).</summary>
+    public const int MinCellFracBits = 4, MaxCellFracBits = 15;
+
+    /// <summary>Intermediate pre-activation sums are clamped to ±2^28 so no int32 sum of requantized terms can overflow.</summary>
+    public const int PreWideLimit = 1 << 28;
+
+    public static int SaturateInt16(int v) => v < short.MinValue ? short.MinValue : v > short.MaxValue ? short.MaxValue : v;
+
+    /// <summary>Rounding arithmetic right shift, ties toward +infinity: floor((v + 2^(s-1)) / 2^s). s = 0 returns v.</summary>
+    public static int RoundingShiftRight(int v, int s) => s == 0 ? v : (int)(((long)v + (1L << (s - 1))) >> s);
+
+    /// <summary>Q15 x Q15 -> Q15 product with round half up: (a*b + 2^14) >> 15. |a|,|b| &lt;= 2^15.</summary>
+    public static int MulQ15(int a, int b) => (a * b + (1 << 14)) >> 15;
+}

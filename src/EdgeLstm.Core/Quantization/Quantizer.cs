@@ -1,0 +1,125 @@
+using EdgeLstm.Core.Model;
+using EdgeLstm.Core.Numerics;
+using EdgeLstm.Core.Quantized;
+
+namespace EdgeLstm.Core.Quantization;
+
+/// <summary>
+/// Post-training quantization: float network plus calibration statistics in, integer network
+/// out. Weights: int8, symmetric, one scale per output row (max-abs). Input: int16 with one
+/// scale for all normalized channels. Cell state: int16 with a power-of-two scale covering the
+/// calibrated range. Biases: Q3.12 int32. All requantization factors become integers here.
+/// </summary>
+public static class Quantizer
+{
+    /// <summary>Headroom over the calibrated ranges: live data may exceed what calibration saw.</summary>
+    public sealed record Options(float InputHeadroom = 1.5f, float CellHeadroom = 1.25f);
+
+    private const double PreScale = 1 << QFormats.PreFracBits;
+    private const double HiddenScale = 1.0 / (1 << QFormats.HiddenFracBits);
+
+    public static QuantizedNetwork Quantize(EdgeModel model, CalibrationStatistics stats, Options? options = null)
+    {
+        var net = model.Float ?? throw new ModelException("quantization needs the float network");
+        options ??= new Options();
+        float range = MathF.Max(stats.MaxAbsInput * options.InputHeadroom, 1e-3f);
+        double inputScale = range / 32767.0;
+        var (mean, invStd) = Normalization.From(model.Metadata, net.InputSize);
+        var multiplier = invStd.Select(s => (float)(s / inputScale)).ToArray();
+
+        var layers = new List<QuantizedRecurrentLayer>();
+        double scale = inputScale;
+        for (int i = 0; i < net.Layers.Count; i++)
+        {
+            float cellRange = stats.MaxAbsCell.Length > i ? stats.MaxAbsCell[i] * options.CellHeadroom : 1f;
+            layers.Add(QuantizeLayer(net.Layers[i], scale, CellFracBits(cellRange)));
+            scale = HiddenScale;
+        }
+        var head = new QuantizedDense(QuantizeMatrix(net.Head.W, net.Head.OutputSize, net.Head.InputSize, HiddenScale),
+            net.Head.B.Select(b => ToQ12(b)).ToArray());
+        return new QuantizedNetwork(mean, multiplier, layers, head);
+    }
+
+    /// <summary>Fractional bits of the int16 cell state so that ±range fits: 15 - ceil(log2(range)), within limits.</summary>
+    public static int CellFracBits(float range)
+    {
+        int intBits = range <= 1f ? 0 : (int)Math.Ceiling(Math.Log2(range));
+        return Math.Clamp(15 - intBits, QFormats.MinCellFracBits, QFormats.MaxCellFracBits);
+    }
+
+    private static QuantizedRecurrentLayer QuantizeLayer(RecurrentLayer l, double inputScale, int cellFracBits)
+    {
+        int hs = l.HiddenSize;
+        bool splitCandidateBias = l.Kind == CellKind.Gru && l.LinearBeforeReset;
+        var bias = new int[l.Rows];
+        for (int r = 0; r < l.Rows; r++)
+        {
+            bool candidateRow = splitCandidateBias && r >= 2 * hs;
+            bias[r] = ToQ12(candidateRow ? l.Wb[r] : l.Wb[r] + l.Rb[r]);
+        }
+        short[]? peep = null;
+        float[]? peepScales = null;
+        Requantizer[]? peepRequant = null;
+        if (l.Peepholes is not null)
+        {
+            peep = new short[3 * hs];
+            peepScales = new float[3];
+            peepRequant = new Requantizer[3];
+            for (int g = 0; g < 3; g++)
+            {
+                var p = l.Peepholes.AsSpan(g * hs, hs);
+                float maxAbs = MaxAbs(p);
+                float s = maxAbs > 0 ? maxAbs / 32767f : 0f;
+                for (int k = 0; k < hs; k++) peep[g * hs + k] = s > 0 ? (short)Math.Clamp(Math.Round(p[k] / s), -32767, 32767) : (short)0;
+                peepScales[g] = s;
+                peepRequant[g] = Requantizer.FromFactor(s * Math.Pow(2, -cellFracBits) * PreScale);
+            }
+        }
+        return new QuantizedRecurrentLayer
+        {
+            Kind = l.Kind,
+            InputSize = l.InputSize,
+            HiddenSize = hs,
+            InputForget = l.InputForget,
+            LinearBeforeReset = l.LinearBeforeReset,
+            InputScale = (float)inputScale,
+            W = QuantizeMatrix(l.W, l.Rows, l.InputSize, inputScale),
+            R = QuantizeMatrix(l.R, l.Rows, hs, HiddenScale),
+            Bias = bias,
+            CandidateRecurrentBias = splitCandidateBias ? l.Rb.AsSpan(2 * hs, hs).ToArray().Select(b => ToQ12(b)).ToArray() : null,
+            Peepholes = peep,
+            PeepholeScales = peepScales,
+            PeepholeRequant = peepRequant,
+            CellFracBits = l.Kind == CellKind.Lstm ? cellFracBits : QFormats.MaxCellFracBits,
+            ClipQ12 = l.Clip > 0 ? (int)Math.Min(short.MaxValue, Math.Round(l.Clip * PreScale)) : 0,
+        };
+    }
+
+    /// <summary>Per-row symmetric int8 quantization; each row's requantizer maps acc * scale * inputScale to Q3.12.</summary>
+    public static QuantizedMatrix QuantizeMatrix(float[] w, int rows, int cols, double inputScale)
+    {
+        var values = new sbyte[rows * cols];
+        var scales = new float[rows];
+        var requant = new Requantizer[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            var row = w.AsSpan(r * cols, cols);
+            float maxAbs = MaxAbs(row);
+            float s = maxAbs / 127f;
+            for (int j = 0; j < cols; j++)
+                values[r * cols + j] = s > 0 ? (sbyte)Math.Clamp(Math.Round(row[j] / s), -127, 127) : (sbyte)0;
+            scales[r] = s;
+            requant[r] = Requantizer.FromFactor(s * inputScale * PreScale);
+        }
+        return new QuantizedMatrix(rows, cols, values, scales, requant);
+    }
+
+    private static int ToQ12(float v) => (int)Math.Clamp(Math.Round(v * PreScale), -QFormats.PreWideLimit, QFormats.PreWideLimit);
+
+    private static float MaxAbs(ReadOnlySpan<float> values)
+    {
+        float m = 0;
+        foreach (float v in values) m = MathF.Max(m, MathF.Abs(v));
+        return m;
+    }
+}

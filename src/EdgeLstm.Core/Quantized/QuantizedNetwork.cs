@@ -1,0 +1,37 @@
+using EdgeLstm.Core.Model;
+
+namespace EdgeLstm.Core.Quantized;
+
+/// <summary>
+/// The integer form of a network. A raw sample enters as
+/// q[j] = saturate16(round_half_even((x[j] - InputOffset[j]) * InputMultiplier[j])),
+/// the one float operation of the integer engine, at its boundary (two IEEE operations per
+/// channel, identical on every platform); from there on everything is integer.
+/// </summary>
+public sealed class QuantizedNetwork
+{
+    public QuantizedNetwork(float[] inputOffset, float[] inputMultiplier, IReadOnlyList<QuantizedRecurrentLayer> layers, QuantizedDense head)
+    {
+        InputOffset = inputOffset;
+        InputMultiplier = inputMultiplier;
+        Layers = layers;
+        Head = head;
+        ModelValidation.ValidateInteger(this);
+    }
+
+    public float[] InputOffset { get; }
+    public float[] InputMultiplier { get; }
+    public IReadOnlyList<QuantizedRecurrentLayer> Layers { get; }
+    public QuantizedDense Head { get; }
+
+    public int InputSize => Layers[0].InputSize;
+    public int OutputSize => Head.OutputSize;
+    public long MacsPerStep => Layers.Sum(l => l.MacsPerStep) + (long)Head.InputSize * Head.OutputSize;
+    public long WeightBytes => Layers.Sum(l => l.WeightBytes) + Head.W.Values.Length + 16L * Head.OutputSize;
+
+    /// <summary>
+    /// The float network with this network's rounded weights and biases: the float engine run on it
+    /// isolates the error of the weights' rounding from that of the integer arithmetic.
+    /// </summary>
+    public FloatNetwork Dequantize() => new(Layers.Select(l => l.Dequantize()).ToList(), Head.Dequantize());
+}

@@ -1,0 +1,75 @@
+using EdgeLstm.Core.Model;
+using EdgeLstm.Core.Numerics;
+
+namespace EdgeLstm.Core.Quantized;
+
+/// <summary>
+/// The integer form of a recurrent layer (docs/numerics.md): int8 W and R with per-row scales,
+/// int32 Q3.12 biases, int16 peepholes with one scale per gate, the cell state's power-of-two
+/// scale, and the clip threshold in Q3.12. Everything the per-step code needs is an integer.
+/// </summary>
+public sealed class QuantizedRecurrentLayer
+{
+    public required CellKind Kind { get; init; }
+    public required int InputSize { get; init; }
+    public required int HiddenSize { get; init; }
+    public bool InputForget { get; init; }
+    public bool LinearBeforeReset { get; init; } = true;
+
+    /// <summary>Real value of one unit of this layer's int16 input (2^-15 for layers fed by a hidden state).</summary>
+    public required float InputScale { get; init; }
+
+    public required QuantizedMatrix W { get; init; }
+    public required QuantizedMatrix R { get; init; }
+
+    /// <summary>Q3.12 per row: Wb + Rb, except the GRU candidate rows with linear_before_reset = 1, which hold Wb only.</summary>
+    public required int[] Bias { get; init; }
+
+    /// <summary>GRU with linear_before_reset = 1: Rbh in Q3.12 [H], added inside the reset gate's product.</summary>
+    public int[]? CandidateRecurrentBias { get; init; }
+
+    /// <summary>LSTM peepholes [3H] (i, o, f) in int16; real = value * PeepholeScales[gate].</summary>
+    public short[]? Peepholes { get; init; }
+    public float[]? PeepholeScales { get; init; }
+
+    /// <summary>Per gate (i, o, f): the int32 product peephole * cell to Q3.12.</summary>
+    public Requantizer[]? PeepholeRequant { get; init; }
+
+    /// <summary>LSTM: the cell state is int16 with this many fractional bits (range ±2^(15-n)).</summary>
+    public int CellFracBits { get; init; } = QFormats.MaxCellFracBits;
+
+    /// <summary>Clip threshold in Q3.12, 0 for none.</summary>
+    public int ClipQ12 { get; init; }
+
+    public int Rows => Gates.Count(Kind) * HiddenSize;
+    public string VariantName => ToFloatShape().VariantName;
+    public long MacsPerStep => (long)Rows * (InputSize + HiddenSize) + (Peepholes is null ? 0 : 3L * HiddenSize);
+    public long WeightBytes => W.Values.Length + R.Values.Length + 4L * Bias.Length + 2L * (Peepholes?.Length ?? 0)
+        + 4L * (CandidateRecurrentBias?.Length ?? 0) + 12L * (W.Rows + R.Rows);
+
+    /// <summary>The float layer this integer layer stands for, with dequantized weights.</summary>
+    public RecurrentLayer Dequantize()
+    {
+        var l = ToFloatShape();
+        W.Dequantize().CopyTo(l.W, 0);
+        R.Dequantize().CopyTo(l.R, 0);
+        int hs = HiddenSize;
+        for (int r = 0; r < Rows; r++) l.Wb[r] = Bias[r] / 4096f;
+        if (CandidateRecurrentBias is not null)
+            for (int k = 0; k < hs; k++) l.Rb[2 * hs + k] = CandidateRecurrentBias[k] / 4096f;
+        if (Peepholes is not null && PeepholeScales is not null)
+        {
+            l.Peepholes = new float[3 * hs];
+            for (int k = 0; k < 3 * hs; k++) l.Peepholes[k] = Peepholes[k] * PeepholeScales[k / hs];
+        }
+        return l;
+    }
+
+    private RecurrentLayer ToFloatShape() => new(Kind, InputSize, HiddenSize)
+    {
+        InputForget = InputForget,
+        LinearBeforeReset = LinearBeforeReset,
+        Clip = ClipQ12 / 4096f,
+        Peepholes = Peepholes is null ? null : new float[3 * HiddenSize],
+    };
+}

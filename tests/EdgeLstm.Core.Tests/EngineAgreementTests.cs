@@ -1,0 +1,81 @@
+using EdgeLstm.Core.Float;
+using EdgeLstm.Core.Integer;
+using EdgeLstm.Core.Model;
+using Xunit.Abstractions;
+
+namespace EdgeLstm.Core.Tests;
+
+public class EngineAgreementTests(ITestOutputHelper output)
+{
+    [Theory]
+    [MemberData(nameof(TestModels.Variants), MemberType = typeof(TestModels))]
+    public void Every_kernel_path_is_bit_identical_to_the_scalar_reference(string variant)
+    {
+        foreach (var (hidden, layers, clip) in new[] { (37, 1, 0f), (64, 2, 0f), (5, 1, 0f), (48, 2, 1.5f) })
+        {
+            var model = TestModels.Quantized(variant, inputs: 7, hidden: hidden, layers: layers, clip: clip, seed: hidden);
+            var reference = Run(model.CreateIntegerSession(KernelChoice.Scalar), TestModels.Inputs(7, 99));
+            foreach (var choice in KernelSupport.Available.Where(c => c != KernelChoice.Scalar))
+            {
+                var actual = Run(model.CreateIntegerSession(choice), TestModels.Inputs(7, 99));
+                Assert.True(reference.SequenceEqual(actual), $"{variant} H={hidden} x{layers}: {choice} differs from scalar");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestModels.Variants), MemberType = typeof(TestModels))]
+    public void Integer_engine_tracks_the_float_reference_within_the_numeric_contract(string variant)
+    {
+        var model = TestModels.Quantized(variant, hidden: 32, layers: 2);
+        var floatSession = model.CreateFloatSession();
+        var floorSession = new FloatSession(model.Integer!.Dequantize(), model.Metadata);
+        var intSession = model.CreateIntegerSession();
+        double floor = 0, arithmetic = 0, total = 0;
+        int agree = 0, steps = 0;
+        foreach (var seq in TestModels.Inputs(9, 5, sequences: 3, length: 300))
+        {
+            floatSession.Reset(); floorSession.Reset(); intSession.Reset();
+            foreach (var x in seq)
+            {
+                floatSession.Step(x); floorSession.Step(x); intSession.Step(x);
+                int last = intSession.LayerCount - 1;
+                var hf = floatSession.Hidden(last);
+                var hd = floorSession.Hidden(last);
+                var hi = intSession.Hidden(last);
+                for (int k = 0; k < hf.Length; k++)
+                {
+                    floor = Math.Max(floor, Math.Abs(hd[k] - hf[k]));
+                    arithmetic = Math.Max(arithmetic, Math.Abs(hi[k] / 32768.0 - hd[k]));
+                    total = Math.Max(total, Math.Abs(hi[k] / 32768.0 - hf[k]));
+                }
+                agree += floatSession.Predicted == intSession.Predicted ? 1 : 0;
+                steps++;
+            }
+        }
+        output.WriteLine($"{variant}: floor {floor:E3}, integer arithmetic {arithmetic:E3}, total {total:E3}, decisions agree {100.0 * agree / steps:F2}%");
+        Assert.True(floor <= 0.02, $"weight rounding floor {floor}");
+        Assert.True(total <= floor + 2e-3, $"total error {total:E3} exceeds floor {floor:E3} + 2e-3");
+        Assert.True(agree >= 0.95 * steps, $"decisions agree on {agree} of {steps} steps");
+    }
+
+    private static List<int> Run(IntegerSession session, List<float[][]> sequences)
+    {
+        var trace = new List<int>();
+        foreach (var seq in sequences)
+        {
+            session.Reset();
+            foreach (var x in seq)
+            {
+                session.Step(x);
+                foreach (int l in session.Logits) trace.Add(l);
+                for (int layer = 0; layer < session.LayerCount; layer++)
+                {
+                    foreach (short h in session.Hidden(layer)) trace.Add(h);
+                    foreach (int c in session.Cell(layer)) trace.Add(c);
+                }
+            }
+        }
+        return trace;
+    }
+}

@@ -1,0 +1,116 @@
+using EdgeLstm.Core.Integer;
+using EdgeLstm.Core.Numerics;
+
+namespace EdgeLstm.Core.Tests;
+
+public class NumericsTests
+{
+    private static readonly double Limit = Math.Pow(2, -12);
+
+    [Fact]
+    public void Sigmoid_is_within_2_pow_minus_12_over_the_whole_int16_domain()
+    {
+        double worst = 0;
+        for (int x = short.MinValue; x <= short.MaxValue; x++)
+        {
+            double exact = 1.0 / (1.0 + Math.Exp(-x / 4096.0));
+            worst = Math.Max(worst, Math.Abs(ActivationTable.Sigmoid.Evaluate(x) / 32768.0 - exact));
+        }
+        Assert.True(worst <= Limit, $"max error {worst:E3}");
+    }
+
+    [Fact]
+    public void Tanh_is_within_2_pow_minus_12_over_the_whole_int16_domain()
+    {
+        double worst = 0;
+        for (int x = short.MinValue; x <= short.MaxValue; x++)
+            worst = Math.Max(worst, Math.Abs(ActivationTable.Tanh.Evaluate(x) / 32768.0 - Math.Tanh(x / 4096.0)));
+        Assert.True(worst <= Limit, $"max error {worst:E3}");
+    }
+
+    [Fact]
+    public unsafe void Vector_activation_equals_scalar_over_the_whole_domain()
+    {
+        var input = new int[65536];
+        for (int i = 0; i < input.Length; i++) input[i] = i - 32768;
+        foreach (var table in new[] { ActivationTable.Sigmoid, ActivationTable.Tanh })
+        {
+            var reference = new int[input.Length];
+            fixed (int* t = table.Packed, x = input, y = reference)
+                new ScalarKernels().Activate(t, x, y, input.Length);
+            foreach (var choice in KernelSupport.Available)
+            {
+                var kernels = KernelSupport.Create(choice);
+                var output = new int[input.Length + 5];
+                fixed (int* t = table.Packed, x = input, y = output)
+                    kernels.Activate(t, x, y, input.Length - 5); // leave a tail for the scalar path
+                Assert.Equal(reference.AsSpan(0, input.Length - 5).ToArray(), output.AsSpan(0, input.Length - 5).ToArray());
+            }
+        }
+    }
+
+    [Fact]
+    public void Requantizer_32_bit_evaluation_equals_the_64_bit_rule()
+    {
+        var random = new Random(1);
+        var accs = new List<int> { 0, 1, -1, int.MaxValue, int.MinValue, int.MinValue + 1, 65535, 65536, -65536, -65537, 32767, -32768 };
+        for (int i = 0; i < 2000; i++) accs.Add(random.Next(int.MinValue, int.MaxValue));
+        var multipliers = new List<int> { 0, 1, 1 << 14, (1 << 15) - 1 };
+        for (int i = 0; i < 20; i++) multipliers.Add(random.Next(0, 1 << 15));
+        for (int shift = Requantizer.MinShift; shift <= Requantizer.MaxShift; shift++)
+            foreach (int m in multipliers)
+            {
+                var r = new Requantizer(m, shift);
+                foreach (int acc in accs) Assert.Equal(r.Apply(acc), r.Apply32(acc));
+            }
+    }
+
+    [Fact]
+    public void Requantizer_rounds_half_up_and_is_exact_at_the_extremes()
+    {
+        var half = new Requantizer(1 << 14, 16); // factor 0.25
+        Assert.Equal(1, half.Apply(2));   // 0.5 -> 1
+        Assert.Equal(0, half.Apply(-2));  // -0.5 -> 0 (toward +infinity)
+        Assert.Equal(2, half.Apply(6)); // 1.5 -> 2
+        Assert.Equal(-536870912, half.Apply(int.MinValue));
+        Assert.Equal(536870912, half.Apply(int.MaxValue)); // 536870911.75 -> 536870912
+        var tiny = new Requantizer((1 << 15) - 1, Requantizer.MaxShift);
+        Assert.Equal(1, tiny.Apply(int.MaxValue)); // 0.99997 -> 1
+        Assert.Equal(-1, tiny.Apply(int.MinValue)); // -0.99997 -> -1
+    }
+
+    [Theory]
+    [InlineData(0.2)]
+    [InlineData(1e-3)]
+    [InlineData(3.7e-6)]
+    [InlineData(1e-9)]
+    public void Requantizer_from_factor_keeps_15_significant_bits(double factor)
+    {
+        var r = Requantizer.FromFactor(factor);
+        Assert.InRange(r.Multiplier, 0, (1 << 15) - 1);
+        Assert.InRange(r.Shift, Requantizer.MinShift, Requantizer.MaxShift);
+        double relative = Math.Abs(r.Factor - factor) / factor;
+        double bound = r.Multiplier >= 1 << 14 ? Math.Pow(2, -15) : 0.5 / r.Multiplier;
+        Assert.True(relative <= bound, $"relative error {relative:E3}");
+    }
+
+    [Fact]
+    public void Requantizer_rejects_factors_out_of_range()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Requantizer.FromFactor(0.25));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Requantizer.FromFactor(-1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Requantizer.FromFactor(double.NaN));
+    }
+
+    [Fact]
+    public void Saturation_and_rounding_helpers_behave_at_the_limits()
+    {
+        Assert.Equal(short.MaxValue, QFormats.SaturateInt16(int.MaxValue));
+        Assert.Equal(short.MinValue, QFormats.SaturateInt16(int.MinValue));
+        Assert.Equal(1, QFormats.RoundingShiftRight(1, 1));   // 0.5 -> 1
+        Assert.Equal(0, QFormats.RoundingShiftRight(-1, 1));  // -0.5 -> 0
+        Assert.Equal(1 << 30, QFormats.RoundingShiftRight(int.MaxValue, 1));
+        Assert.Equal(32767, Elementwise.MulQ15(32767, 32768));
+        Assert.Equal(-32768, Elementwise.MulQ15(-32768, 32768));
+    }
+}
