@@ -1,0 +1,34 @@
+using EdgeLstm.Core.Integer;
+
+namespace EdgeLstm.Core.Tests;
+
+public class AllocationTests
+{
+    [Theory]
+    [MemberData(nameof(TestModels.Variants), MemberType = typeof(TestModels))]
+    public void Step_and_reset_allocate_nothing_after_warm_up(string variant)
+    {
+        var model = TestModels.Quantized(variant, hidden: 24, layers: 2);
+        var inputs = TestModels.Inputs(9, 4)[0];
+        var quantized = new short[9];
+        var probabilities = new float[6];
+        foreach (var choice in KernelSupport.Available)
+        {
+            var session = model.CreateIntegerSession(choice);
+            var floatSession = model.CreateFloatSession();
+            for (int i = 0; i < 50; i++) { session.Step(inputs[i]); floatSession.Step(inputs[i]); }
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                session.Step(inputs[i]);
+                session.QuantizeInput(inputs[i], quantized);
+                session.StepQuantized(quantized);
+                session.GetProbabilities(probabilities);
+                floatSession.Step(inputs[i]);
+                if (i % 100 == 0) { session.Reset(); floatSession.Reset(); }
+            }
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated == 0, $"{variant} {choice}: {allocated} bytes allocated over {inputs.Length} steps");
+        }
+    }
+}
