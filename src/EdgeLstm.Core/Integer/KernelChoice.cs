@@ -55,3 +55,21 @@ public static class KernelSupport
         _ => new ScalarKernels(),
     };
 }
+
+/// <summary>What the running build and processor offer, for reports.</summary>
+public static class InstructionSets
+{
+    /// <summary>The vector instruction sets this process can use, e.g. "SSE4.2 AVX2 FMA" or "AdvSimd".</summary>
+    public static string Describe()
+    {
+        var names = new List<string>();
+        if (Sse42.IsSupported) names.Add("SSE4.2");
+        if (Avx2.IsSupported) names.Add("AVX2");
+        if (Fma.IsSupported) names.Add("FMA");
+        if (Avx512F.IsSupported) names.Add("AVX-512F");
+        if (Avx512BW.IsSupported) names.Add("AVX-512BW");
+        if (AdvSimd.IsSupported) names.Add("AdvSimd");
+        if (Dp.IsSupported) names.Add("DotProd");
+        return names.Count == 0 ? "none" : string.Join(' ', names);
+    }
+}

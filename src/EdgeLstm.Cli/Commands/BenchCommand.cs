@@ -1,0 +1,92 @@
+using System.CommandLine;
+using EdgeLstm.Core.Format;
+using EdgeLstm.Core.Integer;
+using EdgeLstm.Core.Model;
+using EdgeLstm.Core.Quantization;
+
+namespace EdgeLstm.Cli.Commands;
+
+/// <summary>`edgelstm bench`: per-step latency, throughput, allocations and MACs of a model or a benchmark shape.</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var shape = new Option<string?>("--shape")
+        {
+            Description = "Seeded random-weight shape, 9 inputs, 6 classes: S = LSTM 32, M = LSTM 64 + LSTM 64, L = LSTM 128, G = GRU 64",
+        }.AcceptOnlyFromAmong([.. RandomModels.Shapes.Keys]);
+        var model = CommonOptions.Model();
+        var engine = CommonOptions.Engine();
+        var scalar = CommonOptions.Scalar();
+        var json = CommonOptions.Json();
+        var steps = new Option<long>("--steps") { Description = "Measured steps (at least 100,000)", DefaultValueFactory = _ => 200_000 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the random shape's weights", DefaultValueFactory = _ => 1 };
+        var save = new Option<FileInfo?>("--save-model") { Description = "Write the benchmarked model (float and integer forms) to FILE" };
+        var command = new Command("bench", "Measure per-step latency (median ns), throughput, allocations and MACs per step")
+        {
+            shape, model, engine, scalar, steps, seed, save, json,
+        };
+        command.SetAction(p => CommandGuard.Run(() => Run(
+            p.GetValue(shape), p.GetValue(model), CommonOptions.ParseEngine(p.GetValue(engine)!), p.GetValue(scalar),
+            p.GetValue(steps), p.GetValue(seed), p.GetValue(save), p.GetValue(json))));
+        return command;
+    }
+
+    private static int Run(string? shapeName, FileInfo? modelPath, EngineKind engine, bool scalar, long steps, int seed, FileInfo? save, bool json)
+    {
+        if (shapeName is not null && modelPath is not null) throw new UsageException("give --shape or --model, not both");
+        if (steps < 100_000) throw new UsageException("--steps must be at least 100000");
+        EdgeModel model;
+        string name;
+        if (shapeName is not null)
+        {
+            var shape = RandomModels.Shapes[shapeName];
+            model = QuantizeModel.WithIntegerForm(RandomModels.Create(shape, seed), RandomModels.RandomSequences(shape.Inputs, 4, 250, seed + 1));
+            name = shapeName;
+        }
+        else
+        {
+            model = ModelSource.Load(modelPath);
+            name = model.Metadata.Name;
+        }
+        if (save is not null) ModelFileWriter.Save(model, save.FullName);
+
+        var session = model.CreateSession(engine, scalar ? KernelChoice.Scalar : KernelChoice.Auto);
+        string kernels = session is IntegerSession s ? s.KernelName : "float32 reference (scalar)";
+        var inputs = RandomModels.RandomSequences(model.InputSize, 1, 4096, seed + 2)[0];
+        var timing = StepBenchmark.Measure(session, inputs, steps, warmUp: 20_000);
+        long macs = model.Float?.MacsPerStep ?? model.Integer!.MacsPerStep;
+        double stepsPerSecond = 1e9 / timing.MedianNsPerStep;
+        double gmac = macs / timing.MedianNsPerStep;
+
+        if (json)
+        {
+            Json.WriteLine(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("shape", name);
+                w.WriteString("engine", engine == EngineKind.Float ? "float" : "int");
+                w.WriteString("isa", kernels);
+                w.WriteString("instructionSets", InstructionSets.Describe());
+                w.WriteString("architecture", System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant());
+                w.WriteNumber("nsPerStep", Math.Round(timing.MedianNsPerStep, 1));
+                w.WriteNumber("p99NsPerStep", Math.Round(timing.P99NsPerStep, 1));
+                w.WriteNumber("stepsPerSecond", Math.Round(stepsPerSecond));
+                w.WriteNumber("allocatedBytesPerStep", timing.AllocatedBytesPerStep);
+                w.WriteNumber("macsPerStep", macs);
+                w.WriteNumber("gmacPerSecond", Math.Round(gmac, 3));
+                w.WriteNumber("steps", timing.Steps);
+                w.WriteEndObject();
+            });
+        }
+        else
+        {
+            Console.WriteLine($"model        {name} ({string.Join(" + ", (model.Float?.Layers.Select(l => $"{l.VariantName} {l.HiddenSize}") ?? model.Integer!.Layers.Select(l => $"{l.VariantName} {l.HiddenSize}")))})");
+            Console.WriteLine($"engine       {(engine == EngineKind.Float ? "float" : "int")} [{kernels}; {InstructionSets.Describe()}]");
+            Console.WriteLine($"per step     {timing.MedianNsPerStep:F1} ns median, {timing.P99NsPerStep:F1} ns p99 over {timing.Steps:N0} steps");
+            Console.WriteLine($"throughput   {stepsPerSecond:N0} steps/s, {gmac:F3} GMAC/s ({macs:N0} MACs per step)");
+            Console.WriteLine($"allocations  {timing.AllocatedBytesPerStep:F3} bytes per step");
+        }
+        return ExitCodes.Success;
+    }
+}

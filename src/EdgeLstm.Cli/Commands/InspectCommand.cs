@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.Globalization;
+using EdgeLstm.Core.Model;
+
+namespace EdgeLstm.Cli.Commands;
+
+/// <summary>`edgelstm inspect`: metadata, layers, parameter count, sizes and cost of a model.</summary>
+public static class InspectCommand
+{
+    public static Command Create()
+    {
+        var model = CommonOptions.Model();
+        var json = CommonOptions.Json();
+        var command = new Command("inspect", "Print a model's metadata, layers, sizes and cost") { model, json };
+        command.SetAction(p => CommandGuard.Run(() => Run(p.GetValue(model), p.GetValue(json))));
+        return command;
+    }
+
+    private sealed record LayerRow(string Variant, int Inputs, int Hidden, long Parameters, long Macs, float Clip);
+
+    private static int Run(FileInfo? path, bool json)
+    {
+        var model = ModelSource.Load(path);
+        var m = model.Metadata;
+        var rows = model.Float is not null
+            ? model.Float.Layers.Select(l => new LayerRow(l.VariantName, l.InputSize, l.HiddenSize, l.ParameterCount, l.MacsPerStep, l.Clip)).ToList()
+            : model.Integer!.Layers.Select(l => new LayerRow(l.VariantName, l.InputSize, l.HiddenSize,
+                (long)l.Rows * (l.InputSize + l.HiddenSize) + l.Rows + (l.Peepholes?.Length ?? 0), l.MacsPerStep, l.ClipQ12 / 4096f)).ToList();
+        int headIn = model.Float?.Head.InputSize ?? model.Integer!.Head.InputSize;
+        long headParams = (long)headIn * model.OutputSize + model.OutputSize;
+        long parameters = rows.Sum(r => r.Parameters) + headParams;
+        long macs = rows.Sum(r => r.Macs) + (long)headIn * model.OutputSize;
+        long floatBytes = model.Float is null ? 0 : 4 * model.Float.ParameterCount;
+        long intBytes = model.Integer?.WeightBytes ?? 0;
+        string forms = (model.Float, model.Integer) switch
+        {
+            (not null, not null) => "float + integer",
+            (not null, null) => "float only (run `edgelstm quantize` for the integer form)",
+            _ => "integer only (float part stripped)",
+        };
+
+        if (json)
+        {
+            Json.WriteLine(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("source", ModelSource.Describe(path));
+                w.WriteString("name", m.Name);
+                w.WriteString("forms", forms);
+                w.WriteStartArray("labels"); foreach (var l in m.Labels) w.WriteStringValue(l); w.WriteEndArray();
+                w.WriteStartArray("channels");
+                foreach (var c in m.Channels) { w.WriteStartObject(); w.WriteString("name", c.Name); w.WriteString("unit", c.Unit); w.WriteEndObject(); }
+                w.WriteEndArray();
+                w.WriteNumber("sampleRateHz", m.SampleRateHz);
+                w.WriteString("mode", m.Mode.ToString().ToLowerInvariant());
+                w.WriteNumber("window", m.Window);
+                w.WriteNumber("hop", m.Hop);
+                w.WriteStartArray("layers");
+                foreach (var r in rows)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("cell", r.Variant); w.WriteNumber("inputs", r.Inputs); w.WriteNumber("hidden", r.Hidden);
+                    w.WriteNumber("parameters", r.Parameters); w.WriteNumber("macsPerStep", r.Macs);
+                    if (r.Clip > 0) w.WriteNumber("clip", r.Clip);
+                    w.WriteEndObject();
+                }
+                w.WriteStartObject(); w.WriteString("cell", "dense"); w.WriteNumber("inputs", headIn); w.WriteNumber("outputs", model.OutputSize);
+                w.WriteNumber("parameters", headParams); w.WriteNumber("macsPerStep", (long)headIn * model.OutputSize); w.WriteEndObject();
+                w.WriteEndArray();
+                w.WriteNumber("parameters", parameters);
+                w.WriteNumber("floatBytes", floatBytes);
+                w.WriteNumber("integerBytes", intBytes);
+                w.WriteNumber("macsPerStep", macs);
+                w.WriteStartObject("properties"); foreach (var (k, v) in m.Properties) w.WriteString(k, v); w.WriteEndObject();
+                w.WriteEndObject();
+            });
+            return ExitCodes.Success;
+        }
+
+        Console.WriteLine($"model       {m.Name}  [{ModelSource.Describe(path)}]");
+        Console.WriteLine($"forms       {forms}");
+        Console.WriteLine($"labels      {string.Join(", ", m.Labels)}");
+        Console.WriteLine($"channels    {string.Join(", ", m.Channels.Select(c => c.Unit.Length > 0 ? $"{c.Name} [{c.Unit}]" : c.Name))}");
+        Console.WriteLine($"rate        {m.SampleRateHz.ToString(CultureInfo.InvariantCulture)} Hz, {m.Mode.ToString().ToLowerInvariant()}" +
+                          (m.Mode == ClassificationMode.Windowed ? $" (window {m.Window}, hop {m.Hop})" : ""));
+        Console.WriteLine("layers");
+        foreach (var r in rows)
+            Console.WriteLine($"  {r.Variant,-14} {r.Inputs,5} -> {r.Hidden,-5} {r.Parameters,10:N0} params {r.Macs,10:N0} MACs/step" + (r.Clip > 0 ? $"  clip {r.Clip}" : ""));
+        Console.WriteLine($"  {"dense",-14} {headIn,5} -> {model.OutputSize,-5} {headParams,10:N0} params {(long)headIn * model.OutputSize,10:N0} MACs/step");
+        Console.WriteLine($"parameters  {parameters:N0}");
+        Console.WriteLine($"bytes       float {floatBytes:N0}, integer {intBytes:N0}");
+        Console.WriteLine($"cost        {macs:N0} MACs per step");
+        foreach (var (k, v) in m.Properties) Console.WriteLine($"{k,-11} {v}");
+        return ExitCodes.Success;
+    }
+}
