@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Debian packages the build and the tests need; sourced by test.sh and publish.sh.
+# Idempotent: installs only what dpkg does not already report as installed.
+#
+#   clang, lld                    NativeAOT linking (lld for the arm64 cross link)
+#   libc6-dev-arm64-cross         arm64 crt files, libc, loader (/usr/aarch64-linux-gnu)
+#   libgcc-12-dev-arm64-cross     arm64 crtbeginS.o and libgcc; clang finds the arm64 tree through it
+#   binutils-aarch64-linux-gnu    aarch64-linux-gnu-objcopy, to strip symbols of the arm64 binary
+#   qemu-user                     qemu-aarch64, to run the arm64 binary in the cross-architecture tests
+PREREQUISITE_PACKAGES=(clang lld libc6-dev-arm64-cross libgcc-12-dev-arm64-cross binutils-aarch64-linux-gnu qemu-user)
+
+install_prerequisites() {
+  local missing=() p
+  for p in "${PREREQUISITE_PACKAGES[@]}"; do
+    dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed$' || missing+=("$p")
+  done
+  if ((${#missing[@]} == 0)); then return 0; fi
+  echo "installing: ${missing[*]}"
+  local sudo=()
+  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text;
+using EdgeLstm.Core.Format;
+using EdgeLstm.Core.Model;
+using EdgeLstm.Core.Quantization;
+
+namespace EdgeLstm.Cli.Tests;
+
+/// <summary>
+/// The shipped NativeAOT binaries (built by ./publish.sh, which test.sh runs first): the linux-arm64
+/// build under qemu-aarch64 must print byte-identical integer outputs to the x86-64 build, for a
+/// model stacking every cell variant, on both its vector (AdvSimd) and scalar paths.
+/// </summary>
+public class CrossArchitectureTests
+{
+    private static string Binary(string target)
+    {
+        string path = Path.Combine(CliProcess.RepoRoot, "dist", target, "edgelstm");
+        Assert.True(File.Exists(path), $"{path} is missing: run ./publish.sh {target} (test.sh does)");
+        return path;
+    }
+
+    [Fact]
+    public void Arm64_build_under_qemu_prints_byte_identical_integer_outputs()
+    {
+        var (model, csv) = WriteEveryVariantCase();
+        string[] args = ["infer", "--model", model, "--input", csv, "--engine", "int"];
+        var x64 = CliProcess.RunExecutable(Binary("linux-x64"), args);
+        Assert.True(x64.ExitCode == 0, x64.StdErr);
+        Assert.Equal(801, x64.StdOut.TrimEnd('\n').Split('\n').Length);
+
+        var qemuEnv = new Dictionary<string, string> { ["QEMU_LD_PREFIX"] = "/usr/aarch64-linux-gnu" };
+        var arm64 = CliProcess.RunExecutable("qemu-aarch64", [Binary("linux-arm64"), .. args], qemuEnv);
+        Assert.True(arm64.ExitCode == 0, arm64.StdErr);
+        Assert.Equal(x64.StdOut, arm64.StdOut);
+
+        var arm64Scalar = CliProcess.RunExecutable("qemu-aarch64", [Binary("linux-arm64"), .. args, "--scalar"], qemuEnv);
+        Assert.Equal(x64.StdOut, arm64Scalar.StdOut);
+
+        // The JIT build's scalar reference agrees too.
+        Assert.Equal(x64.StdOut, CliProcess.Run([.. args, "--scalar"]).StdOut);
+    }
+
+    [Fact]
+    public void Arm64_build_reports_its_instruction_set()
+    {
+        var qemuEnv = new Dictionary<string, string> { ["QEMU_LD_PREFIX"] = "/usr/aarch64-linux-gnu" };
+        var result = CliProcess.RunExecutable("qemu-aarch64", [Binary("linux-arm64"), "bench", "--shape", "G", "--json", "--steps", "100000"], qemuEnv);
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        Assert.Contains("\"isa\":\"Vector128/AdvSimd\"", result.StdOut);
+        Assert.Contains("\"architecture\":\"arm64\"", result.StdOut);
+        Assert.Contains("\"allocatedBytesPerStep\":0", result.StdOut);
+    }
+
+    private static (string Model, string Csv) WriteEveryVariantCase()
+    {
+        string dir = Directory.CreateTempSubdirectory("edgelstm-xarch").FullName;
+        var shape = new NetworkShape("every-variant", 9,
+            [("lstm", 21), ("peephole", 19), ("cifg", 17), ("gru", 23), ("gru-lbr0", 18), ("rnn", 13)], 6);
+        var model = RandomModels.Create(shape, 11);
+        model.Float!.Layers[1].Clip = 2.5f;
+        model.Float!.Layers[1].InputForget = true; // CIFG with peepholes
+        model = QuantizeModel.WithIntegerForm(model, RandomModels.RandomSequences(9, 3, 200, 12));
+        string modelPath = Path.Combine(dir, "every-variant.elstm");
+        ModelFileWriter.Save(model, modelPath);
+        var csv = new StringBuilder();
+        // Larger excursions than calibration saw, so saturation paths run too.
+        foreach (var sample in RandomModels.RandomSequences(9, 1, 800, 13, amplitude: 1.7f)[0])
+            csv.Append(string.Join(',', sample.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))).Append('\n');
+        string csvPath = Path.Combine(dir, "input.csv");
+        File.WriteAllText(csvPath, csv.ToString());
+        return (modelPath, csvPath);
+    }
+}
