@@ -13,7 +13,8 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
     where TOps : struct, ISimdOps<TV>
     where TV : struct
 {
-    private static readonly int C = TOps.Count;
+    // A constant once specialized: TOps.Count is a static abstract property returning a literal.
+    private static int C => TOps.Count;
 
     public override string Name => TOps.Name;
     public override int RowBlock => TOps.Count;
