@@ -13,8 +13,8 @@ install_prerequisites
 dotnet restore EdgeLstm.sln --nologo -v quiet
 dotnet build EdgeLstm.sln -c Release --no-restore --nologo -v quiet
 
-# The shipped binaries (linux-x64 x86-64-v3 and linux-arm64) for the cross-architecture tests.
-./publish.sh linux-x64 linux-arm64
+# The shipped binaries (x86-64-v3, x86-64-v2, arm64) for the cross-architecture tests.
+./publish.sh linux-x64 linux-x64-v2 linux-arm64
 
 passed=0; failed=0; skipped=0; status=0
 mkdir -p artifacts/test-results

@@ -9,7 +9,8 @@ namespace EdgeLstm.Cli.Tests;
 /// <summary>
 /// The shipped NativeAOT binaries (built by ./publish.sh, which test.sh runs first): the linux-arm64
 /// build under qemu-aarch64 must print byte-identical integer outputs to the x86-64 build, for a
-/// model stacking every cell variant, on both its vector (AdvSimd) and scalar paths.
+/// model stacking every cell variant, on both its vector (AdvSimd) and scalar paths; so must the
+/// x86-64-v2 build, whose Vector128 kernels run without AVX2.
 /// </summary>
 public class CrossArchitectureTests
 {
@@ -37,7 +38,10 @@ public class CrossArchitectureTests
         var arm64Scalar = CliProcess.RunExecutable("qemu-aarch64", [Binary("linux-arm64"), .. args, "--scalar"], qemuEnv);
         Assert.Equal(x64.StdOut, arm64Scalar.StdOut);
 
-        // The JIT build's scalar reference agrees too.
+        // The x86-64-v2 build (SSE4.1 only: no AVX2 gathers or variable shifts) agrees too.
+        Assert.Equal(x64.StdOut, CliProcess.RunExecutable(Binary("linux-x64-v2"), args).StdOut);
+
+        // And the JIT build's scalar reference.
         Assert.Equal(x64.StdOut, CliProcess.Run([.. args, "--scalar"]).StdOut);
     }
 
