@@ -22,6 +22,9 @@ internal abstract unsafe class IntegerKernels
     /// <summary>pre = clamp(rqX(accX) + rqH(accH) + bias, lo, hi).</summary>
     public abstract void GatePre(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int lo, int hi, int* pre, int n);
 
+    /// <summary>act = table(clamp(rqX(accX) + rqH(accH) + bias, lo, hi)): GatePre and Activate in one pass.</summary>
+    public abstract void GateActivate(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int lo, int hi, int* table, int* act, int n);
+
     /// <summary>output = clamp(rq(acc) + addend, lo, hi).</summary>
     public abstract void RequantAdd(int* acc, RequantRows rq, int* addend, int lo, int hi, int* output, int n);
 

@@ -79,8 +79,7 @@ internal sealed unsafe class IntegerLayerRunner
     private void StepRnn()
     {
         _k.MatVec(_r, _h, _accH);
-        _k.GatePre(_accX, _w.Requant, _accH, _r.Requant, _bias, _lo, _hi, _pre, _hs);
-        _k.Activate(_tanh, _pre, _act, _hs);
+        _k.GateActivate(_accX, _w.Requant, _accH, _r.Requant, _bias, _lo, _hi, _tanh, _act, _hs);
         _k.StoreHidden(_act, _h, _hs);
     }
 
@@ -92,9 +91,8 @@ internal sealed unsafe class IntegerLayerRunner
         _k.MatVec(_r, _h, _accH);
         if (_layer.Peepholes is null)
         {
-            _k.GatePre(_accX, _w.Requant, _accH, _r.Requant, _bias, _lo, _hi, _pre, 4 * hs);
-            _k.Activate(_sigmoid, _pre, _act, 3 * hs);
-            _k.Activate(_tanh, _pre + 3 * hs, g, hs);
+            _k.GateActivate(_accX, _w.Requant, _accH, _r.Requant, _bias, _lo, _hi, _sigmoid, _act, 3 * hs);
+            _k.GateActivate(_accX + 3 * hs, _w.Requant.Skip(3 * hs), _accH + 3 * hs, _r.Requant.Skip(3 * hs), _bias + 3 * hs, _lo, _hi, _tanh, g, hs);
             _k.LstmCell(i, f, g, _cell, coupled, _layer.CellFracBits, hs);
         }
         else
@@ -129,8 +127,7 @@ internal sealed unsafe class IntegerLayerRunner
         int hs = _hs;
         int* z = _act, r = _act + hs, candidate = _act + 2 * hs;
         _k.MatVec(_r, _h, _accH);
-        _k.GatePre(_accX, _w.Requant, _accH, _r.Requant, _bias, _lo, _hi, _pre, 2 * hs);
-        _k.Activate(_sigmoid, _pre, _act, 2 * hs);
+        _k.GateActivate(_accX, _w.Requant, _accH, _r.Requant, _bias, _lo, _hi, _sigmoid, _act, 2 * hs);
         var rqX = _w.Requant.Skip(2 * hs);
         if (_layer.LinearBeforeReset)
         {
@@ -139,15 +136,15 @@ internal sealed unsafe class IntegerLayerRunner
             _k.RequantAdd(_accX + 2 * hs, rqX, _bias + 2 * hs, -QFormats.PreWideLimit, QFormats.PreWideLimit, _xPart, hs);
             _k.RequantAdd(_accCandidate, _rCandidate.Requant, _candidateBias, -65535, 65535, _hPart, hs);
             _k.GruCandidatePre(_xPart, r, _hPart, _lo, _hi, _pre + 2 * hs, hs);
+            _k.Activate(_tanh, _pre + 2 * hs, candidate, hs);
         }
         else
         {
             // candidate = tanh(Wh x + Rh (r ⊙ h) + Wbh + Rbh)
             _k.GruResetHidden(r, _h, _resetHidden, hs);
             _k.MatVec(_rCandidate, _resetHidden, _accCandidate);
-            _k.GatePre(_accX + 2 * hs, rqX, _accCandidate, _rCandidate.Requant, _bias + 2 * hs, _lo, _hi, _pre + 2 * hs, hs);
+            _k.GateActivate(_accX + 2 * hs, rqX, _accCandidate, _rCandidate.Requant, _bias + 2 * hs, _lo, _hi, _tanh, candidate, hs);
         }
-        _k.Activate(_tanh, _pre + 2 * hs, candidate, hs);
         _k.GruHidden(z, candidate, _h, hs);
     }
 

@@ -25,6 +25,12 @@ internal sealed unsafe class ScalarKernels : IntegerKernels
             pre[r] = Clamp(RequantAt(accX[r], rqX, r) + RequantAt(accH[r], rqH, r) + bias[r], lo, hi);
     }
 
+    public override void GateActivate(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int lo, int hi, int* table, int* act, int n)
+    {
+        for (int r = 0; r < n; r++)
+            act[r] = Elementwise.Activate(table, Clamp(RequantAt(accX[r], rqX, r) + RequantAt(accH[r], rqH, r) + bias[r], lo, hi));
+    }
+
     public override void RequantAdd(int* acc, RequantRows rq, int* addend, int lo, int hi, int* output, int n)
     {
         for (int r = 0; r < n; r++) output[r] = Clamp(RequantAt(acc[r], rq, r) + addend[r], lo, hi);

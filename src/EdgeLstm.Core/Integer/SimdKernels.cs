@@ -95,6 +95,22 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
         if (r < n) ScalarTail.GatePre(accX, rqX, accH, rqH, bias, lo, hi, pre, r, n);
     }
 
+    public override void GateActivate(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int lo, int hi, int* table, int* act, int n)
+    {
+        TV vlo = TOps.Splat(lo), vhi = TOps.Splat(hi);
+        int r = 0;
+        for (; r + C <= n; r += C)
+        {
+            TV sum = TOps.Add(TOps.Add(Requant(TOps.Load(accX + r), rqX, r), Requant(TOps.Load(accH + r), rqH, r)), TOps.Load(bias + r));
+            TOps.Store(act + r, Activate(table, Clamp(sum, vlo, vhi)));
+        }
+        if (r < n)
+        {
+            ScalarTail.GatePre(accX, rqX, accH, rqH, bias, lo, hi, act, r, n);
+            for (; r < n; r++) act[r] = Elementwise.Activate(table, act[r]);
+        }
+    }
+
     public override void RequantAdd(int* acc, RequantRows rq, int* addend, int lo, int hi, int* output, int n)
     {
         TV vlo = TOps.Splat(lo), vhi = TOps.Splat(hi);
