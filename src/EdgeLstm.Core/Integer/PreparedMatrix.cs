@@ -27,7 +27,7 @@ internal sealed unsafe class PreparedMatrix
 {
     private readonly sbyte[] _weights;
     private readonly short[] _wideWeights;
-    private readonly int[] _m, _roundHigh, _roundLow, _shift;
+    private readonly int[] _m, _roundHigh, _roundLow, _shift; // owners of the aligned buffers below
 
     public PreparedMatrix(QuantizedMatrix source, int block)
     {
@@ -38,7 +38,8 @@ internal sealed unsafe class PreparedMatrix
         Blocks = (Rows + block - 1) / block;
         RowsPadded = Blocks * block;
         _weights = GC.AllocateArray<sbyte>(Math.Max(1, block == 1 ? Rows * Cols : 0), pinned: true);
-        _wideWeights = GC.AllocateArray<short>(Math.Max(1, block == 1 ? 0 : Blocks * ColPairs * 2 * block), pinned: true);
+        short* wide = Pinned.Aligned(Math.Max(1, block == 1 ? 0 : Blocks * ColPairs * 2 * block), out _wideWeights);
+        var layout = new Span<short>(wide, Math.Max(1, block == 1 ? 0 : Blocks * ColPairs * 2 * block));
         if (block == 1)
         {
             source.Values.CopyTo(_weights, 0);
@@ -52,21 +53,19 @@ internal sealed unsafe class PreparedMatrix
                         {
                             int row = b * block + i, col = 2 * p + k;
                             if (row < Rows && col < Cols)
-                                _wideWeights[(b * ColPairs + p) * 2 * block + 2 * i + k] = source.Values[row * Cols + col];
+                                layout[(b * ColPairs + p) * 2 * block + 2 * i + k] = source.Values[row * Cols + col];
                         }
         }
-        _m = GC.AllocateArray<int>(RowsPadded, pinned: true);
-        _roundHigh = GC.AllocateArray<int>(RowsPadded, pinned: true);
-        _roundLow = GC.AllocateArray<int>(RowsPadded, pinned: true);
-        _shift = GC.AllocateArray<int>(RowsPadded, pinned: true);
+        int* m = Pinned.Ints(RowsPadded, out _m), roundHigh = Pinned.Ints(RowsPadded, out _roundHigh);
+        int* roundLow = Pinned.Ints(RowsPadded, out _roundLow), shift = Pinned.Ints(RowsPadded, out _shift);
         for (int r = 0; r < Rows; r++)
         {
             var c = RequantConstants.From(source.Requant[r]);
-            (_m[r], _roundHigh[r], _roundLow[r], _shift[r]) = (c.Multiplier, c.RoundHigh, c.RoundLow, c.Shift);
+            (m[r], roundHigh[r], roundLow[r], shift[r]) = (c.Multiplier, c.RoundHigh, c.RoundLow, c.Shift);
         }
         Weights = (sbyte*)Marshal.UnsafeAddrOfPinnedArrayElement(_weights, 0);
-        WideWeights = (short*)Marshal.UnsafeAddrOfPinnedArrayElement(_wideWeights, 0);
-        Requant = new RequantRows(Ptr(_m), Ptr(_roundHigh), Ptr(_roundLow), Ptr(_shift));
+        WideWeights = wide;
+        Requant = new RequantRows(m, roundHigh, roundLow, shift);
     }
 
     public int Rows { get; }
@@ -81,22 +80,26 @@ internal sealed unsafe class PreparedMatrix
     /// <summary>Blocked, pair-interleaved weights widened to int16 (vector kernels).</summary>
     public short* WideWeights { get; }
     public RequantRows Requant { get; }
-
-    private static int* Ptr(int[] a) => (int*)Marshal.UnsafeAddrOfPinnedArrayElement(a, 0);
 }
 
-/// <summary>Pinned native-lifetime buffers for sessions: allocated once, never moved.</summary>
+/// <summary>
+/// Pinned buffers for sessions: allocated once, never moved, zeroed, and starting on a 64-byte
+/// boundary so that no vector load or store splits a cache line (a split access costs extra and
+/// made run-to-run timings bimodal).
+/// </summary>
 internal static unsafe class Pinned
 {
-    public static int* Ints(int count, out int[] owner)
-    {
-        owner = GC.AllocateArray<int>(Math.Max(1, count), pinned: true);
-        return (int*)Marshal.UnsafeAddrOfPinnedArrayElement(owner, 0);
-    }
+    private const int Alignment = 64;
 
-    public static short* Shorts(int count, out short[] owner)
+    public static int* Ints(int count, out int[] owner) => Aligned(Math.Max(1, count), out owner);
+
+    /// <summary>An even number of int16 (rounded up): kernels read inputs as int32 pairs.</summary>
+    public static short* Shorts(int count, out short[] owner) => Aligned(Math.Max(2, count + (count & 1)), out owner);
+
+    public static T* Aligned<T>(int count, out T[] owner) where T : unmanaged
     {
-        owner = GC.AllocateArray<short>(Math.Max(2, count + (count & 1)), pinned: true);
-        return (short*)Marshal.UnsafeAddrOfPinnedArrayElement(owner, 0);
+        owner = GC.AllocateArray<T>(count + Alignment / sizeof(T), pinned: true);
+        byte* p = (byte*)Marshal.UnsafeAddrOfPinnedArrayElement(owner, 0);
+        return (T*)(p + ((Alignment - ((nuint)p & (Alignment - 1))) & (Alignment - 1)));
     }
 }
