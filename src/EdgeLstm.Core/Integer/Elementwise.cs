@@ -41,6 +41,10 @@ internal static unsafe class Elementwise
     public static int LstmHidden(int o, int c, int cellFracBits, int* tanh) =>
         MulQ15(o, Activate(tanh, CellToQ12(c, cellFracBits)));
 
+    /// <summary>The GRU candidate's pre-activation with linear_before_reset = 1: x part + r ⊙ (recurrent part held to ±16.0).</summary>
+    public static int GruCandidatePre(int xPart, int r, int hPart, int lo, int hi) =>
+        Clamp(xPart + MulQ15(r, Clamp(hPart, -65535, 65535)), lo, hi);
+
     /// <summary>h' = (1 - z) * candidate + z * h, evaluated as candidate + z * (h - candidate).</summary>
     public static int GruHidden(int z, int candidate, int h) => QFormats.SaturateInt16(candidate + MulQ15(z, h - candidate));
 }

@@ -37,14 +37,21 @@ internal abstract unsafe class IntegerKernels
     /// <summary>cell = LstmCell(i, f or 1 - i, g, cell).</summary>
     public abstract void LstmCell(int* i, int* f, int* g, int* cell, bool coupled, int cellFracBits, int n);
 
+    /// <summary>LstmCell then LstmHidden in one pass (no peepholes: o does not depend on the new cell).</summary>
+    public abstract void LstmUpdate(int* i, int* f, int* g, int* o, int* cell, bool coupled, int cellFracBits, int* tanh, short* h, int n);
+
+    /// <summary>
+    /// GRU with linear_before_reset = 1, after z and r: candidate = tanh(clamp(rqX(accX) + bias +
+    /// r ⊙ clamp(rqH(accH) + hBias, ±65535), lo, hi)), then h = candidate + z ⊙ (h - candidate), one pass.
+    /// </summary>
+    public abstract void GruCandidateAndHidden(int* accX, RequantRows rqX, int* bias, int* accH, RequantRows rqH, int* hBias,
+        int* z, int* r, int lo, int hi, int* tanh, short* h, int n);
+
     /// <summary>h = o * tanh(cell).</summary>
     public abstract void LstmHidden(int* o, int* cell, int cellFracBits, int* tanh, short* h, int n);
 
     /// <summary>output = r ⊙ h (GRU with linear_before_reset = 0).</summary>
     public abstract void GruResetHidden(int* r, short* h, short* output, int n);
-
-    /// <summary>pre = clamp(xPart + r ⊙ hPart, lo, hi) (GRU with linear_before_reset = 1).</summary>
-    public abstract void GruCandidatePre(int* xPart, int* r, int* hPart, int lo, int hi, int* pre, int n);
 
     /// <summary>h = candidate + z ⊙ (h - candidate).</summary>
     public abstract void GruHidden(int* z, int* candidate, short* h, int n);

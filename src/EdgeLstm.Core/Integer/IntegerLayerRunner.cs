@@ -14,7 +14,7 @@ internal sealed unsafe class IntegerLayerRunner
     private readonly QuantizedRecurrentLayer _layer;
     private readonly IntegerKernels _k;
     private readonly PreparedMatrix _w, _r, _rCandidate; // GRU: _r holds the z,r rows; _rCandidate the h rows
-    private readonly int* _accX, _accH, _accCandidate, _pre, _act, _bias, _candidateBias, _xPart, _hPart, _peep, _cell;
+    private readonly int* _accX, _accH, _accCandidate, _pre, _act, _bias, _candidateBias, _peep, _cell;
     private readonly short* _h, _resetHidden;
     private readonly int _lo, _hi, _hs;
     private readonly RequantConstants[] _peepRequant;
@@ -41,8 +41,6 @@ internal sealed unsafe class IntegerLayerRunner
         new ReadOnlySpan<int>(layer.Bias).CopyTo(new Span<int>(_bias, layer.Rows));
         _candidateBias = Ints(_hs);
         if (layer.CandidateRecurrentBias is not null) layer.CandidateRecurrentBias.CopyTo(new Span<int>(_candidateBias, _hs));
-        _xPart = Ints(_hs);
-        _hPart = Ints(_hs);
         _peep = Ints(3 * _hs);
         if (layer.Peepholes is not null)
             for (int k = 0; k < 3 * _hs; k++) _peep[k] = layer.Peepholes[k];
@@ -93,7 +91,7 @@ internal sealed unsafe class IntegerLayerRunner
         {
             _k.GateActivate(_accX, _w.Requant, _accH, _r.Requant, _bias, _lo, _hi, _sigmoid, _act, 3 * hs);
             _k.GateActivate(_accX + 3 * hs, _w.Requant.Skip(3 * hs), _accH + 3 * hs, _r.Requant.Skip(3 * hs), _bias + 3 * hs, _lo, _hi, _tanh, g, hs);
-            _k.LstmCell(i, f, g, _cell, coupled, _layer.CellFracBits, hs);
+            _k.LstmUpdate(i, f, g, o, _cell, coupled, _layer.CellFracBits, _tanh, _h, hs);
         }
         else
         {
@@ -112,8 +110,8 @@ internal sealed unsafe class IntegerLayerRunner
             _k.LstmCell(i, f, g, _cell, coupled, _layer.CellFracBits, hs);
             Peephole(Gates.PeepOutput, _pre + hs, _peep + hs); // the output gate sees the new cell state
             _k.Activate(_sigmoid, _pre + hs, o, hs);
+            _k.LstmHidden(o, _cell, _layer.CellFracBits, _tanh, _h, hs);
         }
-        _k.LstmHidden(o, _cell, _layer.CellFracBits, _tanh, _h, hs);
     }
 
     private void Peephole(int gate, int* pre, int* peep)
@@ -133,10 +131,8 @@ internal sealed unsafe class IntegerLayerRunner
         {
             // candidate = tanh(Wh x + Wbh + r ⊙ (Rh h + Rbh)); the recurrent part is held to ±16 so r ⊙ it fits int32.
             _k.MatVec(_rCandidate, _h, _accCandidate);
-            _k.RequantAdd(_accX + 2 * hs, rqX, _bias + 2 * hs, -QFormats.PreWideLimit, QFormats.PreWideLimit, _xPart, hs);
-            _k.RequantAdd(_accCandidate, _rCandidate.Requant, _candidateBias, -65535, 65535, _hPart, hs);
-            _k.GruCandidatePre(_xPart, r, _hPart, _lo, _hi, _pre + 2 * hs, hs);
-            _k.Activate(_tanh, _pre + 2 * hs, candidate, hs);
+            _k.GruCandidateAndHidden(_accX + 2 * hs, rqX, _bias + 2 * hs, _accCandidate, _rCandidate.Requant, _candidateBias,
+                z, r, _lo, _hi, _tanh, _h, hs);
         }
         else
         {
@@ -144,8 +140,8 @@ internal sealed unsafe class IntegerLayerRunner
             _k.GruResetHidden(r, _h, _resetHidden, hs);
             _k.MatVec(_rCandidate, _resetHidden, _accCandidate);
             _k.GateActivate(_accX + 2 * hs, rqX, _accCandidate, _rCandidate.Requant, _bias + 2 * hs, _lo, _hi, _tanh, candidate, hs);
+            _k.GruHidden(z, candidate, _h, hs);
         }
-        _k.GruHidden(z, candidate, _h, hs);
     }
 
     private int* Ints(int n)

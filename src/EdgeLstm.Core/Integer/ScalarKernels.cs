@@ -1,3 +1,4 @@
+using EdgeLstm.Core.Numerics;
 using static EdgeLstm.Core.Integer.Elementwise;
 
 namespace EdgeLstm.Core.Integer;
@@ -52,6 +53,24 @@ internal sealed unsafe class ScalarKernels : IntegerKernels
             cell[k] = Elementwise.LstmCell(i[k], coupled ? 32768 - i[k] : f[k], g[k], cell[k], cellFracBits);
     }
 
+    public override void LstmUpdate(int* i, int* f, int* g, int* o, int* cell, bool coupled, int cellFracBits, int* tanh, short* h, int n)
+    {
+        LstmCell(i, f, g, cell, coupled, cellFracBits, n);
+        LstmHidden(o, cell, cellFracBits, tanh, h, n);
+    }
+
+    public override void GruCandidateAndHidden(int* accX, RequantRows rqX, int* bias, int* accH, RequantRows rqH, int* hBias,
+        int* z, int* r, int lo, int hi, int* tanh, short* h, int n)
+    {
+        for (int k = 0; k < n; k++)
+        {
+            int xPart = Clamp(RequantAt(accX[k], rqX, k) + bias[k], -QFormats.PreWideLimit, QFormats.PreWideLimit);
+            int hPart = RequantAt(accH[k], rqH, k) + hBias[k];
+            int candidate = Elementwise.Activate(tanh, Elementwise.GruCandidatePre(xPart, r[k], hPart, lo, hi));
+            h[k] = (short)Elementwise.GruHidden(z[k], candidate, h[k]);
+        }
+    }
+
     public override void LstmHidden(int* o, int* cell, int cellFracBits, int* tanh, short* h, int n)
     {
         for (int k = 0; k < n; k++) h[k] = (short)Elementwise.LstmHidden(o[k], cell[k], cellFracBits, tanh);
@@ -60,11 +79,6 @@ internal sealed unsafe class ScalarKernels : IntegerKernels
     public override void GruResetHidden(int* r, short* h, short* output, int n)
     {
         for (int k = 0; k < n; k++) output[k] = (short)MulQ15(r[k], h[k]);
-    }
-
-    public override void GruCandidatePre(int* xPart, int* r, int* hPart, int lo, int hi, int* pre, int n)
-    {
-        for (int k = 0; k < n; k++) pre[k] = Clamp(xPart[k] + MulQ15(r[k], hPart[k]), lo, hi);
     }
 
     public override void GruHidden(int* z, int* candidate, short* h, int n)

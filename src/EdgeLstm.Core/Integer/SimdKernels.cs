@@ -161,6 +161,58 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
             cell[k] = Elementwise.LstmCell(i[k], coupled ? 32768 - i[k] : f[k], g[k], cell[k], cellFracBits);
     }
 
+    public override void LstmUpdate(int* i, int* f, int* g, int* o, int* cell, bool coupled, int cellFracBits, int* tanh, short* h, int n)
+    {
+        int shift = 30 - cellFracBits, down = cellFracBits - 12;
+        TV round = TOps.Splat(1 << (shift - 1)), one = TOps.Splat(32768);
+        TV roundDown = TOps.Splat(down > 0 ? 1 << (down - 1) : 0);
+        TV min16 = TOps.Splat(short.MinValue), max16 = TOps.Splat(short.MaxValue);
+        int k = 0;
+        for (; k + C <= n; k += C)
+        {
+            TV vi = TOps.Load(i + k);
+            TV vf = coupled ? TOps.Sub(one, vi) : TOps.Load(f + k);
+            TV ig = TOps.ShiftRight(TOps.Add(TOps.Mul(vi, TOps.Load(g + k)), round), shift);
+            TV c = Clamp(TOps.Add(MulQ15(vf, TOps.Load(cell + k)), ig), min16, max16);
+            TOps.Store(cell + k, c);
+            TV q12 = down >= 0
+                ? TOps.ShiftRight(TOps.Add(c, roundDown), down)
+                : Clamp(TOps.ShiftLeft(c, -down), min16, max16);
+            TOps.StoreNarrowed(h + k, MulQ15(TOps.Load(o + k), Activate(tanh, q12)));
+        }
+        for (; k < n; k++)
+        {
+            cell[k] = Elementwise.LstmCell(i[k], coupled ? 32768 - i[k] : f[k], g[k], cell[k], cellFracBits);
+            h[k] = (short)Elementwise.LstmHidden(o[k], cell[k], cellFracBits, tanh);
+        }
+    }
+
+    public override void GruCandidateAndHidden(int* accX, RequantRows rqX, int* bias, int* accH, RequantRows rqH, int* hBias,
+        int* z, int* r, int lo, int hi, int* tanh, short* h, int n)
+    {
+        TV vlo = TOps.Splat(lo), vhi = TOps.Splat(hi);
+        TV wideLo = TOps.Splat(-QFormats.PreWideLimit), wideHi = TOps.Splat(QFormats.PreWideLimit);
+        TV partLo = TOps.Splat(-65535), partHi = TOps.Splat(65535);
+        TV min16 = TOps.Splat(short.MinValue), max16 = TOps.Splat(short.MaxValue);
+        int k = 0;
+        for (; k + C <= n; k += C)
+        {
+            TV xPart = Clamp(TOps.Add(Requant(TOps.Load(accX + k), rqX, k), TOps.Load(bias + k)), wideLo, wideHi);
+            TV hPart = Clamp(TOps.Add(Requant(TOps.Load(accH + k), rqH, k), TOps.Load(hBias + k)), partLo, partHi);
+            TV candidate = Activate(tanh, Clamp(TOps.Add(xPart, MulQ15(TOps.Load(r + k), hPart)), vlo, vhi));
+            TV diff = TOps.Sub(TOps.LoadWidened(h + k), candidate);
+            TOps.StoreNarrowed(h + k, Clamp(TOps.Add(candidate, MulQ15(TOps.Load(z + k), diff)), min16, max16));
+        }
+        for (; k < n; k++)
+        {
+            int xPart = Elementwise.Clamp(Elementwise.Requant(accX[k], rqX.M[k], rqX.RoundHigh[k], rqX.RoundLow[k], rqX.Shift[k]) + bias[k],
+                -QFormats.PreWideLimit, QFormats.PreWideLimit);
+            int hPart = Elementwise.Requant(accH[k], rqH.M[k], rqH.RoundHigh[k], rqH.RoundLow[k], rqH.Shift[k]) + hBias[k];
+            int candidate = Elementwise.Activate(tanh, Elementwise.GruCandidatePre(xPart, r[k], hPart, lo, hi));
+            h[k] = (short)Elementwise.GruHidden(z[k], candidate, h[k]);
+        }
+    }
+
     public override void LstmHidden(int* o, int* cell, int cellFracBits, int* tanh, short* h, int n)
     {
         TV min16 = TOps.Splat(short.MinValue), max16 = TOps.Splat(short.MaxValue);
@@ -183,15 +235,6 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
         int k = 0;
         for (; k + C <= n; k += C) TOps.StoreNarrowed(output + k, MulQ15(TOps.Load(r + k), TOps.LoadWidened(h + k)));
         for (; k < n; k++) output[k] = (short)Elementwise.MulQ15(r[k], h[k]);
-    }
-
-    public override void GruCandidatePre(int* xPart, int* r, int* hPart, int lo, int hi, int* pre, int n)
-    {
-        TV vlo = TOps.Splat(lo), vhi = TOps.Splat(hi);
-        int k = 0;
-        for (; k + C <= n; k += C)
-            TOps.Store(pre + k, Clamp(TOps.Add(TOps.Load(xPart + k), MulQ15(TOps.Load(r + k), TOps.Load(hPart + k))), vlo, vhi));
-        for (; k < n; k++) pre[k] = Elementwise.Clamp(xPart[k] + Elementwise.MulQ15(r[k], hPart[k]), lo, hi);
     }
 
     public override void GruHidden(int* z, int* candidate, short* h, int n)
