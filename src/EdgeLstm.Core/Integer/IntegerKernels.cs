@@ -14,7 +14,7 @@ internal abstract unsafe class IntegerKernels
     /// <summary>Rows per weight block of this family's layout (1 = row-major).</summary>
     public abstract int RowBlock { get; }
 
-    public PreparedMatrix Prepare(QuantizedMatrix m) => new(m, RowBlock);
+    public PreparedMatrix Prepare(QuantizedMatrix m, PinnedArena arena) => new(m, RowBlock, arena);
 
     /// <summary>acc[r] = sum_j q[r, j] * x[j] for every (padded) row; x has an even, zero-padded length.</summary>
     public abstract void MatVec(PreparedMatrix m, short* x, int* acc);

@@ -19,19 +19,20 @@ internal sealed unsafe class IntegerLayerRunner
     private readonly int _lo, _hi, _hs;
     private readonly RequantConstants[] _peepRequant;
     private readonly int* _sigmoid, _tanh;
-    private readonly List<Array> _owners = [];
+    private readonly PinnedArena _arena;
 
-    public IntegerLayerRunner(QuantizedRecurrentLayer layer, IntegerKernels kernels, int* sigmoid, int* tanh)
+    public IntegerLayerRunner(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena, int* sigmoid, int* tanh)
     {
+        _arena = arena;
         _layer = layer;
         _k = kernels;
         _hs = layer.HiddenSize;
         _sigmoid = sigmoid;
         _tanh = tanh;
         bool gru = layer.Kind == CellKind.Gru;
-        _w = kernels.Prepare(layer.W);
-        _r = kernels.Prepare(gru ? layer.R.SliceRows(0, 2 * _hs) : layer.R);
-        _rCandidate = kernels.Prepare(gru ? layer.R.SliceRows(2 * _hs, _hs) : layer.R.SliceRows(0, 1));
+        _w = kernels.Prepare(layer.W, arena);
+        _r = kernels.Prepare(gru ? layer.R.SliceRows(0, 2 * _hs) : layer.R, arena);
+        _rCandidate = kernels.Prepare(gru ? layer.R.SliceRows(2 * _hs, _hs) : layer.R.SliceRows(0, 1), arena);
         _accX = Ints(_w.RowsPadded);
         _accH = Ints(_r.RowsPadded);
         _accCandidate = Ints(_rCandidate.RowsPadded);
@@ -144,17 +145,7 @@ internal sealed unsafe class IntegerLayerRunner
         }
     }
 
-    private int* Ints(int n)
-    {
-        int* p = Pinned.Ints(n, out var owner);
-        _owners.Add(owner);
-        return p;
-    }
+    private int* Ints(int n) => _arena.Allocate<int>(n);
 
-    private short* Shorts(int n)
-    {
-        short* p = Pinned.Shorts(n, out var owner);
-        _owners.Add(owner);
-        return p;
-    }
+    private short* Shorts(int n) => _arena.Allocate<short>(n);
 }

@@ -20,7 +20,7 @@ public sealed unsafe class IntegerSession : IClassifierSession
     private readonly int* _headAcc, _headBias, _logits, _sigmoid, _tanh;
     private readonly short* _input;
     private readonly float[] _offset, _multiplier;
-    private readonly List<Array> _owners = [];
+    private readonly PinnedArena _arena = new();
     private readonly int _inputs, _outputs;
 
     public IntegerSession(QuantizedNetwork network, KernelChoice kernels = KernelChoice.Auto)
@@ -29,16 +29,15 @@ public sealed unsafe class IntegerSession : IClassifierSession
         _kernels = KernelSupport.Create(kernels);
         _sigmoid = PinTable(ActivationTable.Sigmoid);
         _tanh = PinTable(ActivationTable.Tanh);
-        _runners = network.Layers.Select(l => new IntegerLayerRunner(l, _kernels, _sigmoid, _tanh)).ToArray();
-        _head = _kernels.Prepare(network.Head.W);
+        _runners = network.Layers.Select(l => new IntegerLayerRunner(l, _kernels, _arena, _sigmoid, _tanh)).ToArray();
+        _head = _kernels.Prepare(network.Head.W, _arena);
         _inputs = network.InputSize;
         _outputs = network.OutputSize;
         _headAcc = Ints(_head.RowsPadded);
         _headBias = Ints(_outputs);
         network.Head.Bias.CopyTo(new Span<int>(_headBias, _outputs));
         _logits = Ints(_outputs);
-        _input = Pinned.Shorts(_inputs, out var inputOwner);
-        _owners.Add(inputOwner);
+        _input = _arena.Allocate<short>(_inputs);
         _offset = network.InputOffset;
         _multiplier = network.InputMultiplier;
     }
@@ -61,6 +60,9 @@ public sealed unsafe class IntegerSession : IClassifierSession
     public int CellFracBits(int layer) => _runners[layer].CellFracBits;
 
     public int Predicted => ArgMax.Of(Logits);
+
+    /// <summary>Bytes of prepared weights, tables, state and scratch this session holds.</summary>
+    public long MemoryBytes => _arena.AllocatedBytes;
 
     public void Reset()
     {
@@ -128,10 +130,5 @@ public sealed unsafe class IntegerSession : IClassifierSession
         return p;
     }
 
-    private int* Ints(int n)
-    {
-        int* p = Pinned.Ints(n, out var owner);
-        _owners.Add(owner);
-        return p;
-    }
+    private int* Ints(int n) => _arena.Allocate<int>(n);
 }

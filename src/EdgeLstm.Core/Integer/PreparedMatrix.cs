@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using EdgeLstm.Core.Numerics;
 using EdgeLstm.Core.Quantized;
 
@@ -21,15 +20,12 @@ internal readonly unsafe struct RequantRows(int* m, int* roundHigh, int* roundLo
 /// The vector layout holds the int8 weights sign-extended to int16: a widening load costs a
 /// shuffle-port uop per 16 weights and caps the multiply-add rate at half of what the
 /// multipliers sustain (measured on Zen 3), so the model file stays int8 and memory pays 2x.
-/// Memory is pinned for the life of the process (sessions are long-lived).
+/// Memory comes from the session's <see cref="PinnedArena"/>.
 /// </summary>
 internal sealed unsafe class PreparedMatrix
 {
-    private readonly sbyte[] _weights;
-    private readonly short[] _wideWeights;
-    private readonly int[] _m, _roundHigh, _roundLow, _shift; // owners of the aligned buffers below
 
-    public PreparedMatrix(QuantizedMatrix source, int block)
+    public PreparedMatrix(QuantizedMatrix source, int block, PinnedArena arena)
     {
         Rows = source.Rows;
         Cols = source.Cols;
@@ -37,15 +33,15 @@ internal sealed unsafe class PreparedMatrix
         ColPairs = (Cols + 1) / 2;
         Blocks = (Rows + block - 1) / block;
         RowsPadded = Blocks * block;
-        _weights = GC.AllocateArray<sbyte>(Math.Max(1, block == 1 ? Rows * Cols : 0), pinned: true);
-        short* wide = Pinned.Aligned(Math.Max(1, block == 1 ? 0 : Blocks * ColPairs * 2 * block), out _wideWeights);
-        var layout = new Span<short>(wide, Math.Max(1, block == 1 ? 0 : Blocks * ColPairs * 2 * block));
         if (block == 1)
         {
-            source.Values.CopyTo(_weights, 0);
+            Weights = arena.Allocate<sbyte>(Rows * Cols);
+            source.Values.CopyTo(new Span<sbyte>(Weights, Rows * Cols));
         }
         else
         {
+            WideWeights = arena.Allocate<short>(Blocks * ColPairs * 2 * block);
+            var layout = new Span<short>(WideWeights, Blocks * ColPairs * 2 * block);
             for (int b = 0; b < Blocks; b++)
                 for (int p = 0; p < ColPairs; p++)
                     for (int i = 0; i < block; i++)
@@ -56,15 +52,13 @@ internal sealed unsafe class PreparedMatrix
                                 layout[(b * ColPairs + p) * 2 * block + 2 * i + k] = source.Values[row * Cols + col];
                         }
         }
-        int* m = Pinned.Ints(RowsPadded, out _m), roundHigh = Pinned.Ints(RowsPadded, out _roundHigh);
-        int* roundLow = Pinned.Ints(RowsPadded, out _roundLow), shift = Pinned.Ints(RowsPadded, out _shift);
+        int* m = arena.Allocate<int>(RowsPadded), roundHigh = arena.Allocate<int>(RowsPadded);
+        int* roundLow = arena.Allocate<int>(RowsPadded), shift = arena.Allocate<int>(RowsPadded);
         for (int r = 0; r < Rows; r++)
         {
             var c = RequantConstants.From(source.Requant[r]);
             (m[r], roundHigh[r], roundLow[r], shift[r]) = (c.Multiplier, c.RoundHigh, c.RoundLow, c.Shift);
         }
-        Weights = (sbyte*)Marshal.UnsafeAddrOfPinnedArrayElement(_weights, 0);
-        WideWeights = wide;
         Requant = new RequantRows(m, roundHigh, roundLow, shift);
     }
 
@@ -82,24 +76,3 @@ internal sealed unsafe class PreparedMatrix
     public RequantRows Requant { get; }
 }
 
-/// <summary>
-/// Pinned buffers for sessions: allocated once, never moved, zeroed, and starting on a 64-byte
-/// boundary so that no vector load or store splits a cache line (a split access costs extra and
-/// made run-to-run timings bimodal).
-/// </summary>
-internal static unsafe class Pinned
-{
-    private const int Alignment = 64;
-
-    public static int* Ints(int count, out int[] owner) => Aligned(Math.Max(1, count), out owner);
-
-    /// <summary>An even number of int16 (rounded up): kernels read inputs as int32 pairs.</summary>
-    public static short* Shorts(int count, out short[] owner) => Aligned(Math.Max(2, count + (count & 1)), out owner);
-
-    public static T* Aligned<T>(int count, out T[] owner) where T : unmanaged
-    {
-        owner = GC.AllocateArray<T>(count + Alignment / sizeof(T), pinned: true);
-        byte* p = (byte*)Marshal.UnsafeAddrOfPinnedArrayElement(owner, 0);
-        return (T*)(p + ((Alignment - ((nuint)p & (Alignment - 1))) & (Alignment - 1)));
-    }
-}
