@@ -53,6 +53,7 @@ public static class BenchCommand
 
         var session = model.CreateSession(engine, scalar ? KernelChoice.Scalar : KernelChoice.Auto);
         string kernels = session is IntegerSession s ? s.KernelName : "float32 reference (scalar)";
+        long sessionBytes = session is IntegerSession si ? si.MemoryBytes : 0;
         var inputs = RandomModels.RandomSequences(model.InputSize, 1, 4096, seed + 2)[0];
         var timing = StepBenchmark.Measure(session, inputs, steps, warmUp: 20_000);
         long macs = model.Float?.MacsPerStep ?? model.Integer!.MacsPerStep;
@@ -75,6 +76,7 @@ public static class BenchCommand
                 w.WriteNumber("allocatedBytesPerStep", timing.AllocatedBytesPerStep);
                 w.WriteNumber("macsPerStep", macs);
                 w.WriteNumber("gmacPerSecond", Math.Round(gmac, 3));
+                if (sessionBytes > 0) w.WriteNumber("sessionBytes", sessionBytes);
                 w.WriteNumber("steps", timing.Steps);
                 w.WriteEndObject();
             });
@@ -86,6 +88,7 @@ public static class BenchCommand
             Console.WriteLine($"per step     {timing.MedianNsPerStep:F1} ns median, {timing.P99NsPerStep:F1} ns p99 over {timing.Steps:N0} steps");
             Console.WriteLine($"throughput   {stepsPerSecond:N0} steps/s, {gmac:F3} GMAC/s ({macs:N0} MACs per step)");
             Console.WriteLine($"allocations  {timing.AllocatedBytesPerStep:F3} bytes per step");
+            if (sessionBytes > 0) Console.WriteLine($"memory       {sessionBytes:N0} bytes of prepared weights, tables, state and scratch");
         }
         return ExitCodes.Success;
     }

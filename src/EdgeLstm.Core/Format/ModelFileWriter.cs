@@ -74,10 +74,7 @@ public static class ModelFileWriter
         w.Write((ushort)n.Layers.Count);
         foreach (var l in n.Layers) WriteRecord(w, w =>
         {
-            w.Write((byte)l.Kind);
-            w.Write(l.InputSize);
-            w.Write(l.HiddenSize);
-            w.Write(Flags(l.Peepholes is not null, l.InputForget, l.LinearBeforeReset));
+            WriteLayerHeader(w, l.Kind, l.InputSize, l.HiddenSize, l.Peepholes is not null, l.InputForget, l.LinearBeforeReset);
             w.Write(l.Clip);
             WriteRaw(w, l.W); WriteRaw(w, l.R); WriteRaw(w, l.Wb); WriteRaw(w, l.Rb);
             if (l.Peepholes is not null) WriteRaw(w, l.Peepholes);
@@ -96,10 +93,7 @@ public static class ModelFileWriter
         w.Write((ushort)n.Layers.Count);
         foreach (var l in n.Layers) WriteRecord(w, w =>
         {
-            w.Write((byte)l.Kind);
-            w.Write(l.InputSize);
-            w.Write(l.HiddenSize);
-            w.Write(Flags(l.Peepholes is not null, l.InputForget, l.LinearBeforeReset));
+            WriteLayerHeader(w, l.Kind, l.InputSize, l.HiddenSize, l.Peepholes is not null, l.InputForget, l.LinearBeforeReset);
             w.Write(l.InputScale);
             w.Write(l.CellFracBits);
             w.Write(l.ClipQ12);
@@ -127,6 +121,14 @@ public static class ModelFileWriter
         using (var rw = new BinaryWriter(record, System.Text.Encoding.UTF8, leaveOpen: true)) write(rw);
         w.Write((int)record.Length);
         w.Write(record.GetBuffer(), 0, (int)record.Length);
+    }
+
+    private static void WriteLayerHeader(BinaryWriter w, CellKind kind, int inputs, int hidden, bool peepholes, bool inputForget, bool linearBeforeReset)
+    {
+        w.Write((byte)kind);
+        w.Write(inputs);
+        w.Write(hidden);
+        w.Write(Flags(peepholes, inputForget, linearBeforeReset));
     }
 
     private static byte Flags(bool peepholes, bool inputForget, bool linearBeforeReset) =>

@@ -144,47 +144,76 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
         for (; k < n; k++) output[k] = Elementwise.Activate(table, pre[k]);
     }
 
+    /// <summary>The LSTM cell update constants for one layer's cell format.</summary>
+    private readonly struct CellFormat
+    {
+        public readonly int Shift, Down;
+        public readonly TV Round, RoundDown, One, Min16, Max16;
+
+        public CellFormat(int cellFracBits)
+        {
+            Shift = 30 - cellFracBits;
+            Down = cellFracBits - 12;
+            Round = TOps.Splat(1 << (Shift - 1));
+            RoundDown = TOps.Splat(Down > 0 ? 1 << (Down - 1) : 0);
+            One = TOps.Splat(32768);
+            Min16 = TOps.Splat(short.MinValue);
+            Max16 = TOps.Splat(short.MaxValue);
+        }
+    }
+
+    /// <summary>c' = sat16(f*c + i*g) per lane (<see cref="Elementwise.LstmCell"/>); f = 1 - i when coupled.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV CellStep(in CellFormat fmt, TV vi, int* f, TV vg, TV c, bool coupled)
+    {
+        TV vf = coupled ? TOps.Sub(fmt.One, vi) : TOps.Load(f);
+        TV ig = TOps.ShiftRight(TOps.Add(TOps.Mul(vi, vg), fmt.Round), fmt.Shift);
+        return Clamp(TOps.Add(MulQ15(vf, c), ig), fmt.Min16, fmt.Max16);
+    }
+
+    /// <summary>h = o * tanh(c) per lane (<see cref="Elementwise.LstmHidden"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV HiddenStep(in CellFormat fmt, TV o, TV c, int* tanh)
+    {
+        TV q12 = fmt.Down >= 0
+            ? TOps.ShiftRight(TOps.Add(c, fmt.RoundDown), fmt.Down)
+            : Clamp(TOps.ShiftLeft(c, -fmt.Down), fmt.Min16, fmt.Max16);
+        return MulQ15(o, Activate(tanh, q12));
+    }
+
     public override void LstmCell(int* i, int* f, int* g, int* cell, bool coupled, int cellFracBits, int n)
     {
-        int shift = 30 - cellFracBits;
-        TV round = TOps.Splat(1 << (shift - 1)), one = TOps.Splat(32768);
-        TV min16 = TOps.Splat(short.MinValue), max16 = TOps.Splat(short.MaxValue);
+        var fmt = new CellFormat(cellFracBits);
         int k = 0;
         for (; k + C <= n; k += C)
-        {
-            TV vi = TOps.Load(i + k);
-            TV vf = coupled ? TOps.Sub(one, vi) : TOps.Load(f + k);
-            TV ig = TOps.ShiftRight(TOps.Add(TOps.Mul(vi, TOps.Load(g + k)), round), shift);
-            TOps.Store(cell + k, Clamp(TOps.Add(MulQ15(vf, TOps.Load(cell + k)), ig), min16, max16));
-        }
+            TOps.Store(cell + k, CellStep(fmt, TOps.Load(i + k), f + k, TOps.Load(g + k), TOps.Load(cell + k), coupled));
         for (; k < n; k++)
             cell[k] = Elementwise.LstmCell(i[k], coupled ? 32768 - i[k] : f[k], g[k], cell[k], cellFracBits);
     }
 
     public override void LstmUpdate(int* i, int* f, int* g, int* o, int* cell, bool coupled, int cellFracBits, int* tanh, short* h, int n)
     {
-        int shift = 30 - cellFracBits, down = cellFracBits - 12;
-        TV round = TOps.Splat(1 << (shift - 1)), one = TOps.Splat(32768);
-        TV roundDown = TOps.Splat(down > 0 ? 1 << (down - 1) : 0);
-        TV min16 = TOps.Splat(short.MinValue), max16 = TOps.Splat(short.MaxValue);
+        var fmt = new CellFormat(cellFracBits);
         int k = 0;
         for (; k + C <= n; k += C)
         {
-            TV vi = TOps.Load(i + k);
-            TV vf = coupled ? TOps.Sub(one, vi) : TOps.Load(f + k);
-            TV ig = TOps.ShiftRight(TOps.Add(TOps.Mul(vi, TOps.Load(g + k)), round), shift);
-            TV c = Clamp(TOps.Add(MulQ15(vf, TOps.Load(cell + k)), ig), min16, max16);
+            TV c = CellStep(fmt, TOps.Load(i + k), f + k, TOps.Load(g + k), TOps.Load(cell + k), coupled);
             TOps.Store(cell + k, c);
-            TV q12 = down >= 0
-                ? TOps.ShiftRight(TOps.Add(c, roundDown), down)
-                : Clamp(TOps.ShiftLeft(c, -down), min16, max16);
-            TOps.StoreNarrowed(h + k, MulQ15(TOps.Load(o + k), Activate(tanh, q12)));
+            TOps.StoreNarrowed(h + k, HiddenStep(fmt, TOps.Load(o + k), c, tanh));
         }
         for (; k < n; k++)
         {
             cell[k] = Elementwise.LstmCell(i[k], coupled ? 32768 - i[k] : f[k], g[k], cell[k], cellFracBits);
             h[k] = (short)Elementwise.LstmHidden(o[k], cell[k], cellFracBits, tanh);
         }
+    }
+
+    public override void LstmHidden(int* o, int* cell, int cellFracBits, int* tanh, short* h, int n)
+    {
+        var fmt = new CellFormat(cellFracBits);
+        int k = 0;
+        for (; k + C <= n; k += C) TOps.StoreNarrowed(h + k, HiddenStep(fmt, TOps.Load(o + k), TOps.Load(cell + k), tanh));
+        for (; k < n; k++) h[k] = (short)Elementwise.LstmHidden(o[k], cell[k], cellFracBits, tanh);
     }
 
     public override void GruCandidateAndHidden(int* accX, RequantRows rqX, int* bias, int* accH, RequantRows rqH, int* hBias,
@@ -211,23 +240,6 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
             int candidate = Elementwise.Activate(tanh, Elementwise.GruCandidatePre(xPart, r[k], hPart, lo, hi));
             h[k] = (short)Elementwise.GruHidden(z[k], candidate, h[k]);
         }
-    }
-
-    public override void LstmHidden(int* o, int* cell, int cellFracBits, int* tanh, short* h, int n)
-    {
-        TV min16 = TOps.Splat(short.MinValue), max16 = TOps.Splat(short.MaxValue);
-        int down = cellFracBits - 12;
-        TV round = TOps.Splat(down > 0 ? 1 << (down - 1) : 0);
-        int k = 0;
-        for (; k + C <= n; k += C)
-        {
-            TV c = TOps.Load(cell + k);
-            TV q12 = down >= 0
-                ? TOps.ShiftRight(TOps.Add(c, round), down)
-                : Clamp(TOps.ShiftLeft(c, -down), min16, max16);
-            TOps.StoreNarrowed(h + k, MulQ15(TOps.Load(o + k), Activate(tanh, q12)));
-        }
-        for (; k < n; k++) h[k] = (short)Elementwise.LstmHidden(o[k], cell[k], cellFracBits, tanh);
     }
 
     public override void GruResetHidden(int* r, short* h, short* output, int n)
