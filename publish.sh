@@ -32,5 +32,6 @@ for target in "${targets[@]}"; do
   # A separate artifacts path per target: the two x64 flavours share a RID and must not share obj/.
   dotnet publish "$project" -c Release -r "$rid" -p:CppCompilerAndLinker=clang "${args[@]}" \
     --artifacts-path "artifacts/publish/$target" -o "$out" --nologo -v quiet
+  rm -f "$out"/*.pdb  # managed symbols of referenced projects; the native symbols are in edgelstm.dbg
   ls -l "$out"
 done
