@@ -95,6 +95,21 @@ public class CommandTests
     }
 
     [Fact]
+    public void Integer_only_models_inspect_and_run_and_the_float_engine_says_why_not()
+    {
+        string stripped = Path.Combine(Path.GetTempPath(), $"stripped-{Guid.NewGuid():N}.elstm");
+        ModelFileWriter.Save(ModelFileReader.Load(Fixtures.ModelPath).StripFloat(), stripped);
+        var inspect = CliProcess.Run("inspect", "--model", stripped, "--json");
+        Assert.Equal(0, inspect.ExitCode);
+        Assert.Contains("integer only", JsonDocument.Parse(inspect.StdOut).RootElement.GetProperty("forms").GetString());
+        var full = CliProcess.Run("infer", "--model", Fixtures.ModelPath, "--input", Fixtures.CsvPath);
+        Assert.Equal(full.StdOut, CliProcess.Run("infer", "--model", stripped, "--input", Fixtures.CsvPath).StdOut);
+        var floatRun = CliProcess.Run("infer", "--model", stripped, "--input", Fixtures.CsvPath, "--engine", "float");
+        Assert.Equal(2, floatRun.ExitCode);
+        Assert.Contains("no float network", floatRun.StdErr);
+    }
+
+    [Fact]
     public void Bench_json_reports_every_field_and_zero_allocations()
     {
         string saved = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.elstm");
