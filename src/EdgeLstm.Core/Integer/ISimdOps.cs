@@ -40,8 +40,8 @@ internal unsafe interface ISimdOps<TV> where TV : struct
     static abstract void StoreNarrowed(short* p, TV v);
 
     /// <summary>
-    /// acc + per lane (w[2i]*x0 + w[2i+1]*x1), w being 2*Count int16 weights and
-    /// (x0, x1) the int16 pair packed in every int32 lane of pair.
+    /// acc + per lane (w[2i]*x0 + w[2i+1]*x1), w being 2*Count int8 weights (sign-extended to int16
+    /// as they are loaded) and (x0, x1) the int16 pair packed in every int32 lane of pair.
     /// </summary>
-    static abstract TV MultiplyAddPairs(TV acc, short* w, TV pair);
+    static abstract TV MultiplyAddPairs(TV acc, sbyte* w, TV pair);
 }

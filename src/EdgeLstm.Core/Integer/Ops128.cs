@@ -56,13 +56,13 @@ internal readonly unsafe struct Ops128 : ISimdOps<Vector128<int>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<int> MultiplyAddPairs(Vector128<int> acc, short* w, Vector128<int> pair)
+    public static Vector128<int> MultiplyAddPairs(Vector128<int> acc, sbyte* w, Vector128<int> pair)
     {
-        if (Sse2.IsSupported) return acc + Sse2.MultiplyAddAdjacent(Vector128.Load(w), pair.AsInt16());
+        if (Sse41.IsSupported) return acc + Sse2.MultiplyAddAdjacent(Sse41.ConvertToVector128Int16(w), pair.AsInt16());
         if (AdvSimd.Arm64.IsSupported)
         {
             // No pmaddwd on ARM: widening multiplies of both halves, then pairwise add.
-            var ws = Vector128.Load(w);
+            var ws = AdvSimd.SignExtendWideningLower(AdvSimd.LoadVector64(w));
             var xs = pair.AsInt16();
             var lo = AdvSimd.MultiplyWideningLower(ws.GetLower(), xs.GetLower());
             var hi = AdvSimd.MultiplyWideningUpper(ws, xs);

@@ -30,6 +30,6 @@ internal readonly unsafe struct Ops256 : ISimdOps<Vector256<int>>
     public static void StoreNarrowed(short* p, Vector256<int> v) => Sse2.PackSignedSaturate(v.GetLower(), v.GetUpper()).Store(p);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<int> MultiplyAddPairs(Vector256<int> acc, short* w, Vector256<int> pair) =>
-        acc + Avx2.MultiplyAddAdjacent(Vector256.Load(w), pair.AsInt16());
+    public static Vector256<int> MultiplyAddPairs(Vector256<int> acc, sbyte* w, Vector256<int> pair) =>
+        acc + Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(w), pair.AsInt16());
 }

@@ -33,6 +33,6 @@ internal readonly unsafe struct Ops512 : ISimdOps<Vector512<int>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreNarrowed(short* p, Vector512<int> v) => Avx512F.ConvertToVector256Int16WithSaturation(v).Store(p);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<int> MultiplyAddPairs(Vector512<int> acc, short* w, Vector512<int> pair) =>
-        acc + Avx512BW.MultiplyAddAdjacent(Vector512.Load(w), pair.AsInt16());
+    public static Vector512<int> MultiplyAddPairs(Vector512<int> acc, sbyte* w, Vector512<int> pair) =>
+        acc + Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.Load(w)), pair.AsInt16());
 }

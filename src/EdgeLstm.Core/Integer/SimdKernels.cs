@@ -21,13 +21,13 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
 
     public override void MatVec(PreparedMatrix m, short* x, int* acc)
     {
-        int pairs = m.ColPairs, stride = 2 * C, blockBytes = pairs * stride; // in int16 elements
+        int pairs = m.ColPairs, stride = 2 * C, blockBytes = pairs * stride;
         int* xPairs = (int*)x;
         int b = 0;
         // Four row blocks at a time: one broadcast of the input pair feeds four independent accumulators.
         for (; b + 4 <= m.Blocks; b += 4)
         {
-            short* w0 = m.WideWeights + b * blockBytes, w1 = w0 + blockBytes, w2 = w1 + blockBytes, w3 = w2 + blockBytes;
+            sbyte* w0 = m.Weights + b * blockBytes, w1 = w0 + blockBytes, w2 = w1 + blockBytes, w3 = w2 + blockBytes;
             TV a0 = default, a1 = default, a2 = default, a3 = default;
             for (int p = 0; p < pairs; p++)
             {
@@ -46,7 +46,7 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
         }
         for (; b < m.Blocks; b++)
         {
-            short* w = m.WideWeights + b * blockBytes;
+            sbyte* w = m.Weights + b * blockBytes;
             TV a = default;
             for (int p = 0; p < pairs; p++) a = TOps.MultiplyAddPairs(a, w + p * stride, TOps.Splat(xPairs[p]));
             TOps.Store(acc + b * C, a);
