@@ -1,5 +1,4 @@
 using EdgeLstm.Core.Model;
-using EdgeLstm.Core.Quantization;
 
 namespace EdgeLstm.Bench;
 
@@ -9,8 +8,7 @@ public static class BenchModels
     /// <summary>Number of pre-generated samples the benchmarks cycle through (a power of two).</summary>
     public const int RingSize = 256;
 
-    public static EdgeModel Create(string shape) =>
-        QuantizeModel.WithIntegerForm(RandomModels.Create(RandomModels.Shapes[shape], 1), RandomModels.RandomSequences(9, 4, 200, 2));
+    public static EdgeModel Create(string shape) => RandomModels.CreateQuantized(RandomModels.Shapes[shape], 1);
 
     /// <summary>Standard-normal samples (what the random models expect) to cycle through.</summary>
     public static float[][] InputRing(int inputs) => RandomModels.RandomSequences(inputs, 1, RingSize, 3)[0];

@@ -2,7 +2,6 @@ using System.CommandLine;
 using EdgeLstm.Core.Format;
 using EdgeLstm.Core.Integer;
 using EdgeLstm.Core.Model;
-using EdgeLstm.Core.Quantization;
 
 namespace EdgeLstm.Cli.Commands;
 
@@ -40,8 +39,7 @@ public static class BenchCommand
         string name;
         if (shapeName is not null)
         {
-            var shape = RandomModels.Shapes[shapeName];
-            model = QuantizeModel.WithIntegerForm(RandomModels.Create(shape, seed), RandomModels.RandomSequences(shape.Inputs, 4, 250, seed + 1));
+            model = RandomModels.CreateQuantized(RandomModels.Shapes[shapeName], seed);
             name = shapeName;
         }
         else

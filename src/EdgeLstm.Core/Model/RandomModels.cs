@@ -49,6 +49,13 @@ public static class RandomModels
         return new EdgeModel(metadata, new FloatNetwork(layers, head), null);
     }
 
+    /// <summary>
+    /// A random model with its integer form, calibrated on random input: the one recipe behind
+    /// `edgelstm bench --shape` and the BenchmarkDotNet harness, so both time the same model.
+    /// </summary>
+    public static EdgeModel CreateQuantized(NetworkShape shape, int seed) =>
+        Quantization.QuantizeModel.WithIntegerForm(Create(shape, seed), RandomSequences(shape.Inputs, 4, 250, seed + 1));
+
     /// <summary>Sequences of standard-normal samples (the models' normalized input distribution).</summary>
     public static List<float[][]> RandomSequences(int inputs, int sequences, int length, int seed, float amplitude = 1f)
     {
