@@ -6,8 +6,8 @@ namespace EdgeLstm.Core.Integer;
 /// <summary>
 /// The vector kernels, written once over <see cref="ISimdOps{TV}"/> and specialized per width.
 /// Each loop evaluates the formula of <see cref="Elementwise"/> in every lane and hands the
-/// tail (fewer than Count elements) to that same scalar formula, so results are bit-identical
-/// to <see cref="ScalarKernels"/> by construction and by test.
+/// tail (fewer than Count elements) to the scalar reference kernel itself, so results are
+/// bit-identical to <see cref="ScalarKernels"/> by construction and by test.
 /// </summary>
 internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
     where TOps : struct, ISimdOps<TV>
@@ -15,6 +15,9 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
 {
     // A constant once specialized: TOps.Count is a static abstract property returning a literal.
     private static int C => TOps.Count;
+
+    /// <summary>The reference kernels, which compute the tails.</summary>
+    private static readonly ScalarKernels Tail = new();
 
     public override string Name => TOps.Name;
     public override int RowBlock => TOps.Count;
@@ -92,7 +95,7 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
             TV sum = TOps.Add(TOps.Add(Requant(TOps.Load(accX + r), rqX, r), Requant(TOps.Load(accH + r), rqH, r)), TOps.Load(bias + r));
             TOps.Store(pre + r, Clamp(sum, vlo, vhi));
         }
-        if (r < n) ScalarTail.GatePre(accX, rqX, accH, rqH, bias, lo, hi, pre, r, n);
+        if (r < n) Tail.GatePre(accX + r, rqX.Skip(r), accH + r, rqH.Skip(r), bias + r, lo, hi, pre + r, n - r);
     }
 
     public override void GateActivate(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int lo, int hi, int* table, int* act, int n)
@@ -104,11 +107,7 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
             TV sum = TOps.Add(TOps.Add(Requant(TOps.Load(accX + r), rqX, r), Requant(TOps.Load(accH + r), rqH, r)), TOps.Load(bias + r));
             TOps.Store(act + r, Activate(table, Clamp(sum, vlo, vhi)));
         }
-        if (r < n)
-        {
-            ScalarTail.GatePre(accX, rqX, accH, rqH, bias, lo, hi, act, r, n);
-            for (; r < n; r++) act[r] = Elementwise.Activate(table, act[r]);
-        }
+        if (r < n) Tail.GateActivate(accX + r, rqX.Skip(r), accH + r, rqH.Skip(r), bias + r, lo, hi, table, act + r, n - r);
     }
 
     public override void RequantAdd(int* acc, RequantRows rq, int* addend, int lo, int hi, int* output, int n)
@@ -117,8 +116,7 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
         int r = 0;
         for (; r + C <= n; r += C)
             TOps.Store(output + r, Clamp(TOps.Add(Requant(TOps.Load(acc + r), rq, r), TOps.Load(addend + r)), vlo, vhi));
-        for (; r < n; r++)
-            output[r] = Elementwise.Clamp(Elementwise.Requant(acc[r], rq.M[r], rq.RoundHigh[r], rq.RoundLow[r], rq.Shift[r]) + addend[r], lo, hi);
+        if (r < n) Tail.RequantAdd(acc + r, rq.Skip(r), addend + r, lo, hi, output + r, n - r);
     }
 
     public override void PeepholeAdd(int* pre, int* peep, int* cell, int m, int roundHigh, int roundLow, int shift, int lo, int hi, int n)
@@ -133,15 +131,14 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
             TV t = TOps.Add(TOps.Add(TOps.Mul(TOps.ShiftRight(acc, 16), vm), vrh), low);
             TOps.Store(pre + k, Clamp(TOps.Add(TOps.Load(pre + k), TOps.ShiftRight(t, shift)), vlo, vhi));
         }
-        for (; k < n; k++)
-            pre[k] = Elementwise.Clamp(pre[k] + Elementwise.Requant(peep[k] * cell[k], m, roundHigh, roundLow, shift), lo, hi);
+        if (k < n) Tail.PeepholeAdd(pre + k, peep + k, cell + k, m, roundHigh, roundLow, shift, lo, hi, n - k);
     }
 
     public override void Activate(int* table, int* pre, int* output, int n)
     {
         int k = 0;
         for (; k + C <= n; k += C) TOps.Store(output + k, Activate(table, TOps.Load(pre + k)));
-        for (; k < n; k++) output[k] = Elementwise.Activate(table, pre[k]);
+        if (k < n) Tail.Activate(table, pre + k, output + k, n - k);
     }
 
     /// <summary>The LSTM cell update constants for one layer's cell format.</summary>
@@ -187,8 +184,7 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
         int k = 0;
         for (; k + C <= n; k += C)
             TOps.Store(cell + k, CellStep(fmt, TOps.Load(i + k), f + k, TOps.Load(g + k), TOps.Load(cell + k), coupled));
-        for (; k < n; k++)
-            cell[k] = Elementwise.LstmCell(i[k], coupled ? 32768 - i[k] : f[k], g[k], cell[k], cellFracBits);
+        if (k < n) Tail.LstmCell(i + k, f + k, g + k, cell + k, coupled, cellFracBits, n - k);
     }
 
     public override void LstmUpdate(int* i, int* f, int* g, int* o, int* cell, bool coupled, int cellFracBits, int* tanh, short* h, int n)
@@ -201,11 +197,7 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
             TOps.Store(cell + k, c);
             TOps.StoreNarrowed(h + k, HiddenStep(fmt, TOps.Load(o + k), c, tanh));
         }
-        for (; k < n; k++)
-        {
-            cell[k] = Elementwise.LstmCell(i[k], coupled ? 32768 - i[k] : f[k], g[k], cell[k], cellFracBits);
-            h[k] = (short)Elementwise.LstmHidden(o[k], cell[k], cellFracBits, tanh);
-        }
+        if (k < n) Tail.LstmUpdate(i + k, f + k, g + k, o + k, cell + k, coupled, cellFracBits, tanh, h + k, n - k);
     }
 
     public override void LstmHidden(int* o, int* cell, int cellFracBits, int* tanh, short* h, int n)
@@ -213,7 +205,7 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
         var fmt = new CellFormat(cellFracBits);
         int k = 0;
         for (; k + C <= n; k += C) TOps.StoreNarrowed(h + k, HiddenStep(fmt, TOps.Load(o + k), TOps.Load(cell + k), tanh));
-        for (; k < n; k++) h[k] = (short)Elementwise.LstmHidden(o[k], cell[k], cellFracBits, tanh);
+        if (k < n) Tail.LstmHidden(o + k, cell + k, cellFracBits, tanh, h + k, n - k);
     }
 
     public override void GruCandidateAndHidden(int* accX, RequantRows rqX, int* bias, int* accH, RequantRows rqH, int* hBias,
@@ -232,21 +224,15 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
             TV diff = TOps.Sub(TOps.LoadWidened(h + k), candidate);
             TOps.StoreNarrowed(h + k, Clamp(TOps.Add(candidate, MulQ15(TOps.Load(z + k), diff)), min16, max16));
         }
-        for (; k < n; k++)
-        {
-            int xPart = Elementwise.Clamp(Elementwise.Requant(accX[k], rqX.M[k], rqX.RoundHigh[k], rqX.RoundLow[k], rqX.Shift[k]) + bias[k],
-                -QFormats.PreWideLimit, QFormats.PreWideLimit);
-            int hPart = Elementwise.Requant(accH[k], rqH.M[k], rqH.RoundHigh[k], rqH.RoundLow[k], rqH.Shift[k]) + hBias[k];
-            int candidate = Elementwise.Activate(tanh, Elementwise.GruCandidatePre(xPart, r[k], hPart, lo, hi));
-            h[k] = (short)Elementwise.GruHidden(z[k], candidate, h[k]);
-        }
+        if (k < n)
+            Tail.GruCandidateAndHidden(accX + k, rqX.Skip(k), bias + k, accH + k, rqH.Skip(k), hBias + k, z + k, r + k, lo, hi, tanh, h + k, n - k);
     }
 
     public override void GruResetHidden(int* r, short* h, short* output, int n)
     {
         int k = 0;
         for (; k + C <= n; k += C) TOps.StoreNarrowed(output + k, MulQ15(TOps.Load(r + k), TOps.LoadWidened(h + k)));
-        for (; k < n; k++) output[k] = (short)Elementwise.MulQ15(r[k], h[k]);
+        if (k < n) Tail.GruResetHidden(r + k, h + k, output + k, n - k);
     }
 
     public override void GruHidden(int* z, int* candidate, short* h, int n)
@@ -259,25 +245,13 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
             TV diff = TOps.Sub(TOps.LoadWidened(h + k), cand);
             TOps.StoreNarrowed(h + k, Clamp(TOps.Add(cand, MulQ15(TOps.Load(z + k), diff)), min16, max16));
         }
-        for (; k < n; k++) h[k] = (short)Elementwise.GruHidden(z[k], candidate[k], h[k]);
+        if (k < n) Tail.GruHidden(z + k, candidate + k, h + k, n - k);
     }
 
     public override void StoreHidden(int* act, short* h, int n)
     {
         int k = 0;
         for (; k + C <= n; k += C) TOps.StoreNarrowed(h + k, TOps.Load(act + k));
-        for (; k < n; k++) h[k] = (short)act[k];
-    }
-}
-
-/// <summary>Scalar tails shared by the vector kernels.</summary>
-internal static unsafe class ScalarTail
-{
-    public static void GatePre(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int lo, int hi, int* pre, int from, int to)
-    {
-        for (int r = from; r < to; r++)
-            pre[r] = Elementwise.Clamp(
-                Elementwise.Requant(accX[r], rqX.M[r], rqX.RoundHigh[r], rqX.RoundLow[r], rqX.Shift[r]) +
-                Elementwise.Requant(accH[r], rqH.M[r], rqH.RoundHigh[r], rqH.RoundLow[r], rqH.Shift[r]) + bias[r], lo, hi);
+        if (k < n) Tail.StoreHidden(act + k, h + k, n - k);
     }
 }
