@@ -5,6 +5,7 @@
 #   linux-arm64    ARMv8.0 + AdvSimd (Raspberry Pi 4 and later), cross-linked here with clang + lld
 # Each into dist/<target>/: the executable, its symbols in edgelstm.dbg (stripped from the binary),
 # and native libraries where a dependency needs them. Invariant globalization.
+# Then scripts/package.sh packs each target into dist/packages/ (tarball; .deb for linux-x64, linux-arm64).
 # Usage: ./publish.sh [TARGET...]   (default: all three)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -34,4 +35,5 @@ for target in "${targets[@]}"; do
     --artifacts-path "artifacts/publish/$target" -o "$out" --nologo -v quiet
   rm -f "$out"/*.pdb  # managed symbols of referenced projects; the native symbols are in edgelstm.dbg
   ls -l "$out"
+  scripts/package.sh "$target"   # tarball (+ .deb for the shipped builds) in dist/packages/
 done

@@ -7,7 +7,10 @@
 #   libgcc-12-dev-arm64-cross     arm64 crtbeginS.o and libgcc; clang finds the arm64 tree through it
 #   binutils-aarch64-linux-gnu    aarch64-linux-gnu-objcopy, to strip symbols of the arm64 binary
 #   qemu-user                     qemu-aarch64, to run the arm64 binary in the cross-architecture tests
-PREREQUISITE_PACKAGES=(clang lld libc6-dev-arm64-cross libgcc-12-dev-arm64-cross binutils-aarch64-linux-gnu qemu-user)
+#   systemd                       systemd-analyze, to verify and score the unit file (not started: no PID 1 here)
+#   strace                        proves the binary never maps writable+executable memory (MemoryDenyWriteExecute=)
+PREREQUISITE_PACKAGES=(clang lld libc6-dev-arm64-cross libgcc-12-dev-arm64-cross binutils-aarch64-linux-gnu qemu-user
+  systemd strace)
 
 install_prerequisites() {
   local missing=() p
