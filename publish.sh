@@ -33,7 +33,9 @@ for target in "${targets[@]}"; do
   # A separate artifacts path per target: the two x64 flavours share a RID and must not share obj/.
   dotnet publish "$project" -c Release -r "$rid" -p:CppCompilerAndLinker=clang "${args[@]}" \
     --artifacts-path "artifacts/publish/$target" -o "$out" --nologo -v quiet
-  rm -f "$out"/*.pdb  # managed symbols of referenced projects; the native symbols are in edgelstm.dbg
+  rm -f "$out"/*.pdb  # managed symbols of referenced projects
+  # The native symbols, stripped from the binary, kept beside it (not packaged) for debuggers and profilers.
+  cp "artifacts/publish/$target/bin/EdgeLstm.Cli/release_$rid/native/edgelstm.dbg" "$out/"
   ls -l "$out"
   scripts/package.sh "$target"   # tarball (+ .deb for the shipped builds) in dist/packages/
 done

@@ -8,9 +8,10 @@
 #   binutils-aarch64-linux-gnu    aarch64-linux-gnu-objcopy, to strip symbols of the arm64 binary
 #   qemu-user                     qemu-aarch64, to run the arm64 binary in the cross-architecture tests
 #   systemd                       systemd-analyze, to verify and score the unit file (not started: no PID 1 here)
+#   mosquitto                     the real MQTT broker the MQTT sink's tests start on 127.0.0.1
 #   strace                        proves the binary never maps writable+executable memory (MemoryDenyWriteExecute=)
 PREREQUISITE_PACKAGES=(clang lld libc6-dev-arm64-cross libgcc-12-dev-arm64-cross binutils-aarch64-linux-gnu qemu-user
-  systemd strace)
+  systemd strace mosquitto)
 
 install_prerequisites() {
   local missing=() p

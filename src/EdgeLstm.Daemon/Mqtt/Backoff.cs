@@ -1,0 +1,19 @@
+namespace EdgeLstm.Daemon.Mqtt;
+
+/// <summary>
+/// Exponential reconnect delays: min, 2*min, 4*min ... capped at max, with up to 20% random
+/// jitter so a fleet of boards does not reconnect in lockstep after a broker restart.
+/// </summary>
+public sealed class Backoff(TimeSpan min, TimeSpan max)
+{
+    private int _failures;
+
+    public TimeSpan Next()
+    {
+        double seconds = Math.Min(max.TotalSeconds, min.TotalSeconds * Math.Pow(2, Math.Min(_failures, 30)));
+        _failures++;
+        return TimeSpan.FromSeconds(seconds * (1 + 0.2 * Random.Shared.NextDouble()));
+    }
+
+    public void Succeeded() => _failures = 0;
+}

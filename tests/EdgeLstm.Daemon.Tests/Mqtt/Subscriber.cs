@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace EdgeLstm.Daemon.Tests.Mqtt;
+
+/// <summary>A test's MQTT subscriber (MQTTnet) collecting what arrives.</summary>
+internal sealed class Subscriber : IAsyncDisposable
+{
+    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+    private readonly MqttClientOptions _options;
+
+    public Subscriber(int port, string clientId)
+    {
+        _options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(clientId).WithCleanSession(false).Build();
+        _client.ApplicationMessageReceivedAsync += e =>
+        {
+            Messages.Enqueue((e.ApplicationMessage.Topic, e.ApplicationMessage.ConvertPayloadToString(), e.ApplicationMessage.Retain));
+            return Task.CompletedTask;
+        };
+    }
+
+    public ConcurrentQueue<(string Topic, string Payload, bool Retain)> Messages { get; } = new();
+
+    public async Task ConnectAsync(params string[] filters)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (_client.IsConnected && DateTime.UtcNow < deadline) await Task.Delay(20); // still noticing a broker restart
+        while (true)
+        {
+            try
+            {
+                await _client.ConnectAsync(_options);
+                break;
+            }
+            catch (MQTTnet.Exceptions.MqttCommunicationException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+        foreach (var f in filters)
+            await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(f, MqttQualityOfServiceLevel.AtLeastOnce).Build());
+    }
+
+    public Task PublishAsync(string topic, string payload) =>
+        _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).Build());
+
+    public async Task<bool> WaitForAsync(Func<IReadOnlyCollection<(string Topic, string Payload, bool Retain)>, bool> condition, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (condition(Messages)) return true;
+            await Task.Delay(50);
+        }
+        return condition(Messages);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client.IsConnected) await _client.DisconnectAsync();
+        _client.Dispose();
+    }
+}
