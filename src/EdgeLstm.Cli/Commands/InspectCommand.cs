@@ -16,20 +16,21 @@ public static class InspectCommand
         return command;
     }
 
-    private sealed record LayerRow(string Variant, int Inputs, int Hidden, long Parameters, long Macs, float Clip);
+    private sealed record LayerRow(string Variant, int Inputs, int Hidden, long Parameters, long Macs, double AverageMacs, float Clip, int[]? Periods);
 
     private static int Run(FileInfo? path, bool json)
     {
         var model = ModelSource.Load(path);
         var m = model.Metadata;
         var rows = model.Float is not null
-            ? model.Float.Layers.Select(l => new LayerRow(l.VariantName, l.InputSize, l.HiddenSize, l.ParameterCount, l.MacsPerStep, l.Clip)).ToList()
+            ? model.Float.Layers.Select(l => new LayerRow(l.VariantName, l.InputSize, l.HiddenSize, l.ParameterCount, l.MacsPerStep, l.AverageMacsPerStep, l.Clip, l.Periods)).ToList()
             : model.Integer!.Layers.Select(l => new LayerRow(l.VariantName, l.InputSize, l.HiddenSize,
-                (long)l.Rows * (l.InputSize + l.HiddenSize) + l.Rows + (l.Peepholes?.Length ?? 0), l.MacsPerStep, l.ClipQ12 / 4096f)).ToList();
+                (long)l.Rows * (l.InputSize + l.HiddenSize) + l.Rows + (l.Peepholes?.Length ?? 0), l.MacsPerStep, l.AverageMacsPerStep, l.ClipQ12 / 4096f, l.Periods)).ToList();
         int headIn = model.Float?.Head.InputSize ?? model.Integer!.Head.InputSize;
         long headParams = (long)headIn * model.OutputSize + model.OutputSize;
         long parameters = rows.Sum(r => r.Parameters) + headParams;
         long macs = rows.Sum(r => r.Macs) + (long)headIn * model.OutputSize;
+        double averageMacs = rows.Sum(r => r.AverageMacs) + (long)headIn * model.OutputSize;
         long floatBytes = model.Float is null ? 0 : 4 * model.Float.ParameterCount;
         long intBytes = model.Integer?.WeightBytes ?? 0;
         string forms = (model.Float, model.Integer) switch
@@ -60,8 +61,14 @@ public static class InspectCommand
                 {
                     w.WriteStartObject();
                     w.WriteString("cell", r.Variant); w.WriteNumber("inputs", r.Inputs); w.WriteNumber("hidden", r.Hidden);
-                    w.WriteNumber("parameters", r.Parameters); w.WriteNumber("macsPerStep", r.Macs);
+                    w.WriteNumber("parameters", r.Parameters); w.WriteNumber("macsPerStep", Math.Round(r.AverageMacs, 1)); w.WriteNumber("peakMacsPerStep", r.Macs);
                     if (r.Clip > 0) w.WriteNumber("clip", r.Clip);
+                    if (r.Periods is not null)
+                    {
+                        w.WriteStartArray("periods");
+                        foreach (int p in r.Periods) w.WriteNumberValue(p);
+                        w.WriteEndArray();
+                    }
                     w.WriteEndObject();
                 }
                 w.WriteStartObject(); w.WriteString("cell", "dense"); w.WriteNumber("inputs", headIn); w.WriteNumber("outputs", model.OutputSize);
@@ -70,7 +77,8 @@ public static class InspectCommand
                 w.WriteNumber("parameters", parameters);
                 w.WriteNumber("floatBytes", floatBytes);
                 w.WriteNumber("integerBytes", intBytes);
-                w.WriteNumber("macsPerStep", macs);
+                w.WriteNumber("macsPerStep", Math.Round(averageMacs, 1));
+                w.WriteNumber("peakMacsPerStep", macs);
                 w.WriteStartObject("properties"); foreach (var (k, v) in m.Properties) w.WriteString(k, v); w.WriteEndObject();
                 w.WriteEndObject();
             });
@@ -85,11 +93,12 @@ public static class InspectCommand
                           (m.Mode == ClassificationMode.Windowed ? $" (window {m.Window}, hop {m.Hop})" : ""));
         Console.WriteLine("layers");
         foreach (var r in rows)
-            Console.WriteLine($"  {r.Variant,-14} {r.Inputs,5} -> {r.Hidden,-5} {r.Parameters,10:N0} params {r.Macs,10:N0} MACs/step" + (r.Clip > 0 ? $"  clip {r.Clip}" : ""));
+            Console.WriteLine($"  {r.Variant,-14} {r.Inputs,5} -> {r.Hidden,-5} {r.Parameters,10:N0} params {r.AverageMacs,10:N0} MACs/step" + (r.Clip > 0 ? $"  clip {r.Clip}" : "")
+                              + (r.Periods is null ? "" : $"  periods {string.Join(',', r.Periods)} (peak {r.Macs:N0})"));
         Console.WriteLine($"  {"dense",-14} {headIn,5} -> {model.OutputSize,-5} {headParams,10:N0} params {(long)headIn * model.OutputSize,10:N0} MACs/step");
         Console.WriteLine($"parameters  {parameters:N0}");
         Console.WriteLine($"bytes       float {floatBytes:N0}, integer {intBytes:N0}");
-        Console.WriteLine($"cost        {macs:N0} MACs per step");
+        Console.WriteLine($"cost        {averageMacs:N0} MACs per step" + (macs > averageMacs ? $" on average, {macs:N0} at most" : ""));
         foreach (var (k, v) in m.Properties) Console.WriteLine($"{k,-11} {v}");
         return ExitCodes.Success;
     }

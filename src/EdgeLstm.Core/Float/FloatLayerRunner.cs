@@ -12,7 +12,8 @@ internal sealed class FloatLayerRunner
     private readonly RecurrentLayer _layer;
     private readonly float[] _gates;      // [rows]: W x + Wb (+ R h + Rb where the cell allows)
     private readonly float[] _recurrent;  // [rows]: R h + Rb, kept apart for the GRU candidate
-    private readonly float[] _scratch;    // [H]: r ⊙ h for GRU with linear_before_reset = 0
+    private readonly float[] _scratch;    // [H]: r ⊙ h for GRU with linear_before_reset = 0; a module's new h for Clockwork
+    private long _step;                   // Clockwork: steps since the last reset
 
     public FloatLayerRunner(RecurrentLayer layer)
     {
@@ -31,11 +32,17 @@ internal sealed class FloatLayerRunner
     {
         Array.Clear(Hidden);
         Array.Clear(Cell);
+        _step = 0;
     }
 
     public void Step(ReadOnlySpan<float> x)
     {
         var l = _layer;
+        if (l.Kind == CellKind.Clockwork)
+        {
+            StepClockwork(x);
+            return;
+        }
         _layer.Wb.CopyTo(_gates, 0);
         MatVecAdd(l.W, x, _gates);
         l.Rb.CopyTo(_recurrent, 0);
@@ -45,6 +52,31 @@ internal sealed class FloatLayerRunner
             case CellKind.Lstm: StepLstm(); break;
             case CellKind.Gru: StepGru(); break;
         }
+    }
+
+    /// <summary>
+    /// Modules in order, fastest first; module i reads modules i.. only, which this step has not
+    /// rewritten yet, so updating in place is exact once a module's new values are complete.
+    /// </summary>
+    private void StepClockwork(ReadOnlySpan<float> x)
+    {
+        var l = _layer;
+        int hs = l.HiddenSize, k = l.ModuleSize, inputs = l.InputSize;
+        var periods = l.Periods!;
+        for (int m = 0; m < periods.Length; m++)
+        {
+            if (!ClockworkCost.Runs(_step, periods[m])) continue;
+            int first = m * k;
+            for (int r = first; r < first + k; r++)
+            {
+                float z = l.Wb[r] + l.Rb[r];
+                z += Dot(l.W.AsSpan(r * inputs, inputs), x);
+                z += Dot(l.R.AsSpan(r * hs + first, hs - first), Hidden.AsSpan(first));
+                _scratch[r - first] = MathF.Tanh(Clip(z, l.Clip));
+            }
+            _scratch.AsSpan(0, k).CopyTo(Hidden.AsSpan(first, k));
+        }
+        _step++;
     }
 
     private void StepRnn()

@@ -20,6 +20,14 @@ internal static class FloatMath
         }
     }
 
+    /// <summary>sum_j a[j] * b[j], in index order.</summary>
+    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        float sum = 0;
+        for (int j = 0; j < a.Length; j++) sum += a[j] * b[j];
+        return sum;
+    }
+
     public static void Softmax(ReadOnlySpan<float> logits, Span<float> probabilities)
     {
         float max = float.NegativeInfinity;

@@ -146,6 +146,7 @@ public static class ModelFileReader
         };
         ReadRaw(r, l.W); ReadRaw(r, l.R); ReadRaw(r, l.Wb); ReadRaw(r, l.Rb);
         if ((flags & FlagPeepholes) != 0) ReadRaw(r, l.Peepholes = new float[3 * hidden]);
+        if (kind == CellKind.Clockwork) l.Periods = ReadPeriods(r);
         return l;
     }
 
@@ -206,6 +207,7 @@ public static class ModelFileReader
             peepScales = ReadArray<float>(r, 3);
             peepRequant = ReadRequant(r, 3);
         }
+        int[]? periods = kind == CellKind.Clockwork ? ReadPeriods(r) : null;
         return new QuantizedRecurrentLayer
         {
             Kind = kind, InputSize = inSize, HiddenSize = hidden,
@@ -213,13 +215,22 @@ public static class ModelFileReader
             InputScale = inputScale, CellFracBits = cellFracBits, ClipQ12 = clip,
             W = w, R = rm, Bias = bias, CandidateRecurrentBias = candidateBias,
             Peepholes = peep, PeepholeScales = peepScales, PeepholeRequant = peepRequant,
+            Periods = periods,
         };
+    }
+
+    /// <summary>Clockwork module periods: u16 count, then int32 periods (validated with the layer).</summary>
+    private static int[] ReadPeriods(BinaryReader r)
+    {
+        int count = r.ReadUInt16();
+        if (count == 0 || count > 1024) throw new ModelException($"clockwork module count {count} is out of range");
+        return ReadArray<int>(r, count);
     }
 
     private static CellKind ReadKind(BinaryReader r, int index)
     {
         byte kind = r.ReadByte();
-        if (kind is not ((byte)CellKind.Rnn or (byte)CellKind.Lstm or (byte)CellKind.Gru))
+        if (kind is not ((byte)CellKind.Rnn or (byte)CellKind.Lstm or (byte)CellKind.Gru or (byte)CellKind.Clockwork))
             throw new ModelException($"layer {index}: unknown layer kind {kind}");
         return (CellKind)kind;
     }

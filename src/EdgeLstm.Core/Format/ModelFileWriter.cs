@@ -78,6 +78,7 @@ public static class ModelFileWriter
             w.Write(l.Clip);
             WriteRaw(w, l.W); WriteRaw(w, l.R); WriteRaw(w, l.Wb); WriteRaw(w, l.Rb);
             if (l.Peepholes is not null) WriteRaw(w, l.Peepholes);
+            if (l.Kind == CellKind.Clockwork) WritePeriods(w, l.Periods!);
         });
         w.Write(n.Head.InputSize);
         w.Write(n.Head.OutputSize);
@@ -107,6 +108,7 @@ public static class ModelFileWriter
                 WriteRaw(w, l.PeepholeScales!);
                 WriteRequant(w, l.PeepholeRequant!);
             }
+            if (l.Kind == CellKind.Clockwork) WritePeriods(w, l.Periods!);
         });
         w.Write(n.Head.InputSize);
         w.Write(n.Head.OutputSize);
@@ -121,6 +123,12 @@ public static class ModelFileWriter
         using (var rw = new BinaryWriter(record, System.Text.Encoding.UTF8, leaveOpen: true)) write(rw);
         w.Write((int)record.Length);
         w.Write(record.GetBuffer(), 0, (int)record.Length);
+    }
+
+    private static void WritePeriods(BinaryWriter w, int[] periods)
+    {
+        w.Write((ushort)periods.Length);
+        WriteRaw(w, periods);
     }
 
     private static void WriteLayerHeader(BinaryWriter w, CellKind kind, int inputs, int hidden, bool peepholes, bool inputForget, bool linearBeforeReset)

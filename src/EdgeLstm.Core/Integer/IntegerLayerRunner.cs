@@ -20,6 +20,8 @@ internal sealed unsafe class IntegerLayerRunner
     private readonly RequantConstants[] _peepRequant;
     private readonly int* _sigmoid, _tanh;
     private readonly PinnedArena _arena;
+    private readonly ClockworkModule[] _modules = [];
+    private long _step; // Clockwork: steps since the last reset
 
     public IntegerLayerRunner(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena, int* sigmoid, int* tanh)
     {
@@ -29,12 +31,14 @@ internal sealed unsafe class IntegerLayerRunner
         _hs = layer.HiddenSize;
         _sigmoid = sigmoid;
         _tanh = tanh;
-        bool gru = layer.Kind == CellKind.Gru;
-        _w = kernels.Prepare(layer.W, arena);
-        _r = kernels.Prepare(gru ? layer.R.SliceRows(0, 2 * _hs) : layer.R, arena);
+        bool gru = layer.Kind == CellKind.Gru, clockwork = layer.Kind == CellKind.Clockwork;
+        // Clockwork prepares its weights per module (below); the whole-layer matrices stay one row.
+        _w = kernels.Prepare(clockwork ? layer.W.SliceRows(0, 1) : layer.W, arena);
+        _r = kernels.Prepare(gru ? layer.R.SliceRows(0, 2 * _hs) : clockwork ? layer.R.SliceRows(0, 1) : layer.R, arena);
         _rCandidate = kernels.Prepare(gru ? layer.R.SliceRows(2 * _hs, _hs) : layer.R.SliceRows(0, 1), arena);
-        _accX = Ints(_w.RowsPadded);
-        _accH = Ints(_r.RowsPadded);
+        int accRows = clockwork ? (layer.Rows + kernels.RowBlock - 1) / kernels.RowBlock * kernels.RowBlock : 0;
+        _accX = Ints(Math.Max(_w.RowsPadded, accRows));
+        _accH = Ints(Math.Max(_r.RowsPadded, accRows));
         _accCandidate = Ints(_rCandidate.RowsPadded);
         _pre = Ints(layer.Rows);
         _act = Ints(layer.Rows);
@@ -47,10 +51,22 @@ internal sealed unsafe class IntegerLayerRunner
             for (int k = 0; k < 3 * _hs; k++) _peep[k] = layer.Peepholes[k];
         _peepRequant = layer.PeepholeRequant?.Select(RequantConstants.From).ToArray() ?? [];
         _cell = Ints(_hs);
-        _h = Shorts(_hs);
+        // Two spare zeros: column pairs may read one unit past the end (odd sizes, Clockwork module offsets).
+        _h = Shorts(_hs + 2);
         _resetHidden = Shorts(_hs);
         (_lo, _hi) = layer.ClipQ12 > 0 ? (-layer.ClipQ12, layer.ClipQ12) : (short.MinValue, (int)short.MaxValue);
+        if (layer.Kind == CellKind.Clockwork)
+        {
+            int k = layer.ModuleSize;
+            _modules = layer.Periods!.Select((period, m) => new ClockworkModule(
+                m * k, period,
+                kernels.Prepare(layer.W.SliceRows(m * k, k), arena),
+                kernels.Prepare(layer.R.SliceRows(m * k, k).SliceColumns(m * k, _hs - m * k), arena))).ToArray();
+        }
     }
+
+    /// <summary>One Clockwork module: its rows of W, and of R only the columns of modules at least as slow.</summary>
+    private sealed record ClockworkModule(int First, int Period, PreparedMatrix W, PreparedMatrix R);
 
     /// <summary>Hidden state, Q15, zero-padded to an even length (the next layer's input).</summary>
     public short* Hidden => _h;
@@ -62,10 +78,16 @@ internal sealed unsafe class IntegerLayerRunner
     {
         new Span<short>(_h, _hs).Clear();
         new Span<int>(_cell, _hs).Clear();
+        _step = 0;
     }
 
     public void Step(short* x)
     {
+        if (_layer.Kind == CellKind.Clockwork)
+        {
+            StepClockwork(x);
+            return;
+        }
         _k.MatVec(_w, x, _accX);
         switch (_layer.Kind)
         {
@@ -73,6 +95,24 @@ internal sealed unsafe class IntegerLayerRunner
             case CellKind.Lstm: StepLstm(); break;
             default: StepGru(); break;
         }
+    }
+
+    /// <summary>
+    /// Only the modules due at this step run, fastest first; each reads its own and slower
+    /// modules' previous state, which is still in place (see the float reference).
+    /// </summary>
+    private void StepClockwork(short* x)
+    {
+        foreach (var m in _modules)
+        {
+            if (!ClockworkCost.Runs(_step, m.Period)) continue;
+            int k = m.W.Rows;
+            _k.MatVec(m.W, x, _accX);
+            _k.MatVec(m.R, _h + m.First, _accH);
+            _k.GateActivate(_accX, m.W.Requant, _accH, m.R.Requant, _bias + m.First, _lo, _hi, _tanh, _act, k);
+            _k.StoreHidden(_act, _h + m.First, k);
+        }
+        _step++;
     }
 
     private void StepRnn()

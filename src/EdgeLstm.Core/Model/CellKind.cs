@@ -15,6 +15,14 @@ public enum CellKind : byte
 
     /// <summary>GRU; ONNX gate order z, r, h.</summary>
     Gru = 3,
+
+    /// <summary>
+    /// Clockwork RNN (Koutník et al. 2014): the hidden units form modules with periods
+    /// T_1 &lt; T_2 &lt; ...; at step t (counted from 0 since the last reset) module i computes
+    /// h_i = tanh(W_i x + R_i h + Wb_i + Rb_i) only when t mod T_i = 0 and keeps its state
+    /// otherwise; R_i reads only modules at least as slow as i.
+    /// </summary>
+    Clockwork = 4,
 }
 
 /// <summary>Gate row offsets (in units of the hidden size) of the ONNX gate order.</summary>
@@ -28,7 +36,7 @@ public static class Gates
 
     public static int Count(CellKind kind) => kind switch
     {
-        CellKind.Rnn => 1,
+        CellKind.Rnn or CellKind.Clockwork => 1,
         CellKind.Lstm => 4,
         CellKind.Gru => 3,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown cell kind"),

@@ -3,7 +3,11 @@ namespace EdgeLstm.Core.Model;
 /// <summary>The user-facing cell names (`train --cell`, `bench`) and the layer options they stand for.</summary>
 public static class CellVariant
 {
+    /// <summary>The cells every engine and the trainer support.</summary>
     public static readonly IReadOnlyList<string> Names = ["rnn", "lstm", "peephole", "cifg", "gru", "gru-lbr0"];
+
+    /// <summary>Further cells of the lineage the engines run (training support follows).</summary>
+    public static readonly IReadOnlyList<string> Lineage = ["clockwork"];
 
     public static RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize) => variant switch
     {
@@ -13,6 +17,7 @@ public static class CellVariant
         "cifg" => new RecurrentLayer(CellKind.Lstm, inputSize, hiddenSize) { InputForget = true },
         "gru" => new RecurrentLayer(CellKind.Gru, inputSize, hiddenSize) { LinearBeforeReset = true },
         "gru-lbr0" => new RecurrentLayer(CellKind.Gru, inputSize, hiddenSize) { LinearBeforeReset = false },
-        _ => throw new ArgumentException($"unknown cell '{variant}' (expected one of {string.Join(", ", Names)})", nameof(variant)),
+        "clockwork" => new RecurrentLayer(CellKind.Clockwork, inputSize, hiddenSize) { Periods = ClockworkCost.DefaultPeriods(hiddenSize) },
+        _ => throw new ArgumentException($"unknown cell '{variant}' (expected one of {string.Join(", ", Names.Concat(Lineage))})", nameof(variant)),
     };
 }

@@ -16,5 +16,8 @@ public sealed class FloatNetwork
     public int InputSize => Layers[0].InputSize;
     public int OutputSize => Head.OutputSize;
     public long MacsPerStep => Layers.Sum(l => l.MacsPerStep) + Head.MacsPerStep;
+
+    /// <summary>Below <see cref="MacsPerStep"/> only where a layer skips work on some steps (Clockwork RNN).</summary>
+    public double AverageMacsPerStep => Layers.Sum(l => l.AverageMacsPerStep) + Head.MacsPerStep;
     public long ParameterCount => Layers.Sum(l => l.ParameterCount) + Head.ParameterCount;
 }

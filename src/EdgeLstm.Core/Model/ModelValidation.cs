@@ -25,6 +25,16 @@ internal static class ModelValidation
                 CheckLength(where, "peepholes", l.Peepholes.Length, 3 * l.HiddenSize);
             }
             if (l.InputForget && l.Kind != CellKind.Lstm) throw new ModelException($"{where}: input_forget is only defined for LSTM");
+            CheckClockwork(where, l.Kind, l.HiddenSize, l.Periods);
+            if (l.Kind == CellKind.Clockwork)
+            {
+                // Module i reads only modules i.. (at least as slow): the blocks below the diagonal must be empty.
+                int k = l.ModuleSize;
+                for (int r = 0; r < l.HiddenSize; r++)
+                    for (int c = 0; c < r / k * k; c++)
+                        if (l.R[r * l.HiddenSize + c] != 0)
+                            throw new ModelException($"{where}: R[{r},{c}] connects a slower module to a faster one's input; Clockwork RNN allows only fast-from-slow connections");
+            }
             if (!(l.Clip >= 0) || float.IsInfinity(l.Clip)) throw new ModelException($"{where}: clip must be a finite non-negative number");
             CheckFinite(where, "W", l.W); CheckFinite(where, "R", l.R);
             CheckFinite(where, "Wb", l.Wb); CheckFinite(where, "Rb", l.Rb);
@@ -65,6 +75,7 @@ internal static class ModelValidation
                 if (l.PeepholeScales?.Length != 3 || l.PeepholeRequant?.Length != 3) throw new ModelException($"{where}: peepholes need three scales and requantizers");
                 foreach (var r in l.PeepholeRequant) CheckRequant(where, r);
             }
+            CheckClockwork(where, l.Kind, l.HiddenSize, l.Periods);
             if (l.CellFracBits < QFormats.MinCellFracBits || l.CellFracBits > QFormats.MaxCellFracBits)
                 throw new ModelException($"{where}: cell fraction bits {l.CellFracBits} outside [{QFormats.MinCellFracBits}, {QFormats.MaxCellFracBits}]");
             if (l.ClipQ12 < 0 || l.ClipQ12 > short.MaxValue) throw new ModelException($"{where}: clip out of range");
@@ -94,5 +105,20 @@ internal static class ModelValidation
     {
         foreach (float v in values)
             if (!float.IsFinite(v)) throw new ModelException($"{where}: {name} contains a non-finite value");
+    }
+
+    public static void CheckClockwork(string where, CellKind kind, int hiddenSize, int[]? periods)
+    {
+        if (kind != CellKind.Clockwork)
+        {
+            if (periods is not null) throw new ModelException($"{where}: periods are only defined for Clockwork RNN");
+            return;
+        }
+        if (periods is null || periods.Length == 0) throw new ModelException($"{where}: Clockwork RNN needs module periods");
+        if (hiddenSize % periods.Length != 0)
+            throw new ModelException($"{where}: {hiddenSize} units do not split into {periods.Length} equal modules");
+        for (int i = 0; i < periods.Length; i++)
+            if (periods[i] < 1 || (i > 0 && periods[i] <= periods[i - 1]))
+                throw new ModelException($"{where}: module periods must be positive and strictly increasing ({string.Join(",", periods)})");
     }
 }

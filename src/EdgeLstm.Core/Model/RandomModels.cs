@@ -21,9 +21,10 @@ public static class RandomModels
         ["M"] = new("M", 9, [("lstm", 64), ("lstm", 64)], 6),
         ["L"] = new("L", 9, [("lstm", 128)], 6),
         ["G"] = new("G", 9, [("gru", 64)], 6),
+        ["C"] = new("C", 9, [("clockwork", 64)], 6),
     };
 
-    public static EdgeModel Create(NetworkShape shape, int seed)
+    public static EdgeModel Create(NetworkShape shape, int seed, int[]? clockworkPeriods = null)
     {
         var random = new Random(seed);
         var layers = new List<RecurrentLayer>();
@@ -31,10 +32,12 @@ public static class RandomModels
         foreach (var (variant, hidden) in shape.Layers)
         {
             var l = CellVariant.CreateLayer(variant, input, hidden);
+            if (l.Kind == CellKind.Clockwork && clockworkPeriods is not null) l.Periods = clockworkPeriods;
             float k = 1f / MathF.Sqrt(hidden);
             Fill(random, l.W, k); Fill(random, l.R, k);
             Fill(random, l.Wb, k); Fill(random, l.Rb, k);
             if (l.Peepholes is not null) Fill(random, l.Peepholes, k);
+            if (l.Kind == CellKind.Clockwork) ClearSlowFromFast(l);
             layers.Add(l);
             input = hidden;
         }
@@ -53,8 +56,8 @@ public static class RandomModels
     /// A random model with its integer form, calibrated on random input: the one recipe behind
     /// `edgelstm bench --shape` and the BenchmarkDotNet harness, so both time the same model.
     /// </summary>
-    public static EdgeModel CreateQuantized(NetworkShape shape, int seed) =>
-        Quantization.QuantizeModel.WithIntegerForm(Create(shape, seed), RandomSequences(shape.Inputs, 4, 250, seed + 1));
+    public static EdgeModel CreateQuantized(NetworkShape shape, int seed, int[]? clockworkPeriods = null) =>
+        Quantization.QuantizeModel.WithIntegerForm(Create(shape, seed, clockworkPeriods), RandomSequences(shape.Inputs, 4, 250, seed + 1));
 
     /// <summary>Sequences of standard-normal samples (the models' normalized input distribution).</summary>
     public static List<float[][]> RandomSequences(int inputs, int sequences, int length, int seed, float amplitude = 1f)
@@ -72,6 +75,13 @@ public static class RandomModels
             result.Add(seq);
         }
         return result;
+    }
+
+    /// <summary>Clockwork RNN: a module reads only modules at least as slow; the other weights are zero.</summary>
+    private static void ClearSlowFromFast(RecurrentLayer l)
+    {
+        int k = l.ModuleSize, hs = l.HiddenSize;
+        for (int r = 0; r < hs; r++) Array.Clear(l.R, r * hs, r / k * k);
     }
 
     private static void Fill(Random random, float[] values, float k)

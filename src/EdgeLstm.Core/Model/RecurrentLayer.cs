@@ -45,6 +45,12 @@ public sealed class RecurrentLayer
     /// <summary>ONNX clip: gate pre-activations are clamped to [-Clip, Clip]; 0 means no clip.</summary>
     public float Clip { get; set; }
 
+    /// <summary>Clockwork only: the module periods, strictly increasing; the hidden units split into equal modules, fastest first.</summary>
+    public int[]? Periods { get; set; }
+
+    /// <summary>Clockwork: units per module.</summary>
+    public int ModuleSize => Periods is { Length: > 0 } p ? HiddenSize / p.Length : HiddenSize;
+
     /// <summary>The user-facing variant name: rnn, lstm, peephole, cifg, gru, gru-lbr0.</summary>
     public string VariantName => Kind switch
     {
@@ -52,11 +58,19 @@ public sealed class RecurrentLayer
         CellKind.Lstm when InputForget => Peepholes is null ? "cifg" : "cifg-peephole",
         CellKind.Lstm => Peepholes is null ? "lstm" : "peephole",
         CellKind.Gru => LinearBeforeReset ? "gru" : "gru-lbr0",
+        CellKind.Clockwork => "clockwork",
         _ => "unknown",
     };
 
-    /// <summary>Multiply-accumulates per step (matrix products and peepholes).</summary>
-    public long MacsPerStep => (long)Rows * (InputSize + HiddenSize) + (Peepholes is null ? 0 : 3L * HiddenSize);
+    /// <summary>Multiply-accumulates of a step that updates everything (matrix products and peepholes).</summary>
+    public long MacsPerStep => Kind == CellKind.Clockwork
+        ? ClockworkCost.PeakMacs(InputSize, HiddenSize, Periods!)
+        : (long)Rows * (InputSize + HiddenSize) + (Peepholes is null ? 0 : 3L * HiddenSize);
+
+    /// <summary>Multiply-accumulates per step on average over a long stream (below the peak only for Clockwork RNN).</summary>
+    public double AverageMacsPerStep => Kind == CellKind.Clockwork
+        ? ClockworkCost.AverageMacs(InputSize, HiddenSize, Periods!)
+        : MacsPerStep;
 
     public long ParameterCount => W.Length + R.Length + Wb.Length + Rb.Length + (Peepholes?.Length ?? 0);
 }

@@ -92,6 +92,7 @@ public static class Quantizer
             PeepholeRequant = peepRequant,
             CellFracBits = l.Kind == CellKind.Lstm ? cellFracBits : QFormats.MaxCellFracBits,
             ClipQ12 = l.Clip > 0 ? (int)Math.Min(short.MaxValue, Math.Round(l.Clip * PreScale)) : 0,
+            Periods = l.Periods?.ToArray(),
         };
     }
 

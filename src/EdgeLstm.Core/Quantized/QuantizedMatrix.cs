@@ -35,6 +35,14 @@ public sealed class QuantizedMatrix
         Scales.AsSpan(first, count).ToArray(),
         Requant.AsSpan(first, count).ToArray());
 
+    /// <summary>Columns [first, first+count) of every row (a Clockwork module reads only the slower modules' units).</summary>
+    public QuantizedMatrix SliceColumns(int first, int count)
+    {
+        var values = new sbyte[Rows * count];
+        for (int r = 0; r < Rows; r++) Values.AsSpan(r * Cols + first, count).CopyTo(values.AsSpan(r * count));
+        return new QuantizedMatrix(Rows, count, values, Scales.ToArray(), Requant.ToArray());
+    }
+
     public float[] Dequantize()
     {
         var w = new float[Values.Length];

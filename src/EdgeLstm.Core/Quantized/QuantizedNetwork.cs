@@ -27,6 +27,7 @@ public sealed class QuantizedNetwork
     public int InputSize => Layers[0].InputSize;
     public int OutputSize => Head.OutputSize;
     public long MacsPerStep => Layers.Sum(l => l.MacsPerStep) + (long)Head.InputSize * Head.OutputSize;
+    public double AverageMacsPerStep => Layers.Sum(l => l.AverageMacsPerStep) + (long)Head.InputSize * Head.OutputSize;
     public long WeightBytes => Layers.Sum(l => l.WeightBytes) + Head.W.Values.Length + 16L * Head.OutputSize;
 
     /// <summary>

@@ -41,9 +41,15 @@ public sealed class QuantizedRecurrentLayer
     /// <summary>Clip threshold in Q3.12, 0 for none.</summary>
     public int ClipQ12 { get; init; }
 
+    /// <summary>Clockwork only: module periods (see <see cref="CellKind.Clockwork"/>).</summary>
+    public int[]? Periods { get; init; }
+
+    public int ModuleSize => Periods is { Length: > 0 } p ? HiddenSize / p.Length : HiddenSize;
+
     public int Rows => Gates.Count(Kind) * HiddenSize;
     public string VariantName => ToFloatShape().VariantName;
-    public long MacsPerStep => (long)Rows * (InputSize + HiddenSize) + (Peepholes is null ? 0 : 3L * HiddenSize);
+    public long MacsPerStep => ToFloatShape().MacsPerStep;
+    public double AverageMacsPerStep => ToFloatShape().AverageMacsPerStep;
     public long WeightBytes => W.Values.Length + R.Values.Length + 4L * Bias.Length + 2L * (Peepholes?.Length ?? 0)
         + 4L * (CandidateRecurrentBias?.Length ?? 0) + 12L * (W.Rows + R.Rows);
 
@@ -71,5 +77,6 @@ public sealed class QuantizedRecurrentLayer
         LinearBeforeReset = LinearBeforeReset,
         Clip = ClipQ12 / 4096f,
         Peepholes = Peepholes is null ? null : new float[3 * HiddenSize],
+        Periods = Periods?.ToArray(),
     };
 }
