@@ -10,7 +10,10 @@ internal static class TestModels
 
     public static EdgeModel Quantized(string variant, int inputs = 9, int hidden = 37, int layers = 1, int classes = 6, int seed = 7, float clip = 0)
     {
-        var layerSpecs = Enumerable.Range(0, layers).Select(i => (variant == "cifg-peephole" ? "peephole" : variant, hidden + i * 11)).ToList();
+        // A depth-gated layer reads the cell of an equally wide LSTM below it.
+        var layerSpecs = variant == "depth-gated"
+            ? Enumerable.Range(0, Math.Max(layers, 2)).Select(i => (i == 0 ? "lstm" : variant, hidden)).ToList()
+            : Enumerable.Range(0, layers).Select(i => (variant == "cifg-peephole" ? "peephole" : variant, hidden + i * 11)).ToList();
         var model = RandomModels.Create(new NetworkShape("test", inputs, layerSpecs, classes), seed);
         foreach (var l in model.Float!.Layers)
         {

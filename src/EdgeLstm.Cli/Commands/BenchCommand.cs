@@ -12,7 +12,7 @@ public static class BenchCommand
     {
         var shape = new Option<string?>("--shape")
         {
-            Description = "Seeded random-weight shape, 9 inputs, 6 classes: S = LSTM 32, M = LSTM 64 + LSTM 64, L = LSTM 128, G = GRU 64, C = Clockwork RNN 64",
+            Description = "Seeded random-weight shape, 9 inputs, 6 classes: S = LSTM 32, M = LSTM 64 + LSTM 64, L = LSTM 128, G = GRU 64, C = Clockwork RNN 64, D = LSTM 64 + depth-gated LSTM 64",
         }.AcceptOnlyFromAmong([.. RandomModels.Shapes.Keys]);
         var periods = new Option<string?>("--periods") { Description = "Clockwork module periods for the shape's clockwork layers, e.g. 1,2,4,8 (equal modules)" };
         var model = CommonOptions.Model();

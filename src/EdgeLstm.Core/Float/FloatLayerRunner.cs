@@ -15,9 +15,14 @@ internal sealed class FloatLayerRunner
     private readonly float[] _scratch;    // [H]: r ⊙ h for GRU with linear_before_reset = 0; a module's new h for Clockwork
     private long _step;                   // Clockwork: steps since the last reset
 
-    public FloatLayerRunner(RecurrentLayer layer)
+    private readonly FloatLayerRunner? _lower; // depth-gated: the layer whose cell feeds the depth gate
+    private readonly float[] _depthPre;       // [H]: the depth gate's W x (depth-gated only)
+
+    public FloatLayerRunner(RecurrentLayer layer, FloatLayerRunner? lower = null)
     {
         _layer = layer;
+        _lower = lower;
+        _depthPre = new float[layer.Depth is null ? 0 : layer.HiddenSize];
         _gates = new float[layer.Rows];
         _recurrent = new float[layer.Rows];
         _scratch = new float[layer.HiddenSize];
@@ -50,6 +55,7 @@ internal sealed class FloatLayerRunner
         {
             case CellKind.Rnn: StepRnn(); break;
             case CellKind.Lstm: StepLstm(); break;
+            case CellKind.DepthGated: StepDepthGatedInput(x); StepLstm(); break;
             case CellKind.Gru: StepGru(); break;
         }
     }
@@ -86,12 +92,22 @@ internal sealed class FloatLayerRunner
             Hidden[k] = MathF.Tanh(Clip(_gates[k] + _recurrent[k], _layer.Clip));
     }
 
+    /// <summary>The depth gate's input part, W_d x + b_d, before the cells change.</summary>
+    private void StepDepthGatedInput(ReadOnlySpan<float> x)
+    {
+        var d = _layer.Depth!;
+        d.Bias.CopyTo(_depthPre, 0);
+        MatVecAdd(d.W, x, _depthPre);
+    }
+
     private void StepLstm()
     {
         var l = _layer;
         int hs = l.HiddenSize;
         MatVecAdd(l.R, Hidden, _recurrent);
         var p = l.Peepholes;
+        var depth = l.Depth;
+        var lowerCell = _lower?.Cell;
         for (int k = 0; k < hs; k++)
         {
             float c = Cell[k];
@@ -108,6 +124,13 @@ internal sealed class FloatLayerRunner
             float f = l.InputForget ? 1f - i : Sigmoid(Clip(zf, l.Clip));
             float g = MathF.Tanh(Clip(zc, l.Clip));
             float cNew = f * c + i * g;
+            if (depth is not null)
+            {
+                // Yao et al. 2015: d = σ(W_d x + b_d + w_cd ⊙ c_prev + w_ld ⊙ c_lower); c += d ⊙ c_lower.
+                float cl = lowerCell![k];
+                float d = Sigmoid(Clip(_depthPre[k] + depth.CellWeights[k] * c + depth.LowerCellWeights[k] * cl, l.Clip));
+                cNew += d * cl;
+            }
             if (p is not null) zo += p[Gates.PeepOutput * hs + k] * cNew;
             float o = Sigmoid(Clip(zo, l.Clip));
             Cell[k] = cNew;

@@ -17,7 +17,8 @@ public sealed class FloatSession : IClassifierSession
     public FloatSession(FloatNetwork network, ModelMetadata metadata)
     {
         _network = network;
-        _runners = network.Layers.Select(l => new FloatLayerRunner(l)).ToArray();
+        _runners = new FloatLayerRunner[network.Layers.Count];
+        for (int i = 0; i < _runners.Length; i++) _runners[i] = new FloatLayerRunner(network.Layers[i], i > 0 ? _runners[i - 1] : null);
         _input = new float[network.InputSize];
         _logits = new float[network.OutputSize];
         _probabilities = new float[network.OutputSize];

@@ -147,6 +147,11 @@ public static class ModelFileReader
         ReadRaw(r, l.W); ReadRaw(r, l.R); ReadRaw(r, l.Wb); ReadRaw(r, l.Rb);
         if ((flags & FlagPeepholes) != 0) ReadRaw(r, l.Peepholes = new float[3 * hidden]);
         if (kind == CellKind.Clockwork) l.Periods = ReadPeriods(r);
+        if (kind == CellKind.DepthGated)
+        {
+            var d = l.Depth = new DepthGate(inputs, hidden);
+            ReadRaw(r, d.W); ReadRaw(r, d.Bias); ReadRaw(r, d.CellWeights); ReadRaw(r, d.LowerCellWeights);
+        }
         return l;
     }
 
@@ -208,6 +213,13 @@ public static class ModelFileReader
             peepRequant = ReadRequant(r, 3);
         }
         int[]? periods = kind == CellKind.Clockwork ? ReadPeriods(r) : null;
+        bool depth = kind == CellKind.DepthGated;
+        int lowerFracBits = depth ? r.ReadInt32() : 0;
+        var depthW = depth ? ReadMatrix(r, hidden, inSize) : null;
+        var depthBias = depth ? ReadArray<int>(r, hidden) : null;
+        var depthPeep = depth ? ReadArray<short>(r, 2 * hidden) : null;
+        var depthScales = depth ? ReadArray<float>(r, 2) : null;
+        var depthRequant = depth ? ReadRequant(r, 2) : null;
         return new QuantizedRecurrentLayer
         {
             Kind = kind, InputSize = inSize, HiddenSize = hidden,
@@ -216,6 +228,8 @@ public static class ModelFileReader
             W = w, R = rm, Bias = bias, CandidateRecurrentBias = candidateBias,
             Peepholes = peep, PeepholeScales = peepScales, PeepholeRequant = peepRequant,
             Periods = periods,
+            DepthW = depthW, DepthBias = depthBias, DepthPeepholes = depthPeep, DepthPeepholeScales = depthScales,
+            DepthRequant = depthRequant, LowerCellFracBits = lowerFracBits,
         };
     }
 
@@ -230,7 +244,7 @@ public static class ModelFileReader
     private static CellKind ReadKind(BinaryReader r, int index)
     {
         byte kind = r.ReadByte();
-        if (kind is not ((byte)CellKind.Rnn or (byte)CellKind.Lstm or (byte)CellKind.Gru or (byte)CellKind.Clockwork))
+        if (kind is not ((byte)CellKind.Rnn or (byte)CellKind.Lstm or (byte)CellKind.Gru or (byte)CellKind.Clockwork or (byte)CellKind.DepthGated))
             throw new ModelException($"layer {index}: unknown layer kind {kind}");
         return (CellKind)kind;
     }

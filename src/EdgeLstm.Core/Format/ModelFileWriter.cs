@@ -79,6 +79,10 @@ public static class ModelFileWriter
             WriteRaw(w, l.W); WriteRaw(w, l.R); WriteRaw(w, l.Wb); WriteRaw(w, l.Rb);
             if (l.Peepholes is not null) WriteRaw(w, l.Peepholes);
             if (l.Kind == CellKind.Clockwork) WritePeriods(w, l.Periods!);
+            if (l.Depth is { } d)
+            {
+                WriteRaw(w, d.W); WriteRaw(w, d.Bias); WriteRaw(w, d.CellWeights); WriteRaw(w, d.LowerCellWeights);
+            }
         });
         w.Write(n.Head.InputSize);
         w.Write(n.Head.OutputSize);
@@ -109,6 +113,15 @@ public static class ModelFileWriter
                 WriteRequant(w, l.PeepholeRequant!);
             }
             if (l.Kind == CellKind.Clockwork) WritePeriods(w, l.Periods!);
+            if (l.DepthW is { } dw)
+            {
+                w.Write(l.LowerCellFracBits);
+                WriteMatrix(w, dw);
+                WriteRaw(w, l.DepthBias!);
+                WriteRaw(w, l.DepthPeepholes!);
+                WriteRaw(w, l.DepthPeepholeScales!);
+                WriteRequant(w, l.DepthRequant!);
+            }
         });
         w.Write(n.Head.InputSize);
         w.Write(n.Head.OutputSize);

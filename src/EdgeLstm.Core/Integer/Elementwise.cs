@@ -38,6 +38,13 @@ internal static unsafe class Elementwise
         return QFormats.SaturateInt16(MulQ15(f, c) + ((i * g + (1 << (shift - 1))) >> shift));
     }
 
+    /// <summary>
+    /// Depth-gated LSTM: c' = sat16(c + d * c_lower), d in Q15 and c_lower in its own cell format:
+    /// shift = 15 + lowerFracBits - cellFracBits (4 to 26 for formats of 4 to 15 fraction bits).
+    /// </summary>
+    public static int DepthCellAdd(int c, int d, int lower, int shift) =>
+        QFormats.SaturateInt16(c + ((d * lower + (1 << (shift - 1))) >> shift));
+
     public static int LstmHidden(int o, int c, int cellFracBits, int* tanh) =>
         MulQ15(o, Activate(tanh, CellToQ12(c, cellFracBits)));
 

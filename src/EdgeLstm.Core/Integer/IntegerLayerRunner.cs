@@ -23,7 +23,12 @@ internal sealed unsafe class IntegerLayerRunner
     private readonly ClockworkModule[] _modules = [];
     private long _step; // Clockwork: steps since the last reset
 
-    public IntegerLayerRunner(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena, int* sigmoid, int* tanh)
+    private readonly int* _lowerCell, _depthBias, _depthPeep, _depthPre, _depth; // depth-gated only
+    private readonly RequantConstants[] _depthRequant = [];
+    private readonly int _depthShift;
+
+    public IntegerLayerRunner(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena, int* sigmoid, int* tanh,
+        IntegerLayerRunner? lower = null)
     {
         _arena = arena;
         _layer = layer;
@@ -33,7 +38,8 @@ internal sealed unsafe class IntegerLayerRunner
         _tanh = tanh;
         bool gru = layer.Kind == CellKind.Gru, clockwork = layer.Kind == CellKind.Clockwork;
         // Clockwork prepares its weights per module (below); the whole-layer matrices stay one row.
-        _w = kernels.Prepare(clockwork ? layer.W.SliceRows(0, 1) : layer.W, arena);
+        // Depth-gated: the depth gate's rows ride below W's, so one product serves all five gates.
+        _w = kernels.Prepare(clockwork ? layer.W.SliceRows(0, 1) : layer.DepthW is { } dw ? Stack(layer.W, dw) : layer.W, arena);
         _r = kernels.Prepare(gru ? layer.R.SliceRows(0, 2 * _hs) : clockwork ? layer.R.SliceRows(0, 1) : layer.R, arena);
         _rCandidate = kernels.Prepare(gru ? layer.R.SliceRows(2 * _hs, _hs) : layer.R.SliceRows(0, 1), arena);
         int accRows = clockwork ? (layer.Rows + kernels.RowBlock - 1) / kernels.RowBlock * kernels.RowBlock : 0;
@@ -55,6 +61,18 @@ internal sealed unsafe class IntegerLayerRunner
         _h = Shorts(_hs + 2);
         _resetHidden = Shorts(_hs);
         (_lo, _hi) = layer.ClipQ12 > 0 ? (-layer.ClipQ12, layer.ClipQ12) : (short.MinValue, (int)short.MaxValue);
+        if (layer.DepthW is not null)
+        {
+            _lowerCell = lower!._cell;
+            _depthBias = Ints(_hs);
+            layer.DepthBias.CopyTo(new Span<int>(_depthBias, _hs));
+            _depthPeep = Ints(2 * _hs);
+            for (int k = 0; k < 2 * _hs; k++) _depthPeep[k] = layer.DepthPeepholes![k];
+            _depthRequant = layer.DepthRequant!.Select(RequantConstants.From).ToArray();
+            _depthPre = Ints(_hs);
+            _depth = Ints(_hs);
+            _depthShift = 15 + layer.LowerCellFracBits - layer.CellFracBits;
+        }
         if (layer.Kind == CellKind.Clockwork)
         {
             int k = layer.ModuleSize;
@@ -64,6 +82,9 @@ internal sealed unsafe class IntegerLayerRunner
                 kernels.Prepare(layer.R.SliceRows(m * k, k).SliceColumns(m * k, _hs - m * k), arena))).ToArray();
         }
     }
+
+    private static QuantizedMatrix Stack(QuantizedMatrix top, QuantizedMatrix bottom) => new(
+        top.Rows + bottom.Rows, top.Cols, [.. top.Values, .. bottom.Values], [.. top.Scales, .. bottom.Scales], [.. top.Requant, .. bottom.Requant]);
 
     /// <summary>One Clockwork module: its rows of W, and of R only the columns of modules at least as slow.</summary>
     private sealed record ClockworkModule(int First, int Period, PreparedMatrix W, PreparedMatrix R);
@@ -93,6 +114,7 @@ internal sealed unsafe class IntegerLayerRunner
         {
             case CellKind.Rnn: StepRnn(); break;
             case CellKind.Lstm: StepLstm(); break;
+            case CellKind.DepthGated: StepDepthGated(); break;
             default: StepGru(); break;
         }
     }
@@ -153,6 +175,28 @@ internal sealed unsafe class IntegerLayerRunner
             _k.Activate(_sigmoid, _pre + hs, o, hs);
             _k.LstmHidden(o, _cell, _layer.CellFracBits, _tanh, _h, hs);
         }
+    }
+
+    /// <summary>
+    /// LSTM gates as usual; the depth gate from its x rows, its bias and its two cell products
+    /// (own previous cell, lower layer's new cell); then c = f c + i g, c += d c_lower, h = o tanh(c).
+    /// </summary>
+    private void StepDepthGated()
+    {
+        int hs = _hs, wide = QFormats.PreWideLimit;
+        int* i = _act, o = _act + hs, f = _act + 2 * hs, g = _act + 3 * hs;
+        _k.MatVec(_r, _h, _accH);
+        _k.GateActivate(_accX, _w.Requant, _accH, _r.Requant, _bias, _lo, _hi, _sigmoid, _act, 3 * hs);
+        _k.GateActivate(_accX + 3 * hs, _w.Requant.Skip(3 * hs), _accH + 3 * hs, _r.Requant.Skip(3 * hs), _bias + 3 * hs, _lo, _hi, _tanh, g, hs);
+        _k.RequantAdd(_accX + 4 * hs, _w.Requant.Skip(4 * hs), _depthBias, -wide, wide, _depthPre, hs);
+        var own = _depthRequant[0];
+        _k.PeepholeAdd(_depthPre, _depthPeep, _cell, own.Multiplier, own.RoundHigh, own.RoundLow, own.Shift, -wide, wide, hs);
+        var low = _depthRequant[1];
+        _k.PeepholeAdd(_depthPre, _depthPeep + hs, _lowerCell, low.Multiplier, low.RoundHigh, low.RoundLow, low.Shift, _lo, _hi, hs);
+        _k.Activate(_sigmoid, _depthPre, _depth, hs);
+        _k.LstmCell(i, f, g, _cell, coupled: false, _layer.CellFracBits, hs);
+        _k.DepthCellAdd(_cell, _depth, _lowerCell, _depthShift, hs);
+        _k.LstmHidden(o, _cell, _layer.CellFracBits, _tanh, _h, hs);
     }
 
     private void Peephole(int gate, int* pre, int* peep)

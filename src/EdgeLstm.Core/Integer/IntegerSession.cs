@@ -29,7 +29,9 @@ public sealed unsafe class IntegerSession : IClassifierSession
         _kernels = KernelSupport.Create(kernels);
         _sigmoid = PinTable(ActivationTable.Sigmoid);
         _tanh = PinTable(ActivationTable.Tanh);
-        _runners = network.Layers.Select(l => new IntegerLayerRunner(l, _kernels, _arena, _sigmoid, _tanh)).ToArray();
+        _runners = new IntegerLayerRunner[network.Layers.Count];
+        for (int i = 0; i < _runners.Length; i++)
+            _runners[i] = new IntegerLayerRunner(network.Layers[i], _kernels, _arena, _sigmoid, _tanh, i > 0 ? _runners[i - 1] : null);
         _head = _kernels.Prepare(network.Head.W, _arena);
         _inputs = network.InputSize;
         _outputs = network.OutputSize;

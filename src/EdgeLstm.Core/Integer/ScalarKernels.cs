@@ -53,6 +53,11 @@ internal sealed unsafe class ScalarKernels : IntegerKernels
             cell[k] = Elementwise.LstmCell(i[k], coupled ? 32768 - i[k] : f[k], g[k], cell[k], cellFracBits);
     }
 
+    public override void DepthCellAdd(int* cell, int* d, int* lower, int shift, int n)
+    {
+        for (int k = 0; k < n; k++) cell[k] = Elementwise.DepthCellAdd(cell[k], d[k], lower[k], shift);
+    }
+
     public override void LstmUpdate(int* i, int* f, int* g, int* o, int* cell, bool coupled, int cellFracBits, int* tanh, short* h, int n)
     {
         LstmCell(i, f, g, cell, coupled, cellFracBits, n);

@@ -187,6 +187,18 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
         if (k < n) Tail.LstmCell(i + k, f + k, g + k, cell + k, coupled, cellFracBits, n - k);
     }
 
+    public override void DepthCellAdd(int* cell, int* d, int* lower, int shift, int n)
+    {
+        TV round = TOps.Splat(1 << (shift - 1)), min16 = TOps.Splat(short.MinValue), max16 = TOps.Splat(short.MaxValue);
+        int k = 0;
+        for (; k + C <= n; k += C)
+        {
+            TV product = TOps.ShiftRight(TOps.Add(TOps.Mul(TOps.Load(d + k), TOps.Load(lower + k)), round), shift);
+            TOps.Store(cell + k, Clamp(TOps.Add(TOps.Load(cell + k), product), min16, max16));
+        }
+        if (k < n) Tail.DepthCellAdd(cell + k, d + k, lower + k, shift, n - k);
+    }
+
     public override void LstmUpdate(int* i, int* f, int* g, int* o, int* cell, bool coupled, int cellFracBits, int* tanh, short* h, int n)
     {
         var fmt = new CellFormat(cellFracBits);

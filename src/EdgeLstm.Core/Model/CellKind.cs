@@ -23,6 +23,14 @@ public enum CellKind : byte
     /// otherwise; R_i reads only modules at least as slow as i.
     /// </summary>
     Clockwork = 4,
+
+    /// <summary>
+    /// Depth-gated LSTM (Yao et al. 2015): an LSTM (gate order i, o, f, c) whose cell also
+    /// receives the memory cell of the layer below through a depth gate
+    /// d = σ(W_d x + b_d + w_cd ⊙ c_prev + w_ld ⊙ c_lower), c = f ⊙ c_prev + i ⊙ g + d ⊙ c_lower.
+    /// It sits on an LSTM or depth-gated layer of the same size.
+    /// </summary>
+    DepthGated = 5,
 }
 
 /// <summary>Gate row offsets (in units of the hidden size) of the ONNX gate order.</summary>
@@ -34,10 +42,13 @@ public static class Gates
     /// <summary>Peephole vector order in ONNX's P input: i, o, f.</summary>
     public const int PeepInput = 0, PeepOutput = 1, PeepForget = 2;
 
+    /// <summary>Cells with a memory cell a depth-gated layer above can read.</summary>
+    public static bool HasCell(CellKind kind) => kind is CellKind.Lstm or CellKind.DepthGated;
+
     public static int Count(CellKind kind) => kind switch
     {
         CellKind.Rnn or CellKind.Clockwork => 1,
-        CellKind.Lstm => 4,
+        CellKind.Lstm or CellKind.DepthGated => 4,
         CellKind.Gru => 3,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown cell kind"),
     };

@@ -7,7 +7,7 @@ public static class CellVariant
     public static readonly IReadOnlyList<string> Names = ["rnn", "lstm", "peephole", "cifg", "gru", "gru-lbr0"];
 
     /// <summary>Further cells of the lineage the engines run (training support follows).</summary>
-    public static readonly IReadOnlyList<string> Lineage = ["clockwork"];
+    public static readonly IReadOnlyList<string> Lineage = ["clockwork", "depth-gated"];
 
     public static RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize) => variant switch
     {
@@ -17,6 +17,7 @@ public static class CellVariant
         "cifg" => new RecurrentLayer(CellKind.Lstm, inputSize, hiddenSize) { InputForget = true },
         "gru" => new RecurrentLayer(CellKind.Gru, inputSize, hiddenSize) { LinearBeforeReset = true },
         "gru-lbr0" => new RecurrentLayer(CellKind.Gru, inputSize, hiddenSize) { LinearBeforeReset = false },
+        "depth-gated" => new RecurrentLayer(CellKind.DepthGated, inputSize, hiddenSize) { Depth = new DepthGate(inputSize, hiddenSize) },
         "clockwork" => new RecurrentLayer(CellKind.Clockwork, inputSize, hiddenSize) { Periods = ClockworkCost.DefaultPeriods(hiddenSize) },
         _ => throw new ArgumentException($"unknown cell '{variant}' (expected one of {string.Join(", ", Names.Concat(Lineage))})", nameof(variant)),
     };

@@ -26,6 +26,16 @@ internal static class ModelValidation
             }
             if (l.InputForget && l.Kind != CellKind.Lstm) throw new ModelException($"{where}: input_forget is only defined for LSTM");
             CheckClockwork(where, l.Kind, l.HiddenSize, l.Periods);
+            CheckDepthGated(where, l.Kind, l.Depth is not null, i == 0 ? null : n.Layers[i - 1].Kind, i == 0 ? 0 : n.Layers[i - 1].HiddenSize, l.HiddenSize);
+            if (l.Depth is { } depth)
+            {
+                CheckLength(where, "depth gate W", depth.W.Length, l.HiddenSize * l.InputSize);
+                CheckLength(where, "depth gate bias", depth.Bias.Length, l.HiddenSize);
+                CheckLength(where, "depth gate cell weights", depth.CellWeights.Length, l.HiddenSize);
+                CheckLength(where, "depth gate lower cell weights", depth.LowerCellWeights.Length, l.HiddenSize);
+                CheckFinite(where, "depth gate W", depth.W); CheckFinite(where, "depth gate bias", depth.Bias);
+                CheckFinite(where, "depth gate cell weights", depth.CellWeights); CheckFinite(where, "depth gate lower cell weights", depth.LowerCellWeights);
+            }
             if (l.Kind == CellKind.Clockwork)
             {
                 // Module i reads only modules i.. (at least as slow): the blocks below the diagonal must be empty.
@@ -76,6 +86,17 @@ internal static class ModelValidation
                 foreach (var r in l.PeepholeRequant) CheckRequant(where, r);
             }
             CheckClockwork(where, l.Kind, l.HiddenSize, l.Periods);
+            CheckDepthGated(where, l.Kind, l.DepthW is not null, i == 0 ? null : n.Layers[i - 1].Kind, i == 0 ? 0 : n.Layers[i - 1].HiddenSize, l.HiddenSize);
+            if (l.DepthW is not null)
+            {
+                CheckMatrix(where, "depth gate W", l.DepthW, l.HiddenSize, l.InputSize);
+                CheckLength(where, "depth gate bias", l.DepthBias?.Length ?? -1, l.HiddenSize);
+                CheckLength(where, "depth gate cell weights", l.DepthPeepholes?.Length ?? -1, 2 * l.HiddenSize);
+                if (l.DepthRequant?.Length != 2) throw new ModelException($"{where}: the depth gate needs two requantizers");
+                foreach (var r in l.DepthRequant) CheckRequant(where, r);
+                if (l.LowerCellFracBits != n.Layers[i - 1].CellFracBits)
+                    throw new ModelException($"{where}: the depth gate was quantized for a lower cell format of {l.LowerCellFracBits} fraction bits, the layer below has {n.Layers[i - 1].CellFracBits}");
+            }
             if (l.CellFracBits < QFormats.MinCellFracBits || l.CellFracBits > QFormats.MaxCellFracBits)
                 throw new ModelException($"{where}: cell fraction bits {l.CellFracBits} outside [{QFormats.MinCellFracBits}, {QFormats.MaxCellFracBits}]");
             if (l.ClipQ12 < 0 || l.ClipQ12 > short.MaxValue) throw new ModelException($"{where}: clip out of range");
@@ -120,5 +141,19 @@ internal static class ModelValidation
         for (int i = 0; i < periods.Length; i++)
             if (periods[i] < 1 || (i > 0 && periods[i] <= periods[i - 1]))
                 throw new ModelException($"{where}: module periods must be positive and strictly increasing ({string.Join(",", periods)})");
+    }
+
+    public static void CheckDepthGated(string where, CellKind kind, bool hasGate, CellKind? lowerKind, int lowerHidden, int hidden)
+    {
+        if (kind != CellKind.DepthGated)
+        {
+            if (hasGate) throw new ModelException($"{where}: a depth gate is only defined for depth-gated LSTM");
+            return;
+        }
+        if (!hasGate) throw new ModelException($"{where}: depth-gated LSTM needs its depth gate");
+        if (lowerKind is not { } lower || !Gates.HasCell(lower))
+            throw new ModelException($"{where}: a depth-gated layer reads the memory cell of the layer below, which must be an LSTM or depth-gated layer");
+        if (lowerHidden != hidden)
+            throw new ModelException($"{where}: {hidden} units cannot gate the {lowerHidden} cells of the layer below; sizes must match");
     }
 }

@@ -22,6 +22,7 @@ public static class RandomModels
         ["L"] = new("L", 9, [("lstm", 128)], 6),
         ["G"] = new("G", 9, [("gru", 64)], 6),
         ["C"] = new("C", 9, [("clockwork", 64)], 6),
+        ["D"] = new("D", 9, [("lstm", 64), ("depth-gated", 64)], 6),
     };
 
     public static EdgeModel Create(NetworkShape shape, int seed, int[]? clockworkPeriods = null)
@@ -38,6 +39,11 @@ public static class RandomModels
             Fill(random, l.Wb, k); Fill(random, l.Rb, k);
             if (l.Peepholes is not null) Fill(random, l.Peepholes, k);
             if (l.Kind == CellKind.Clockwork) ClearSlowFromFast(l);
+            if (l.Depth is { } d)
+            {
+                Fill(random, d.W, k); Fill(random, d.Bias, k);
+                Fill(random, d.CellWeights, k); Fill(random, d.LowerCellWeights, k);
+            }
             layers.Add(l);
             input = hidden;
         }

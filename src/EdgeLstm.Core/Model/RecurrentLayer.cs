@@ -48,6 +48,9 @@ public sealed class RecurrentLayer
     /// <summary>Clockwork only: the module periods, strictly increasing; the hidden units split into equal modules, fastest first.</summary>
     public int[]? Periods { get; set; }
 
+    /// <summary>Depth-gated LSTM only: the gate from the lower layer's cell.</summary>
+    public DepthGate? Depth { get; set; }
+
     /// <summary>Clockwork: units per module.</summary>
     public int ModuleSize => Periods is { Length: > 0 } p ? HiddenSize / p.Length : HiddenSize;
 
@@ -59,18 +62,20 @@ public sealed class RecurrentLayer
         CellKind.Lstm => Peepholes is null ? "lstm" : "peephole",
         CellKind.Gru => LinearBeforeReset ? "gru" : "gru-lbr0",
         CellKind.Clockwork => "clockwork",
+        CellKind.DepthGated => "depth-gated",
         _ => "unknown",
     };
 
     /// <summary>Multiply-accumulates of a step that updates everything (matrix products and peepholes).</summary>
     public long MacsPerStep => Kind == CellKind.Clockwork
         ? ClockworkCost.PeakMacs(InputSize, HiddenSize, Periods!)
-        : (long)Rows * (InputSize + HiddenSize) + (Peepholes is null ? 0 : 3L * HiddenSize);
+        : (long)Rows * (InputSize + HiddenSize) + (Peepholes is null ? 0 : 3L * HiddenSize)
+          + (Kind == CellKind.DepthGated ? (long)HiddenSize * (InputSize + 3) : 0);
 
     /// <summary>Multiply-accumulates per step on average over a long stream (below the peak only for Clockwork RNN).</summary>
     public double AverageMacsPerStep => Kind == CellKind.Clockwork
         ? ClockworkCost.AverageMacs(InputSize, HiddenSize, Periods!)
         : MacsPerStep;
 
-    public long ParameterCount => W.Length + R.Length + Wb.Length + Rb.Length + (Peepholes?.Length ?? 0);
+    public long ParameterCount => W.Length + R.Length + Wb.Length + Rb.Length + (Peepholes?.Length ?? 0) + (Depth?.ParameterCount ?? 0);
 }

@@ -29,10 +29,13 @@ public static class Quantizer
 
         var layers = new List<QuantizedRecurrentLayer>();
         double scale = inputScale;
+        int lowerCellFracBits = QFormats.MaxCellFracBits;
         for (int i = 0; i < net.Layers.Count; i++)
         {
             float cellRange = stats.MaxAbsCell.Length > i ? stats.MaxAbsCell[i] * options.CellHeadroom : 1f;
-            layers.Add(QuantizeLayer(net.Layers[i], scale, CellFracBits(cellRange)));
+            var layer = QuantizeLayer(net.Layers[i], scale, CellFracBits(cellRange), lowerCellFracBits);
+            layers.Add(layer);
+            lowerCellFracBits = layer.CellFracBits;
             scale = HiddenScale;
         }
         var head = new QuantizedDense(QuantizeMatrix(net.Head.W, net.Head.OutputSize, net.Head.InputSize, HiddenScale),
@@ -47,7 +50,7 @@ public static class Quantizer
         return Math.Clamp(15 - intBits, QFormats.MinCellFracBits, QFormats.MaxCellFracBits);
     }
 
-    private static QuantizedRecurrentLayer QuantizeLayer(RecurrentLayer l, double inputScale, int cellFracBits)
+    private static QuantizedRecurrentLayer QuantizeLayer(RecurrentLayer l, double inputScale, int cellFracBits, int lowerCellFracBits)
     {
         int hs = l.HiddenSize;
         bool splitCandidateBias = l.Kind == CellKind.Gru && l.LinearBeforeReset;
@@ -75,9 +78,34 @@ public static class Quantizer
                 peepRequant[g] = Requantizer.FromFactor(s * Math.Pow(2, -cellFracBits) * PreScale);
             }
         }
+        short[]? depthPeep = null;
+        float[]? depthScales = null;
+        Requantizer[]? depthRequant = null;
+        if (l.Depth is { } depth)
+        {
+            depthPeep = new short[2 * hs];
+            depthScales = new float[2];
+            depthRequant = new Requantizer[2];
+            int[] fracBits = [cellFracBits, lowerCellFracBits];
+            float[][] weights = [depth.CellWeights, depth.LowerCellWeights];
+            for (int g = 0; g < 2; g++)
+            {
+                float s = MaxAbs(weights[g]) / 32767f;
+                for (int k = 0; k < hs; k++) depthPeep[g * hs + k] = s > 0 ? (short)Math.Clamp(Math.Round(weights[g][k] / s), -32767, 32767) : (short)0;
+                depthScales[g] = s;
+                depthRequant[g] = Requantizer.FromFactor(s * Math.Pow(2, -fracBits[g]) * PreScale);
+            }
+        }
+        bool hasCell = Gates.HasCell(l.Kind);
         return new QuantizedRecurrentLayer
         {
             Kind = l.Kind,
+            DepthW = l.Depth is null ? null : QuantizeMatrix(l.Depth.W, hs, l.InputSize, inputScale),
+            DepthBias = l.Depth?.Bias.Select(b => ToQ12(b)).ToArray(),
+            DepthPeepholes = depthPeep,
+            DepthPeepholeScales = depthScales,
+            DepthRequant = depthRequant,
+            LowerCellFracBits = l.Depth is null ? 0 : lowerCellFracBits,
             InputSize = l.InputSize,
             HiddenSize = hs,
             InputForget = l.InputForget,
@@ -90,7 +118,7 @@ public static class Quantizer
             Peepholes = peep,
             PeepholeScales = peepScales,
             PeepholeRequant = peepRequant,
-            CellFracBits = l.Kind == CellKind.Lstm ? cellFracBits : QFormats.MaxCellFracBits,
+            CellFracBits = hasCell ? cellFracBits : QFormats.MaxCellFracBits,
             ClipQ12 = l.Clip > 0 ? (int)Math.Min(short.MaxValue, Math.Round(l.Clip * PreScale)) : 0,
             Periods = l.Periods?.ToArray(),
         };

@@ -44,6 +44,22 @@ public sealed class QuantizedRecurrentLayer
     /// <summary>Clockwork only: module periods (see <see cref="CellKind.Clockwork"/>).</summary>
     public int[]? Periods { get; init; }
 
+    /// <summary>Depth-gated LSTM only: the depth gate's W [H, I], int8 per row, same input scale as W.</summary>
+    public QuantizedMatrix? DepthW { get; init; }
+
+    /// <summary>Depth gate bias in Q3.12.</summary>
+    public int[]? DepthBias { get; init; }
+
+    /// <summary>Depth gate elementwise weights [2H]: on the own previous cell, then on the lower layer's cell; int16.</summary>
+    public short[]? DepthPeepholes { get; init; }
+    public float[]? DepthPeepholeScales { get; init; }
+
+    /// <summary>Depth gate: weight * cell products to Q3.12, own cell then lower cell (whose format is <see cref="LowerCellFracBits"/>).</summary>
+    public Requantizer[]? DepthRequant { get; init; }
+
+    /// <summary>Depth-gated: the cell format of the layer below this layer was quantized against.</summary>
+    public int LowerCellFracBits { get; init; }
+
     public int ModuleSize => Periods is { Length: > 0 } p ? HiddenSize / p.Length : HiddenSize;
 
     public int Rows => Gates.Count(Kind) * HiddenSize;
@@ -51,7 +67,8 @@ public sealed class QuantizedRecurrentLayer
     public long MacsPerStep => ToFloatShape().MacsPerStep;
     public double AverageMacsPerStep => ToFloatShape().AverageMacsPerStep;
     public long WeightBytes => W.Values.Length + R.Values.Length + 4L * Bias.Length + 2L * (Peepholes?.Length ?? 0)
-        + 4L * (CandidateRecurrentBias?.Length ?? 0) + 12L * (W.Rows + R.Rows);
+        + 4L * (CandidateRecurrentBias?.Length ?? 0) + 12L * (W.Rows + R.Rows)
+        + (DepthW is null ? 0 : DepthW.Values.Length + 12L * DepthW.Rows + 4L * HiddenSize + 4L * HiddenSize);
 
     /// <summary>The float layer this integer layer stands for, with dequantized weights.</summary>
     public RecurrentLayer Dequantize()
@@ -68,6 +85,16 @@ public sealed class QuantizedRecurrentLayer
             l.Peepholes = new float[3 * hs];
             for (int k = 0; k < 3 * hs; k++) l.Peepholes[k] = Peepholes[k] * PeepholeScales[k / hs];
         }
+        if (l.Depth is { } d)
+        {
+            DepthW!.Dequantize().CopyTo(d.W, 0);
+            for (int k = 0; k < hs; k++)
+            {
+                d.Bias[k] = DepthBias![k] / 4096f;
+                d.CellWeights[k] = DepthPeepholes![k] * DepthPeepholeScales![0];
+                d.LowerCellWeights[k] = DepthPeepholes[hs + k] * DepthPeepholeScales[1];
+            }
+        }
         return l;
     }
 
@@ -78,5 +105,6 @@ public sealed class QuantizedRecurrentLayer
         Clip = ClipQ12 / 4096f,
         Peepholes = Peepholes is null ? null : new float[3 * HiddenSize],
         Periods = Periods?.ToArray(),
+        Depth = Kind == CellKind.DepthGated ? new DepthGate(InputSize, HiddenSize) : null,
     };
 }

@@ -1,0 +1,94 @@
+using EdgeLstm.Core.Model;
+
+namespace EdgeLstm.Core.Tests;
+
+/// <summary>Depth-gated LSTM (Yao et al. 2015): the gate from the lower layer's cell, its limits, and its validation.</summary>
+public class DepthGatedTests
+{
+    private static EdgeModel Model(int seed = 5) =>
+        RandomModels.Create(new NetworkShape("dg", 6, [("lstm", 12), ("depth-gated", 12)], 3), seed);
+
+    [Fact]
+    public void Float_engine_follows_the_papers_equations()
+    {
+        var model = Model();
+        var lower = model.Float!.Layers[0];
+        var upper = model.Float.Layers[1];
+        var session = model.CreateFloatSession();
+        int hs = 12;
+        var h1 = new double[hs]; var c1 = new double[hs];
+        var h2 = new double[hs]; var c2 = new double[hs];
+        static double Sig(double v) => 1 / (1 + Math.Exp(-v));
+        static (double[] H, double[] C) Lstm(RecurrentLayer l, double[] x, double[] h, double[] c, Func<int, double>? depth)
+        {
+            int n = l.HiddenSize;
+            var hn = new double[n]; var cn = new double[n];
+            double Pre(int gate, int k)
+            {
+                int r = gate * n + k;
+                double z = l.Wb[r] + l.Rb[r];
+                for (int j = 0; j < x.Length; j++) z += l.W[r * x.Length + j] * x[j];
+                for (int j = 0; j < n; j++) z += l.R[r * n + j] * h[j];
+                return z;
+            }
+            for (int k = 0; k < n; k++)
+            {
+                double i = Sig(Pre(0, k)), o = Sig(Pre(1, k)), f = Sig(Pre(2, k)), g = Math.Tanh(Pre(3, k));
+                cn[k] = f * c[k] + i * g + (depth?.Invoke(k) ?? 0);
+                hn[k] = o * Math.Tanh(cn[k]);
+            }
+            return (hn, cn);
+        }
+        double worst = 0;
+        foreach (var sample in RandomModels.RandomSequences(6, 1, 400, 9)[0])
+        {
+            session.Step(sample);
+            double[] x = session.NormalizedInput.ToArray().Select(v => (double)v).ToArray();
+            (h1, c1) = Lstm(lower, x, h1, c1, null);
+            var d = upper.Depth!;
+            double[] xUpper = h1, cPrev = c2, cLower = c1;
+            double DepthTerm(int k)
+            {
+                double z = d.Bias[k] + d.CellWeights[k] * cPrev[k] + d.LowerCellWeights[k] * cLower[k];
+                for (int j = 0; j < hs; j++) z += d.W[k * hs + j] * xUpper[j];
+                return Sig(z) * cLower[k];
+            }
+            (h2, c2) = Lstm(upper, h1, h2, c2, DepthTerm);
+            for (int k = 0; k < hs; k++) worst = Math.Max(worst, Math.Abs(session.Hidden(1)[k] - h2[k]));
+        }
+        Assert.True(worst < 1e-5, $"float engine vs the paper's equations: {worst:E2}");
+    }
+
+    [Fact]
+    public void A_closed_depth_gate_is_a_plain_lstm_stack()
+    {
+        var gated = Model();
+        foreach (ref float b in gated.Float!.Layers[1].Depth!.Bias.AsSpan()) b = -200; // d = σ(-200) = 0 in float32
+        var plainUpper = new RecurrentLayer(CellKind.Lstm, 12, 12);
+        var g = gated.Float.Layers[1];
+        g.W.CopyTo(plainUpper.W, 0); g.R.CopyTo(plainUpper.R, 0); g.Wb.CopyTo(plainUpper.Wb, 0); g.Rb.CopyTo(plainUpper.Rb, 0);
+        var plain = new EdgeModel(gated.Metadata, new FloatNetwork([gated.Float.Layers[0], plainUpper], gated.Float.Head), null);
+        var a = gated.CreateFloatSession();
+        var b2 = plain.CreateFloatSession();
+        foreach (var x in RandomModels.RandomSequences(6, 1, 200, 4)[0])
+        {
+            a.Step(x);
+            b2.Step(x);
+            Assert.Equal(b2.Logits.ToArray(), a.Logits.ToArray());
+        }
+    }
+
+    [Fact]
+    public void Depth_gated_layers_need_an_equally_wide_cell_below()
+    {
+        var head = new DenseLayer(8, 2);
+        var first = Assert.Throws<ModelException>(() => new FloatNetwork([CellVariant.CreateLayer("depth-gated", 4, 8)], head));
+        Assert.Contains("layer below", first.Message);
+        var belowGru = Assert.Throws<ModelException>(() => new FloatNetwork([CellVariant.CreateLayer("gru", 4, 8), CellVariant.CreateLayer("depth-gated", 8, 8)], head));
+        Assert.Contains("must be an LSTM", belowGru.Message);
+        var narrow = Assert.Throws<ModelException>(() => new FloatNetwork([CellVariant.CreateLayer("lstm", 4, 6), CellVariant.CreateLayer("depth-gated", 6, 8)], head));
+        Assert.Contains("sizes must match", narrow.Message);
+        var noGate = new RecurrentLayer(CellKind.DepthGated, 8, 8);
+        Assert.Contains("needs its depth gate", Assert.Throws<ModelException>(() => new FloatNetwork([CellVariant.CreateLayer("lstm", 4, 8), noGate], head)).Message);
+    }
+}
