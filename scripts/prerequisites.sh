@@ -7,7 +7,8 @@
 #   libgcc-12-dev-arm64-cross     arm64 crtbeginS.o and libgcc; clang finds the arm64 tree through it
 #   binutils-aarch64-linux-gnu    aarch64-linux-gnu-objcopy, to strip symbols of the arm64 binary
 #   qemu-user                     qemu-aarch64, to run the arm64 binary in the cross-architecture tests
-PREREQUISITE_PACKAGES=(clang lld libc6-dev-arm64-cross libgcc-12-dev-arm64-cross binutils-aarch64-linux-gnu qemu-user)
+#   socat                         pseudo-terminal pairs: the serial end-to-end tests and the pty latency benchmark
+PREREQUISITE_PACKAGES=(clang lld libc6-dev-arm64-cross libgcc-12-dev-arm64-cross binutils-aarch64-linux-gnu qemu-user socat)
 
 install_prerequisites() {
   local missing=() p
