@@ -11,7 +11,7 @@ public sealed class PipelineCounters
     internal long BytesReceived, LinesOrFramesDecoded, SamplesDecoded, SamplesAccepted, SamplesClassified;
     internal long DroppedInput, DroppedOutput, DroppedAtStop, Classifications, LinesWritten, SinkErrors;
     internal long Sessions, ResetsGap, ResetsTimeout, ResetsEvery, SourceOutages, SourceReopens;
-    internal long ConnectionsAccepted, ConnectionsRefused, GarbageBytes, RateWarnings, UnmappedSamples;
+    internal long ConnectionsAccepted, ConnectionsRefused, GarbageBytes, RateWarnings, UnmappedSamples, StageAllocated;
     internal readonly long[] Rejected = new long[RejectReasons.Count];
 
     public LatencyHistogram Latency { get; } = new();
@@ -28,6 +28,19 @@ public sealed class PipelineCounters
     public long Outages => Volatile.Read(ref SourceOutages);
     public long Reopens => Volatile.Read(ref SourceReopens);
     public long StreamSessions => Volatile.Read(ref Sessions);
+    /// <summary>
+    /// Bytes allocated inside the per-sample stage code (decoding, classifying, formatting, writing),
+    /// measured with the allocating thread's own counter around each synchronous section: the
+    /// figure that must stay flat in steady state, unaffected by runtime housekeeping on other threads.
+    /// </summary>
+    public long StageAllocatedBytes => Volatile.Read(ref StageAllocated);
+
+    internal void AddStageAllocation(long since)
+    {
+        long bytes = GC.GetAllocatedBytesForCurrentThread() - since;
+        if (bytes != 0) Interlocked.Add(ref StageAllocated, bytes);
+    }
+
     public long RejectedBy(RejectReason reason) => Volatile.Read(ref Rejected[(int)reason]);
     public long RejectedTotal { get { long s = 0; for (int i = 0; i < Rejected.Length; i++) s += Volatile.Read(ref Rejected[i]); return s; } }
     public long Dropped => Volatile.Read(ref DroppedInput) + Volatile.Read(ref DroppedOutput) + Volatile.Read(ref DroppedAtStop);
@@ -71,6 +84,7 @@ public sealed class PipelineCounters
         w.WriteNumber("connections_refused", Volatile.Read(ref ConnectionsRefused));
         w.WriteNumber("sink_errors", Volatile.Read(ref SinkErrors));
         w.WriteNumber("rate_warnings", Volatile.Read(ref RateWarnings));
+        w.WriteNumber("stage_allocated_bytes", StageAllocatedBytes);
         w.WriteStartObject("latency_us");
         w.WriteNumber("count", Latency.Count);
         w.WriteNumber("p50", Math.Round(Latency.QuantileMicroseconds(0.5), 1));

@@ -116,9 +116,11 @@ public sealed class Pipeline
             {
                 while (reader.TryRead(out var batch))
                 {
+                    long allocated = GC.GetAllocatedBytesForCurrentThread();
                     Classify(batch, events);
                     Interlocked.Add(ref Counters.SamplesClassified, batch.Count);
                     _samplePool.Return(batch);
+                    Counters.AddStageAllocation(allocated);
                     if (events.Count == 0) continue;
                     Interlocked.Add(ref Counters.Classifications, events.Count);
                     while (!_output.TryAccept(events, neverDrop: false))
@@ -178,8 +180,10 @@ public sealed class Pipeline
             {
                 while (reader.TryRead(out var events))
                 {
+                    long allocated = GC.GetAllocatedBytesForCurrentThread();
                     Write(formatter, events, lineEnds, flush: reader.Count == 0);
                     _eventPool.Return(events);
+                    Counters.AddStageAllocation(allocated);
                 }
             }
         }

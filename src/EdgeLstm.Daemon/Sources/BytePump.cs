@@ -35,7 +35,9 @@ public sealed class BytePump
                 var arrival = Arrival.Now();
                 while (true)
                 {
+                    long allocated = GC.GetAllocatedBytesForCurrentThread();
                     bool more = DecodeSome(decoder, batch, pacer is null ? int.MaxValue : 1, final, arrival);
+                    context.Counters.AddStageAllocation(allocated);
                     if (batch.Count == 0) break;
                     if (pacer is not null) await pacer.WaitAsync(batch.RecordingSeconds[0], cancellationToken).ConfigureAwait(false);
                     if (!more && !batch.IsFull) break;
