@@ -107,5 +107,7 @@ public sealed class PipelineConfig
     public int OutputCapacity { get; set; } = 64;
     public string OutputFullMode { get; set; } = "wait";
     public bool Scores { get; set; }
+    /// <summary>Classifier workers (sources spread over them); 0 = one per processor.</summary>
+    public int ClassifierWorkers { get; set; }
     public int StopGraceMs { get; set; } = 2000;
 }

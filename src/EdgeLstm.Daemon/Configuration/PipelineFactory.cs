@@ -148,6 +148,7 @@ public static class PipelineFactory
         var inputMode = Mode(p.InputFullMode, "pipeline.inputFullMode", errors);
         var outputMode = Mode(p.OutputFullMode, "pipeline.outputFullMode", errors);
         Check(p.StopGraceMs >= 0, "pipeline.stopGraceMs: must be 0 or positive");
+        Check(p.ClassifierWorkers is >= 0 and <= 256, "pipeline.classifierWorkers: must be 0 (one per processor) to 256");
 
         if (errors.Count > 0) throw new ConfigException(errors);
 
@@ -164,7 +165,8 @@ public static class PipelineFactory
         var options = new PipelineOptions
         {
             BatchSize = p.BatchSize, InputCapacity = p.InputCapacity, InputFullMode = inputMode, OutputCapacity = p.OutputCapacity,
-            OutputFullMode = outputMode, Scores = p.Scores, StopGrace = TimeSpan.FromMilliseconds(p.StopGraceMs),
+            OutputFullMode = outputMode, Scores = p.Scores,
+            ClassifierWorkers = p.ClassifierWorkers > 0 ? p.ClassifierWorkers : Environment.ProcessorCount, StopGrace = TimeSpan.FromMilliseconds(p.StopGraceMs),
         };
         var channelsBySource = config.Sources.ToDictionary(s => s.Name, s => (IReadOnlyList<ChannelSetting>)s.Channels
             .Select(c => new ChannelSetting { Input = c.Input, Column = c.Column, Index = c.Index, Scale = c.Scale, Offset = c.Offset }).ToList());

@@ -23,11 +23,16 @@ public sealed class Pipeline
     private readonly Action<string> _log;
     private readonly BatchPool<SampleBatch> _samplePool;
     private readonly BatchPool<ClassificationBatch> _eventPool;
-    private readonly BoundedStage<SampleBatch> _input;
+    // One input queue and classifier worker per shard; a source (and so each of its streams) belongs
+    // to one shard, so a stream's classifier is only ever touched by one worker.
+    private readonly BoundedStage<SampleBatch>[] _inputs;
+    private readonly SourceContext[] _contexts;
+    private int _workersRunning;
     private readonly BoundedStage<ClassificationBatch> _output;
     private readonly List<StreamClassifier> _classifiers = [];
     private readonly CancellationTokenSource _stop = new();
     private Task _sourcesDone = Task.CompletedTask, _classifier = Task.CompletedTask, _sinking = Task.CompletedTask;
+    private Task[] _workers = [];
     private int _started;
 
     public Pipeline(PipelineOptions options, IReadOnlyList<Source> sources, IReadOnlyList<ISink> sinks, StreamPlanner planner, Action<string> log)
@@ -38,18 +43,22 @@ public sealed class Pipeline
         _planner = planner;
         _log = log;
         int batch = options.BatchSize;
-        _samplePool = new BatchPool<SampleBatch>(() => new SampleBatch(batch), options.InputCapacity + 4 * (sources.Count + 2));
-        _eventPool = new BatchPool<ClassificationBatch>(() => new ClassificationBatch(batch), options.OutputCapacity + 4);
-        _input = new BoundedStage<SampleBatch>(options.InputCapacity, options.InputFullMode, b => b.Count, _samplePool.Return,
-            n => Interlocked.Add(ref Counters.SamplesAccepted, n), n => Interlocked.Add(ref Counters.DroppedInput, n), n => Interlocked.Add(ref Counters.DroppedAtStop, n));
+        _samplePool = new BatchPool<SampleBatch>(() => new SampleBatch(batch), options.InputCapacity * Math.Max(1, options.ClassifierWorkers) + 4 * (sources.Count + 2));
+        _eventPool = new BatchPool<ClassificationBatch>(() => new ClassificationBatch(batch), options.OutputCapacity + 4 + Math.Max(1, options.ClassifierWorkers));
+        int shards = Math.Clamp(options.ClassifierWorkers, 1, Math.Max(1, sources.Count));
+        _inputs = new BoundedStage<SampleBatch>[shards];
+        for (int i = 0; i < shards; i++)
+            _inputs[i] = new BoundedStage<SampleBatch>(options.InputCapacity, options.InputFullMode, b => b.Count, _samplePool.Return,
+                n => Interlocked.Add(ref Counters.SamplesAccepted, n), n => Interlocked.Add(ref Counters.DroppedInput, n), n => Interlocked.Add(ref Counters.DroppedAtStop, n));
         _output = new BoundedStage<ClassificationBatch>(options.OutputCapacity, options.OutputFullMode, b => b.Count, _eventPool.Return,
             _ => { }, n => Interlocked.Add(ref Counters.DroppedOutput, n), n => Interlocked.Add(ref Counters.DroppedAtStop, n));
-        Context = new SourceContext(Counters, Streams, _samplePool, _input, log);
+        _contexts = _inputs.Select(input => new SourceContext(Counters, Streams, _samplePool, input, log)).ToArray();
     }
 
     public PipelineCounters Counters { get; } = new();
     public StreamRegistry Streams { get; } = new();
-    public SourceContext Context { get; }
+    /// <summary>The context source i runs with (its shard's input queue).</summary>
+    public SourceContext ContextOf(int source) => _contexts[source % _contexts.Length];
     public IReadOnlyList<Source> Sources => _sources;
 
     /// <summary>Completes when the last classification has been written and the sinks flushed.</summary>
@@ -58,8 +67,11 @@ public sealed class Pipeline
     /// <summary>True while the stages run (for a watchdog: combine with <see cref="PipelineCounters.Progress"/>).</summary>
     public bool IsRunning => _started == 1 && !_classifier.IsCompleted && !_sinking.IsCompleted;
 
+    /// <summary>Classifier workers (input shards).</summary>
+    public int Workers => _inputs.Length;
+
     /// <summary>Batches waiting in the input and output queues.</summary>
-    public (int Input, int Output) Queued => (_input.Queued, _output.Queued);
+    public (int Input, int Output) Queued => (_inputs.Sum(i => i.Queued), _output.Queued);
 
     /// <summary>Batches allocated by the pools so far (constant in steady state).</summary>
     public long PoolAllocations => _samplePool.Allocated + _eventPool.Allocated;
@@ -75,12 +87,14 @@ public sealed class Pipeline
         if (Interlocked.Exchange(ref _started, 1) != 0) throw new InvalidOperationException("the pipeline runs already");
         foreach (var sink in _sinks) sink.Start();
         _sinking = Task.Run(SinkStageAsync);
-        _classifier = Task.Run(ClassifierStageAsync);
-        var running = _sources.Select(s => Task.Run(() => RunSourceAsync(s))).ToArray();
+        _workersRunning = _inputs.Length;
+        _workers = _inputs.Select(input => Task.Run(() => ClassifierStageAsync(input))).ToArray();
+        _classifier = Task.WhenAll(_workers);
+        var running = _sources.Select((s, i) => Task.Run(() => RunSourceAsync(s, ContextOf(i)))).ToArray();
         var finite = running.Where((_, i) => _sources[i].IsFinite).ToArray();
         _sourcesDone = Task.WhenAll(running);
         // When every source is finite, the pipeline ends after the last one; live sources run until stopped.
-        if (finite.Length == running.Length) _ = _sourcesDone.ContinueWith(_ => _input.Complete(), TaskScheduler.Default);
+        if (finite.Length == running.Length) _ = _sourcesDone.ContinueWith(_ => CompleteInputs(), TaskScheduler.Default);
     }
 
     /// <summary>Stops the sources (waiting up to the grace for them to end), then drains every stage.</summary>
@@ -88,15 +102,20 @@ public sealed class Pipeline
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAny(_sourcesDone, Task.Delay(_options.StopGrace)).ConfigureAwait(false);
-        _input.Complete();
+        CompleteInputs();
         await Completion.ConfigureAwait(false);
     }
 
-    private async Task RunSourceAsync(Source source)
+    private void CompleteInputs()
+    {
+        foreach (var input in _inputs) input.Complete();
+    }
+
+    private async Task RunSourceAsync(Source source, SourceContext context)
     {
         try
         {
-            await source.RunAsync(Context, _stop.Token).ConfigureAwait(false);
+            await source.RunAsync(context, _stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested) { }
         catch (Exception e)
@@ -106,9 +125,9 @@ public sealed class Pipeline
         }
     }
 
-    private async Task ClassifierStageAsync()
+    private async Task ClassifierStageAsync(BoundedStage<SampleBatch> input)
     {
-        var reader = _input.Reader;
+        var reader = input.Reader;
         var events = RentEvents();
         try
         {
@@ -132,7 +151,7 @@ public sealed class Pipeline
         finally
         {
             _eventPool.Return(events);
-            _output.Complete();
+            if (Interlocked.Decrement(ref _workersRunning) == 0) _output.Complete();
         }
     }
 

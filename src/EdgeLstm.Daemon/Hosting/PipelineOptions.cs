@@ -14,6 +14,12 @@ public sealed record PipelineOptions
     public int OutputCapacity { get; init; } = 64;
     public FullMode OutputFullMode { get; init; } = FullMode.Wait;
 
+    /// <summary>
+    /// Classifier workers: sources are spread over this many input queues, each with its own
+    /// worker, so streams of different sources classify in parallel (a stream stays on one worker).
+    /// </summary>
+    public int ClassifierWorkers { get; init; } = Environment.ProcessorCount;
+
     /// <summary>Include every label's probability in each JSON line (`scores`).</summary>
     public bool Scores { get; init; }
 
