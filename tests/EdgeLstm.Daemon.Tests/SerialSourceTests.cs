@@ -34,21 +34,18 @@ public class SerialSourceTests(ITestOutputHelper output)
 
             const int total = 30_000;
             var rows = File.ReadLines(TestModels.Recording).Skip(1).Select(l => string.Join(',', l.Split(',')[1..7])).ToArray();
-            var writer = Task.Run(() =>
+            // Encoded before the measurement: the writer (in this process) must not allocate during it.
+            var chunks = Enumerable.Range(0, total / 20)
+                .Select(c => Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(c * 20, 20).Select(i => rows[i % rows.Length] + "\n")))).ToArray();
+            var writer = Task.Factory.StartNew(() =>
             {
                 using var f = new FileStream(feed, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1);
-                var chunk = new StringBuilder();
-                for (int i = 0; i < total; i++)
+                foreach (var chunk in chunks)
                 {
-                    chunk.Append(rows[i % rows.Length]).Append('\n');
-                    if (i % 20 == 19)
-                    {
-                        f.Write(Encoding.ASCII.GetBytes(chunk.ToString()));
-                        chunk.Clear();
-                        Thread.Sleep(1); // a fast sensor: about 10-20 kHz, reads of a few lines each
-                    }
+                    f.Write(chunk);
+                    Thread.Sleep(1); // a fast sensor: about 10-20 kHz, reads of a few lines each
                 }
-            });
+            }, TaskCreationOptions.LongRunning);
             Wait(pipeline, 5_000);
             long stage0 = pipeline.Counters.StageAllocatedBytes, process0 = GC.GetTotalAllocatedBytes(true), n0 = pipeline.Counters.Classified;
             Wait(pipeline, total - 1_000);
