@@ -81,6 +81,60 @@ public partial class PipelineCommandTests
     }
 
     [Theory]
+    [InlineData("text")]
+    [InlineData("binary")]
+    public async Task Stdin_with_garbage_interleaved_never_stalls_and_classifies_every_valid_sample(string format)
+    {
+        string dir = TempDir();
+        string config = Path.Combine(dir, "stdin.json");
+        File.WriteAllText(config, $$"""
+            {
+              "models": { "m": { "path": "{{Fixtures.ModelPath}}" } },
+              "sources": [ { "name": "pipe", "type": "stdin", "format": "{{format}}" } ],
+              "streams": [ { "match": "*", "model": "m", "events": { "emit": "hop", "hop": 1 } } ],
+              "pipeline": { "inputFullMode": "wait" }
+            }
+            """);
+        var random = new Random(format.Length);
+        var rows = File.ReadLines(Recording).Skip(1).Take(3000).Select(l => l.Split(',')[1..7]).ToArray();
+        using var input = new MemoryStream();
+        var frame = new byte[4200];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            if (format == "text") input.Write(System.Text.Encoding.ASCII.GetBytes(string.Join(',', rows[i]) + "\n"));
+            else
+            {
+                var values = rows[i].Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+                int n = EdgeLstm.Daemon.Decoding.BinaryFrame.Write(frame, EdgeLstm.Daemon.Decoding.SampleFormat.Float32, 1, (uint)i, 0, 0, 6, values);
+                input.Write(frame, 0, n);
+            }
+            if (i % 100 == 50)
+            {
+                var garbage = new byte[random.Next(1, 3000)];
+                random.NextBytes(garbage);
+                if (format == "binary") for (int g = 0; g < garbage.Length; g++) if (garbage[g] == 0xA5) garbage[g] = 0;
+                input.Write(garbage);
+                input.WriteByte((byte)'\n');
+            }
+        }
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "edgelstm.dll"), "run", "--config", config, "--summary" }) start.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.BaseStream.WriteAsync(input.ToArray());
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2)); // a stall fails here
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.Equal(0, process.ExitCode);
+        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var summary = Summary(lines);
+        Assert.Equal(rows.Length, summary.GetProperty("samples_classified").GetInt64());
+        Assert.Equal(rows.Length, Classifications(lines).Length);
+        Assert.True(summary.GetProperty("rejected_total").GetInt64() >= 1, await stderr);
+    }
+
+    [Theory]
     [InlineData("INT")]
     [InlineData("TERM")]
     public void A_signal_drains_the_pipeline_every_accepted_sample_classified_and_written(string signal)
