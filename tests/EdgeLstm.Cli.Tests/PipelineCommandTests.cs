@@ -191,7 +191,7 @@ public partial class PipelineCommandTests
         try
         {
             using var daemon = new DaemonProcess("run", "--config", config, "--summary");
-            Thread.Sleep(3000); // the daemon starts and opens the port
+            daemon.WaitUntil(d => d.StdErr.Any(l => l.Contains(" open at 115200 baud", StringComparison.Ordinal)), TimeSpan.FromMinutes(1), "the port to be open");
             using (var f = pty.OpenFeed()) PtyPair.WritePaced(f, all.Take(401), 50);
             daemon.WaitUntil(d => Classifications(d.StdOut).Length >= 16, TimeSpan.FromMinutes(1), "the first 16 lines");
             var live = Classifications(daemon.StdOut);

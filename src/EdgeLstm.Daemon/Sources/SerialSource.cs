@@ -39,6 +39,7 @@ public sealed class SerialSource(string name, string path, SerialSettings settin
                 Interlocked.Increment(ref context.Counters.SourceReopens);
                 context.Log($"source '{Name}': {path} reopened");
             }
+            else context.Log($"source '{Name}': {path} open at {settings.Baud} baud");
             everOpened = true;
             inOutage = false;
             backoff = minBackoff;
