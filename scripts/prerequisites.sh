@@ -9,9 +9,10 @@
 #   qemu-user                     qemu-aarch64, to run the arm64 binary in the cross-architecture tests
 #   systemd                       systemd-analyze, to verify and score the unit file (not started: no PID 1 here)
 #   mosquitto                     the real MQTT broker the MQTT sink's tests start on 127.0.0.1
+#   socat                         pseudo-terminal pairs: the serial end-to-end tests and the pty latency benchmark
 #   strace                        proves the binary never maps writable+executable memory (MemoryDenyWriteExecute=)
 PREREQUISITE_PACKAGES=(clang lld libc6-dev-arm64-cross libgcc-12-dev-arm64-cross binutils-aarch64-linux-gnu qemu-user
-  systemd strace mosquitto)
+  systemd strace mosquitto socat)
 
 install_prerequisites() {
   local missing=() p
