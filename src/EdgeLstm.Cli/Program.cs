@@ -16,6 +16,7 @@ public static class Program
             BenchCommand.Create(),
             InferCommand.Create(),
             InspectCommand.Create(),
+            OnnxTestCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
