@@ -1,21 +1,19 @@
 using EdgeLstm.Core.Model;
 using EdgeLstm.Onnx.Proto;
 using Google.Protobuf;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using static EdgeLstm.Onnx.Proto.AttributeProto.Types;
 using static EdgeLstm.Onnx.Proto.TensorProto.Types;
 
 namespace EdgeLstm.Onnx.Tests;
 
-/// <summary>Small builders for ONNX graphs in tests (Google.Protobuf messages), and ONNX Runtime runs of them.</summary>
+/// <summary>Small builders for ONNX graphs in tests (Google.Protobuf messages).</summary>
 internal sealed class OnnxGraphs
 {
     public GraphProto Graph { get; } = new() { Name = "test" };
 
+    /// <summary>A graph input; a dim of -1 becomes a symbolic (dynamic) one.</summary>
     public OnnxGraphs Input(string name, int elemType, params long[] dims) { Graph.Input.Add(Value(name, elemType, dims)); return this; }
 
-    /// <summary>A graph input with symbolic (dynamic) dims where a dim is -1.</summary>
     public OnnxGraphs Output(string name, params long[] dims) { Graph.Output.Add(Value(name, (int)DataType.Float, dims)); return this; }
 
     public string Floats(string name, float[] data, params long[] dims)
@@ -104,20 +102,4 @@ internal sealed class OnnxGraphs
             shape.Dim.Add(dims[i] >= 0 ? new TensorShapeProto.Types.Dimension { DimValue = dims[i] } : new TensorShapeProto.Types.Dimension { DimParam = $"d{i}" });
         return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = elemType, Shape = shape } } };
     }
-
-    /// <summary>Runs a model in ONNX Runtime; returns every output as (data, dims).</summary>
-    public static Dictionary<string, (float[] Data, long[] Dims)> Run(byte[] model, IEnumerable<NamedOnnxValue> inputs)
-    {
-        using var options = new SessionOptions { IntraOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
-        using var session = new InferenceSession(model, options);
-        using var results = session.Run(inputs.ToList());
-        return results.ToDictionary(r => r.Name, r =>
-        {
-            var t = r.AsTensor<float>();
-            return (t.ToArray(), t.Dimensions.ToArray().Select(d => (long)d).ToArray());
-        });
-    }
-
-    public static NamedOnnxValue FloatInput(string name, float[] data, params int[] dims) => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(data, dims));
-    public static NamedOnnxValue IntInput(string name, int[] data, params int[] dims) => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<int>(data, dims));
 }

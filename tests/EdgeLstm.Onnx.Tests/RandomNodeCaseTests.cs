@@ -73,14 +73,14 @@ public class RandomNodeCaseTests(ITestOutputHelper output)
         float[] h0 = Uniform(random, Batch * Hidden, 0.8f);                      // [1, B, H]
         float[] c0 = Uniform(random, Batch * Hidden, 1.5f);
 
-        var inputs = new List<NamedOnnxValue> { OnnxGraphs.FloatInput("X", x, Steps, Batch, Inputs) };
-        if (c.SequenceLens) inputs.Add(OnnxGraphs.IntInput("sequence_lens", lens, Batch));
+        var inputs = new List<NamedOnnxValue> { OrtRuns.FloatInput("X", x, Steps, Batch, Inputs) };
+        if (c.SequenceLens) inputs.Add(OrtRuns.IntInput("sequence_lens", lens, Batch));
         if (c.InitialStates)
         {
-            inputs.Add(OnnxGraphs.FloatInput("initial_h", h0, 1, Batch, Hidden));
-            if (lstm) inputs.Add(OnnxGraphs.FloatInput("initial_c", c0, 1, Batch, Hidden));
+            inputs.Add(OrtRuns.FloatInput("initial_h", h0, 1, Batch, Hidden));
+            if (lstm) inputs.Add(OrtRuns.FloatInput("initial_c", c0, 1, Batch, Hidden));
         }
-        var expected = OnnxGraphs.Run(Model(c, layer, layout: 0).ToBytes(), inputs);
+        var expected = OrtRuns.Run(Model(c, layer, layout: 0).ToBytes(), inputs);
 
         string dir = Directory.CreateTempSubdirectory("edgelstm-node-case").FullName;
         string set = Directory.CreateDirectory(Path.Combine(dir, "test_data_set_0")).FullName;
