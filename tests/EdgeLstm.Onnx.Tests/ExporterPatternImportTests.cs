@@ -103,6 +103,21 @@ public class ExporterPatternImportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Torch_two_stacked_grus_with_linear_head_on_the_final_state()
+    {
+        var random = new Random(16);
+        var l0 = Layer("gru", ExporterPatterns.Channels, 24, random);
+        var l1 = Layer("gru", 24, 24, random);
+        var head = Head(24, random);
+        var bytes = ExporterPatterns.TorchStackedGruFinalState(l0, l1, head);
+        var imported = OnnxModelImporter.Import(bytes);
+        Assert.True(imported.HeadOnLastStep);
+        AssertSameNetwork([l0, l1], head, imported.Network);
+        var (mean, std) = Normalization();
+        CompareWindows(bytes, imported, mean, std, normalizeForOrt: true);
+    }
+
+    [Fact]
     public void Keras_gru_with_dense_head_on_every_step()
     {
         var random = new Random(15);

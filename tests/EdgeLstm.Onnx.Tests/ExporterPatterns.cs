@@ -115,6 +115,25 @@ internal static class ExporterPatterns
         return g.ToBytes();
     }
 
+    /// <summary>
+    /// torch.onnx.export of <c>_, h_n = nn.GRU(6, H, num_layers=2, batch_first=True)(x); return nn.Linear(H, C)(h_n[-1])</c>:
+    /// h_n is the Concat of the layers' Y_h along the layer axis, h_n[-1] a Gather of index -1 on it.
+    /// </summary>
+    public static byte[] TorchStackedGruFinalState(RecurrentLayer l0, RecurrentLayer l1, DenseLayer head)
+    {
+        var g = new OnnxGraphs();
+        g.Input("input", (int)DataType.Float, -1, -1, Channels);
+        string x = g.Op("Transpose", ["input"], Ints("perm", 1, 0, 2));
+        var (y0, h0, _) = g.Recurrent(l0, x, "gru.l0_", torchStyle: true);
+        x = g.Op("Squeeze", [y0, g.Ints("axes_1", [1], 1)]);
+        var (_, h1, _) = g.Recurrent(l1, x, "gru.l1_", torchStyle: true);
+        string hn = g.Op("Concat", [h0, h1], Int("axis", 0));
+        x = g.Op("Gather", [hn, g.Ints("last", [-1])], Int("axis", 0));
+        g.Node("Gemm", [x, g.Floats("fc.weight", head.W, head.OutputSize, head.InputSize), g.Floats("fc.bias", head.B, head.OutputSize)], ["logits"], Int("transB", 1));
+        g.Output("logits", -1, head.OutputSize);
+        return g.ToBytes();
+    }
+
     /// <summary>Zeros [1, batch, H] from the input's batch size, the way torch traces <c>torch.zeros(1, x.size(0), H)</c>.</summary>
     private static string ZeroState(OnnxGraphs g, string input, int batchAxis, int hidden)
     {

@@ -112,12 +112,54 @@ public static class OnnxModelImporter
                 return;
             }
             int streamIndex = Array.FindIndex(inputs, v => v is StreamValue);
-            SymbolicValue result = streamIndex >= 0
+            SymbolicValue result = inputs.FirstOrDefault(v => v is StackedValue) is StackedValue stacked
+                ? FromStack(node, inputs, stacked, where)
+                : node.OpType == "Concat" && streamIndex >= 0
+                ? Stack(node, inputs, where)
+                : streamIndex >= 0
                 ? StreamOp(node, inputs, (StreamValue)inputs[streamIndex]!, streamIndex, where)
                 : ConstantFolding.Evaluate(node, inputs, where);
             foreach (var o in node.Output.Take(1)) if (o.Length > 0) _values[o] = result;
             foreach (var o in node.Output.Skip(1)) if (o.Length > 0) _values[o] = new ShapeDerivedValue();
             if (result is StreamValue s) _steps.Add($"{where}: {s.Describe}");
+        }
+
+        /// <summary>Concat of stream values along an axis that is size 1 in each: PyTorch's h_n = [Y_h of layer 0, Y_h of layer 1, ...].</summary>
+        private static StackedValue Stack(NodeProto node, SymbolicValue?[] inputs, string where)
+        {
+            var parts = inputs.Select(v => v as StreamValue ?? throw new ModelException($"{where}: concatenates the sample stream with a value that is not")).ToArray();
+            long axis = Attr(node, "axis")?.I ?? 0;
+            int a = StreamAxisOps.Normalize([axis], parts[0].Rank, where)[0];
+            if (parts.Any(p => p.Rank != parts[0].Rank || p.Axes[a].Kind != AxisKind.Unit))
+                throw new ModelException($"{where}: concatenates along an axis that is not size 1 in every input ({string.Join("; ", parts.Select(p => p.Describe))})");
+            return new StackedValue(parts, a);
+        }
+
+        /// <summary>The last part of a stack: Gather of index -1 or Slice [-1:] along the stacking axis.</summary>
+        private StreamValue FromStack(NodeProto node, SymbolicValue?[] inputs, StackedValue stack, string where)
+        {
+            int n = stack.Parts.Length;
+            var last = stack.Parts[^1];
+            bool IsLast(long i) => i == -1 || i == n - 1;
+            if (inputs[0] != stack) throw new ModelException($"{where}: only selecting the last entry of stacked states is supported");
+            if (node.OpType == "Gather")
+            {
+                var indices = Constant(inputs, 1, "indices", where);
+                var index = indices.AsInts("indices");
+                long axis = Attr(node, "axis")?.I ?? 0;
+                if (StreamAxisOps.Normalize([axis], last.Rank, where)[0] == stack.Axis && index.Length == 1 && indices.Rank <= 1 && IsLast(index[0]))
+                    return indices.Rank == 0 ? last with { Axes = last.Axes.Where((_, i) => i != stack.Axis).ToArray() } : last;
+            }
+            else if (node.OpType == "Slice" && _opset >= 10)
+            {
+                var starts = Constant(inputs, 1, "starts", where).AsInts("starts");
+                var ends = Constant(inputs, 2, "ends", where).AsInts("ends");
+                var axes = inputs.Length > 3 && inputs[3] is not null ? Constant(inputs, 3, "axes", where).AsInts("axes") : [0];
+                var steps = inputs.Length > 4 && inputs[4] is not null ? Constant(inputs, 4, "steps", where).AsInts("steps") : [1];
+                if (starts.Length == 1 && axes.Length == 1 && StreamAxisOps.Normalize(axes, last.Rank, where)[0] == stack.Axis && IsLast(starts[0]) && ends[0] >= n && steps[0] == 1)
+                    return last;
+            }
+            throw new ModelException($"{where}: only the last entry of stacked states (h_n[-1]) can be selected");
         }
 
         private void Recurrent(NodeProto node, SymbolicValue?[] inputs, string where)

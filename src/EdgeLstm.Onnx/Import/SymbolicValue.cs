@@ -83,3 +83,9 @@ internal sealed record StreamValue(StreamStage Stage, int Layer, int Features, A
         _ => "the class probabilities",
     } + (LastStep ? " (last step)" : "") + $" with axes {AxesText}";
 }
+
+/// <summary>
+/// Stream values stacked along a size-1 axis by Concat: PyTorch's h_n, the final hidden states of
+/// every layer ([layers, batch, H]). Only selecting the last part (<c>h_n[-1]</c>) is supported.
+/// </summary>
+internal sealed record StackedValue(StreamValue[] Parts, int Axis) : SymbolicValue;
