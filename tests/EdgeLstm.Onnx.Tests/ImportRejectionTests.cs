@@ -79,6 +79,20 @@ public class ImportRejectionTests
     }
 
     [Fact]
+    public void Selecting_the_first_layers_final_state_is_rejected()
+    {
+        string message = Reject(g =>
+        {
+            var (y, h0, _) = g.Recurrent(Lstm, "x", "l0_");
+            var (_, h1, _) = g.Recurrent(Lstm2, g.Op("Squeeze", [y, g.Ints("a", [1], 1)]), "l1_");
+            string hn = g.Op("Concat", [h0, h1], Int("axis", 0));
+            g.Node("Gather", [hn, g.Ints("i", [0])], ["first_layer"], Int("axis", 0)).Name = "h_n_0";
+            Head(g, "first_layer");
+        });
+        Assert.Contains("node 'h_n_0' (Gather)", message);
+    }
+
+    [Fact]
     public void A_model_without_a_head_is_rejected()
     {
         string message = Reject(g =>
