@@ -14,10 +14,12 @@ public static class Program
         var root = new RootCommand("EdgeLstm: integer-only recurrent networks for real-time sensor-stream classification on edge Linux boards.")
         {
             BenchCommand.Create(),
+            ImportOnnxCommand.Create(),
             InferCommand.Create(),
             InspectCommand.Create(),
             ReplayCommand.Create(),
             RunCommand.Create(),
+            OnnxTestCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

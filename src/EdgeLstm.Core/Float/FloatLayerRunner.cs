@@ -40,6 +40,14 @@ internal sealed class FloatLayerRunner
         _step = 0;
     }
 
+    /// <summary>Starts from a given state instead of zeros (ONNX initial_h / initial_c); an empty cell span means zeros.</summary>
+    public void SetState(ReadOnlySpan<float> hidden, ReadOnlySpan<float> cell)
+    {
+        hidden.CopyTo(Hidden);
+        if (cell.IsEmpty) Array.Clear(Cell);
+        else cell.CopyTo(Cell);
+    }
+
     public void Step(ReadOnlySpan<float> x)
     {
         var l = _layer;

@@ -42,6 +42,22 @@ public sealed class FloatSession : IClassifierSession
         foreach (var r in _runners) r.Reset();
     }
 
+    /// <summary>
+    /// Sets layer k's hidden state (and cell state; empty means zeros), e.g. to an ONNX model's
+    /// initial_h and initial_c. Not part of the per-step path; Reset returns to zeros.
+    /// </summary>
+    public void SetState(int layer, ReadOnlySpan<float> hidden, ReadOnlySpan<float> cell)
+    {
+        CheckState(_network.Layers[layer].HiddenSize, hidden, cell);
+        _runners[layer].SetState(hidden, cell);
+    }
+
+    internal static void CheckState(int hiddenSize, ReadOnlySpan<float> hidden, ReadOnlySpan<float> cell)
+    {
+        if (hidden.Length != hiddenSize || (!cell.IsEmpty && cell.Length != hiddenSize))
+            throw new ArgumentException($"state has {hidden.Length} hidden and {cell.Length} cell values, the layer has {hiddenSize} units");
+    }
+
     public void Step(ReadOnlySpan<float> sample)
     {
         if (sample.Length != _input.Length)

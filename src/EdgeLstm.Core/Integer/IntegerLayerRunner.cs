@@ -102,6 +102,19 @@ internal sealed unsafe class IntegerLayerRunner
         _step = 0;
     }
 
+    /// <summary>
+    /// Starts from a given real-valued state (ONNX initial_h / initial_c): h to Q15 and c to the
+    /// cell's Q format, rounded half to even and saturated to int16. Outside the per-step path.
+    /// </summary>
+    public void SetState(ReadOnlySpan<float> hidden, ReadOnlySpan<float> cell)
+    {
+        for (int k = 0; k < _hs; k++) _h[k] = (short)ToInt16(hidden[k] * (double)QFormats.One15);
+        double cellScale = Math.Pow(2, _layer.CellFracBits);
+        for (int k = 0; k < _hs; k++) _cell[k] = cell.IsEmpty ? 0 : ToInt16(cell[k] * cellScale);
+    }
+
+    private static int ToInt16(double v) => double.IsNaN(v) ? 0 : (int)Math.Round(Math.Clamp(v, short.MinValue, short.MaxValue));
+
     public void Step(short* x)
     {
         if (_layer.Kind == CellKind.Clockwork)

@@ -72,6 +72,17 @@ public sealed unsafe class IntegerSession : IClassifierSession
         new Span<int>(_logits, _outputs).Clear();
     }
 
+    /// <summary>
+    /// Sets layer k's hidden state (and LSTM cell state; empty means zeros) from real values, e.g.
+    /// an ONNX model's initial_h and initial_c: h in Q15 (so |h| &lt;= 1), c in the layer's cell
+    /// format, both saturated. Not part of the per-step path; Reset returns to zeros.
+    /// </summary>
+    public void SetState(int layer, ReadOnlySpan<float> hidden, ReadOnlySpan<float> cell)
+    {
+        Float.FloatSession.CheckState(_network.Layers[layer].HiddenSize, hidden, cell);
+        _runners[layer].SetState(hidden, cell);
+    }
+
     /// <summary>Raw sample to int16: saturate(round_half_even((x - offset) * multiplier)); NaN becomes 0.</summary>
     public void QuantizeInput(ReadOnlySpan<float> sample, Span<short> destination)
     {

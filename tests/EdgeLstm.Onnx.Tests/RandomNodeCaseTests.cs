@@ -1,0 +1,195 @@
+using EdgeLstm.Core.Model;
+using EdgeLstm.Onnx.Conformance;
+using EdgeLstm.Onnx.Proto;
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+using Xunit.Abstractions;
+using static EdgeLstm.Onnx.Proto.TensorProto.Types;
+
+namespace EdgeLstm.Onnx.Tests;
+
+/// <summary>
+/// Random-weight node-test cases built here with Google.Protobuf, their expected outputs computed
+/// by ONNX Runtime, written as ONNX backend node-test folders and run through exactly what
+/// `edgelstm onnx-test` runs. Random weights (unlike the ONNX project's constant-weight cases)
+/// check gate order, bias halves and peephole order. ONNX Runtime has no kernel for layout=1,
+/// so those cases are computed by a layout-0 run on transposed data and transposed back.
+/// </summary>
+public class RandomNodeCaseTests(ITestOutputHelper output)
+{
+    private const int Steps = 9, Batch = 3, Inputs = 5, Hidden = 6;
+
+    public sealed record NodeCase(string Variant, float Clip = 0, int Layout = 0, bool SequenceLens = false, bool InitialStates = false)
+    {
+        public override string ToString() =>
+            $"{Variant}{(Clip > 0 ? "_clip" : "")}{(Layout == 1 ? "_layout1" : "")}{(SequenceLens ? "_seqlens" : "")}{(InitialStates ? "_initial" : "")}";
+    }
+
+    public static IEnumerable<object[]> Cases() => new NodeCase[]
+    {
+        new("rnn"), new("rnn", Clip: 0.8f), new("rnn", SequenceLens: true, InitialStates: true), new("rnn", Layout: 1, SequenceLens: true, InitialStates: true),
+        new("lstm"), new("lstm", Clip: 1.1f), new("lstm", SequenceLens: true, InitialStates: true), new("lstm", Layout: 1, InitialStates: true),
+        new("peephole"), new("peephole", Clip: 1.1f, InitialStates: true), new("cifg"), new("cifg-peephole", SequenceLens: true, InitialStates: true),
+        new("lstm", Layout: 1, Clip: 1.1f, SequenceLens: true, InitialStates: true),
+        new("gru"), new("gru-lbr0"), new("gru", Clip: 0.9f), new("gru-lbr0", Clip: 0.9f),
+        new("gru", SequenceLens: true, InitialStates: true), new("gru-lbr0", SequenceLens: true, InitialStates: true),
+        new("gru", Layout: 1, SequenceLens: true, InitialStates: true), new("gru-lbr0", Layout: 1),
+    }.Select(c => new object[] { c });
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Random_weight_case_passes_onnx_test_limits_against_onnx_runtime(NodeCase c)
+    {
+        string dir = Write(c, seed: c.ToString().GetHashCode(StringComparison.Ordinal) & 0xffff);
+        var results = ConformanceRunner.Run(NodeTestCase.Load(dir));
+        bool lstm = c.Variant is "lstm" or "peephole" or "cifg" or "cifg-peephole";
+        Assert.Equal(lstm ? ["Y", "Y_h", "Y_c"] : new[] { "Y", "Y_h" }, results.Select(r => r.Output));
+        foreach (var r in results)
+        {
+            output.WriteLine($"{c} {r.Output} {(r.Passed ? "PASS" : "FAIL")} float={r.FloatError:E2} int={r.IntError:E2} floor={r.FloorError:E2}");
+            Assert.True(r.Passed, $"{c} {r.Output}: float {r.FloatError:E3}, int {r.IntError:E3}, floor {r.FloorError:E3}");
+        }
+    }
+
+    [Fact]
+    public void Gate_order_matters_swapping_two_gates_fails_the_case()
+    {
+        // The check has teeth: the same case with the LSTM's forget and output gate rows swapped in
+        // the model given to our engines (but not to ONNX Runtime) must fail.
+        string dir = Write(new NodeCase("lstm"), seed: 5, swapGates: true);
+        var results = ConformanceRunner.Run(NodeTestCase.Load(dir));
+        Assert.All(results, r => Assert.False(r.Passed));
+    }
+
+    /// <summary>Builds the case, computes its expected outputs in ONNX Runtime, writes the folder; returns its path.</summary>
+    internal static string Write(NodeCase c, int seed, bool swapGates = false)
+    {
+        var random = new Random(seed);
+        var layer = Layer(c, random);
+        bool lstm = layer.Kind == CellKind.Lstm;
+
+        float[] x = Uniform(random, Steps * Batch * Inputs, 2f);                // layout 0: [T, B, I]
+        int[] lens = [Steps, 4, Steps - 2];
+        float[] h0 = Uniform(random, Batch * Hidden, 0.8f);                      // [1, B, H]
+        float[] c0 = Uniform(random, Batch * Hidden, 1.5f);
+
+        var inputs = new List<NamedOnnxValue> { OrtRuns.FloatInput("X", x, Steps, Batch, Inputs) };
+        if (c.SequenceLens) inputs.Add(OrtRuns.IntInput("sequence_lens", lens, Batch));
+        if (c.InitialStates)
+        {
+            inputs.Add(OrtRuns.FloatInput("initial_h", h0, 1, Batch, Hidden));
+            if (lstm) inputs.Add(OrtRuns.FloatInput("initial_c", c0, 1, Batch, Hidden));
+        }
+        var expected = OrtRuns.Run(Model(c, layer, layout: 0).ToBytes(), inputs);
+
+        string dir = Directory.CreateTempSubdirectory("edgelstm-node-case").FullName;
+        string set = Directory.CreateDirectory(Path.Combine(dir, "test_data_set_0")).FullName;
+        if (swapGates) SwapRows(layer, Gates.LstmOutput, Gates.LstmForget);
+        File.WriteAllBytes(Path.Combine(dir, "model.onnx"), Model(c, layer, c.Layout).ToBytes());
+        int k = 0;
+        bool t = c.Layout == 1;
+        WritePb(set, "input", k++, Raw("X", t ? Transpose3(x, Steps, Batch, Inputs) : x, t ? [Batch, Steps, Inputs] : [Steps, Batch, Inputs]));
+        if (c.SequenceLens)
+        {
+            var lensProto = new TensorProto { Name = "sequence_lens", DataType = (int)DataType.Int32 };
+            lensProto.Dims.Add(Batch);
+            lensProto.Int32Data.Add(lens);
+            WritePb(set, "input", k++, lensProto);
+        }
+        if (c.InitialStates)
+        {
+            long[] stateDims = t ? [Batch, 1, Hidden] : [1, Batch, Hidden];
+            WritePb(set, "input", k++, Typed("initial_h", h0, stateDims)); // [1, B, H] and [B, 1, H] hold the same order
+            if (lstm) WritePb(set, "input", k++, Typed("initial_c", c0, stateDims));
+        }
+        k = 0;
+        var y = expected["Y"];
+        WritePb(set, "output", k++, Raw("Y", t ? Transpose3(y.Data, Steps, Batch, Hidden) : y.Data, t ? [Batch, Steps, 1, Hidden] : y.Dims));
+        WritePb(set, "output", k++, Raw("Y_h", expected["Y_h"].Data, t ? [Batch, 1, Hidden] : expected["Y_h"].Dims));
+        if (lstm) WritePb(set, "output", k++, Raw("Y_c", expected["Y_c"].Data, t ? [Batch, 1, Hidden] : expected["Y_c"].Dims));
+        return dir;
+    }
+
+    private static RecurrentLayer Layer(NodeCase c, Random random)
+    {
+        string variant = c.Variant == "cifg-peephole" ? "peephole" : c.Variant;
+        var l = CellVariant.CreateLayer(variant, Inputs, Hidden);
+        if (c.Variant == "cifg-peephole") l.InputForget = true;
+        l.Clip = c.Clip;
+        float k = 1.5f / MathF.Sqrt(Hidden);
+        Fill(random, l.W, k); Fill(random, l.R, k); Fill(random, l.Wb, k); Fill(random, l.Rb, k);
+        if (l.Peepholes is not null) Fill(random, l.Peepholes, k);
+        return l;
+    }
+
+    private static OnnxGraphs Model(NodeCase c, RecurrentLayer l, int layout)
+    {
+        var g = new OnnxGraphs();
+        bool t = layout == 1, lstm = l.Kind == CellKind.Lstm;
+        long[] stateDims = t ? [Batch, 1, Hidden] : [1, Batch, Hidden];
+        g.Input("X", (int)DataType.Float, t ? [Batch, Steps, Inputs] : [Steps, Batch, Inputs]);
+        if (c.SequenceLens) g.Input("sequence_lens", (int)DataType.Int32, Batch);
+        if (c.InitialStates)
+        {
+            g.Input("initial_h", (int)DataType.Float, stateDims);
+            if (lstm) g.Input("initial_c", (int)DataType.Float, stateDims);
+        }
+        var node = g.Graph.Node;
+        var (y, yh, yc) = g.Recurrent(l, "X", "", layout, c.SequenceLens ? "sequence_lens" : "", c.InitialStates ? "initial_h" : "", c.InitialStates && lstm ? "initial_c" : "");
+        // Name the node's outputs as the ONNX backend cases do.
+        var n = node[^1];
+        n.Output.Clear();
+        n.Output.Add(lstm ? ["Y", "Y_h", "Y_c"] : new[] { "Y", "Y_h" });
+        g.Output("Y", t ? [Batch, Steps, 1, Hidden] : [Steps, 1, Batch, Hidden]);
+        g.Output("Y_h", stateDims);
+        if (lstm) g.Output("Y_c", stateDims);
+        _ = (y, yh, yc);
+        return g;
+    }
+
+    private static void SwapRows(RecurrentLayer l, int gateA, int gateB)
+    {
+        int hs = l.HiddenSize;
+        void Swap(float[] m, int cols)
+        {
+            for (int r = 0; r < hs; r++)
+                for (int j = 0; j < cols; j++)
+                    (m[(gateA * hs + r) * cols + j], m[(gateB * hs + r) * cols + j]) = (m[(gateB * hs + r) * cols + j], m[(gateA * hs + r) * cols + j]);
+        }
+        Swap(l.W, l.InputSize); Swap(l.R, hs); Swap(l.Wb, 1); Swap(l.Rb, 1);
+    }
+
+    /// <summary>[A, B, rest] to [B, A, rest].</summary>
+    private static float[] Transpose3(float[] v, int a, int b, int rest)
+    {
+        var result = new float[v.Length];
+        for (int i = 0; i < a; i++)
+            for (int j = 0; j < b; j++)
+                Array.Copy(v, (i * b + j) * rest, result, (j * a + i) * rest, rest);
+        return result;
+    }
+
+    private static TensorProto Raw(string name, float[] data, long[] dims)
+    {
+        var t = new TensorProto { Name = name, DataType = (int)DataType.Float, RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan())) };
+        t.Dims.Add(dims);
+        return t;
+    }
+
+    private static TensorProto Typed(string name, float[] data, long[] dims)
+    {
+        var t = new TensorProto { Name = name, DataType = (int)DataType.Float };
+        t.Dims.Add(dims);
+        t.FloatData.Add(data);
+        return t;
+    }
+
+    private static void WritePb(string set, string kind, int k, TensorProto t) => File.WriteAllBytes(Path.Combine(set, $"{kind}_{k}.pb"), t.ToByteArray());
+
+    private static float[] Uniform(Random random, int n, float k) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1) * k).ToArray();
+
+    private static void Fill(Random random, float[] values, float k)
+    {
+        for (int i = 0; i < values.Length; i++) values[i] = (float)(random.NextDouble() * 2 - 1) * k;
+    }
+}
