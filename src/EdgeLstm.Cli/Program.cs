@@ -14,6 +14,7 @@ public static class Program
         var root = new RootCommand("EdgeLstm: integer-only recurrent networks for real-time sensor-stream classification on edge Linux boards.")
         {
             BenchCommand.Create(),
+            DatasetCommand.Create(),
             InferCommand.Create(),
             InspectCommand.Create(),
         };
