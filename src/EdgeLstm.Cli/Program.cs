@@ -15,8 +15,10 @@ public static class Program
         {
             BenchCommand.Create(),
             DatasetCommand.Create(),
+            EvalCommand.Create(),
             InferCommand.Create(),
             InspectCommand.Create(),
+            QuantizeCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
