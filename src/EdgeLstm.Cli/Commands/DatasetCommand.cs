@@ -68,8 +68,8 @@ public static class DatasetCommand
                     w.WriteString("name", dataset.Channels[c]);
                     w.WriteString("unit", dataset.Units[c]);
                     w.WriteNumber("scale", scales[c]);
-                    w.WriteNumber("max_abs_error", error.MaxAbs[c]);
-                    w.WriteNumber("rms_error", error.Rms(c));
+                    w.WriteNumber("maxAbsError", error.MaxAbs[c]);
+                    w.WriteNumber("rmsError", error.Rms(c));
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
