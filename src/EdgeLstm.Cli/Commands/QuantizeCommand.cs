@@ -81,7 +81,7 @@ public static class QuantizeCommand
                     w.WriteString("strategy", Name(c.Strategy));
                     w.WriteNumber("inputRange", c.InputRange);
                     w.WriteStartArray("cellFracBits"); foreach (int b in c.CellFracBits) w.WriteNumberValue(b); w.WriteEndArray();
-                    if (c.Score is not null) { w.WriteNumber("accuracy", c.Score.Accuracy); w.WriteNumber("macroF1", c.Score.MacroF1); }
+                    if (c.Score is not null) { w.WriteNumber("accuracy", c.Score.Accuracy); w.WriteNumber("macroF1", c.Score.MacroF1); w.WriteNumber("correct", c.Score.Correct); w.WriteNumber("scored", c.Score.Total); }
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
