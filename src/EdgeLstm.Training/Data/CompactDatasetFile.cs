@@ -113,7 +113,7 @@ public static class CompactDatasetFile
             w.Write(r.Name);
             w.Write(r.Subject);
             w.Write(r.Length);
-            var runs = LabelRuns(r.Labels);
+            var runs = LabelRuns.Of(r.Labels);
             w.Write(runs.Count);
             foreach (var (start, length, label) in runs) { w.Write(start); w.Write(length); w.Write(label); }
             for (int c = 0; c < r.ChannelCount; c++)
@@ -178,18 +178,4 @@ public static class CompactDatasetFile
 
     private static int Count(int value, int min, int max, string what) =>
         value >= min && value <= max ? value : throw new FormatException($"{what} {value} is out of range {min}..{max}");
-
-    /// <summary>Maximal runs of one class: (start, length, class); unlabelled samples are the gaps.</summary>
-    public static List<(int Start, int Length, int Label)> LabelRuns(ReadOnlySpan<int> labels)
-    {
-        var runs = new List<(int, int, int)>();
-        int t = 0;
-        while (t < labels.Length)
-        {
-            int start = t, label = labels[t];
-            while (t < labels.Length && labels[t] == label) t++;
-            if (label != Recording.Unlabelled) runs.Add((start, t - start, label));
-        }
-        return runs;
-    }
 }

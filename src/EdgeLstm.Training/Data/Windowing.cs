@@ -50,7 +50,7 @@ public static class Windowing
         var windows = new List<Window>();
         foreach (var r in recordings)
         {
-            foreach (var (segmentStart, length, label) in CompactDatasetFile.LabelRuns(r.Labels))
+            foreach (var (segmentStart, length, label) in LabelRuns.Of(r.Labels))
                 for (int start = segmentStart; start + window <= segmentStart + length; start += hop)
                     windows.Add(new Window(r, start, window, label));
         }

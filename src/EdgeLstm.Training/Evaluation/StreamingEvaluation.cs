@@ -20,7 +20,7 @@ public static class StreamingEvaluation
         bool windowed = meta.Mode == ClassificationMode.Windowed;
         if (windowed && (meta.Window < 1 || meta.Hop < 1))
             throw new ArgumentException($"the model declares windowed mode but window {meta.Window} / hop {meta.Hop}");
-        var sessions = Sessions.Of(model);
+        var sessions = EngineSessions.Of(model);
         var scores = sessions.Select(_ => new LatestLabelScore(binding.Labels.Count)).ToArray();
         var current = new int[sessions.Length];
         var input = new float[binding.Inputs];
@@ -47,7 +47,7 @@ public static class StreamingEvaluation
             }
         }
         var matrices = scores.Select(s => ConfusionMatrix.From(s, binding.Labels)).ToArray();
-        return Sessions.Compare("streaming", model, matrices, compared, agreed);
+        return EngineSessions.Compare("streaming", model, matrices, compared, agreed);
     }
 
     private static int StreamingStep(IClassifierSession session, Recording r, int t, DataBinding binding, float[] input)

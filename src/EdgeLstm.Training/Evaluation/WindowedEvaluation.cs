@@ -12,7 +12,7 @@ public static class WindowedEvaluation
 {
     public static EngineComparison Run(EdgeModel model, IReadOnlyList<Window> windows, DataBinding binding)
     {
-        var sessions = Sessions.Of(model);
+        var sessions = EngineSessions.Of(model);
         var matrices = sessions.Select(_ => new ConfusionMatrix(binding.Labels)).ToArray();
         var predicted = new int[sessions.Length];
         var input = new float[binding.Inputs];
@@ -39,26 +39,6 @@ public static class WindowedEvaluation
                 if (predicted[0] == predicted[1]) agreed++;
             }
         }
-        return Sessions.Compare("windowed", model, matrices, compared, agreed);
-    }
-}
-
-/// <summary>The engines a model can run, float first, and the comparison built from their matrices.</summary>
-internal static class Sessions
-{
-    public static IClassifierSession[] Of(EdgeModel model)
-    {
-        var list = new List<IClassifierSession>();
-        if (model.Float is not null) list.Add(model.CreateFloatSession());
-        if (model.Integer is not null) list.Add(model.CreateIntegerSession());
-        return list.ToArray();
-    }
-
-    public static EngineComparison Compare(string protocol, EdgeModel model, ConfusionMatrix[] matrices, long compared, long agreed)
-    {
-        int e = 0;
-        var f = model.Float is not null ? matrices[e++] : null;
-        var i = model.Integer is not null ? matrices[e] : null;
-        return new EngineComparison(protocol, f, i, compared, agreed);
+        return EngineSessions.Compare("windowed", model, matrices, compared, agreed);
     }
 }
