@@ -108,6 +108,19 @@ public class DataCommandTests
     }
 
     [Theory]
+    [InlineData("eval")]
+    [InlineData("quantize")]
+    [InlineData("dataset")]
+    [InlineData("dataset", "convert-hapt")]
+    [InlineData("dataset", "export")]
+    public void Help_exits_zero(params string[] command)
+    {
+        var help = CliProcess.Run([.. command, "--help"]);
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("Usage:", help.StdOut);
+    }
+
+    [Theory]
     [InlineData("eval", "--test", "/nonexistent-dir")]
     [InlineData("eval", "--dataset", "nope")]
     [InlineData("eval", "--dataset", "hapt", "--test", "/tmp")]
