@@ -20,6 +20,11 @@ public static class Program
             ReplayCommand.Create(),
             RunCommand.Create(),
             OnnxTestCommand.Create(),
+            DatasetCommand.Create(),
+            EvalCommand.Create(),
+            InferCommand.Create(),
+            InspectCommand.Create(),
+            QuantizeCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,0 +1,97 @@
+using System.CommandLine;
+using EdgeLstm.Training.Data;
+using EdgeLstm.Training.Evaluation;
+
+namespace EdgeLstm.Cli.Commands;
+
+/// <summary>
+/// `edgelstm eval`: accuracy, macro-F1, per-class precision and recall and the confusion matrix
+/// of the float and integer engines side by side, with their agreement, under the windowed and
+/// the streaming protocol (docs/evaluation.md).
+/// </summary>
+public static class EvalCommand
+{
+    public static Command Create()
+    {
+        var modelArgument = new Argument<FileInfo?>("MODEL") { Description = "Model file (.elstm); or --model; defaults to the embedded model", Arity = ArgumentArity.ZeroOrOne };
+        var model = CommonOptions.Model();
+        var test = new Option<DirectoryInfo?>("--test") { Description = "Directory of CSV recordings to evaluate on (docs/datasets.md)" };
+        var dataset = new Option<string?>("--dataset") { Description = "A named dataset's test split instead (hapt: the 9 standard test subjects)" };
+        var protocol = new Option<string>("--protocol") { Description = "windowed: reset, run a window, classify at its end; streaming: run each recording as the daemon does; both", DefaultValueFactory = _ => "both" }
+            .AcceptOnlyFromAmong("windowed", "streaming", "both");
+        var window = new Option<int?>("--window") { Description = "Window length of the windowed protocol (default: the model's, else 128)" };
+        var hop = new Option<int?>("--hop") { Description = "Hop of the windowed protocol (default: the model's, else half the window)" };
+        var rule = new Option<string>("--windows") { Description = "segments: inside single labelled segments, as UCI HAR was cut; uniform: sliding, all samples one class; majority: sliding, majority label", DefaultValueFactory = _ => "segments" }
+            .AcceptOnlyFromAmong("segments", "uniform", "majority");
+        var minAccuracy = new Option<double?>("--min-accuracy") { Description = "Exit 1 when the integer engine's (else float's) accuracy under any protocol run is below this (0..1)" };
+        var json = CommonOptions.Json();
+        var command = new Command("eval", "Accuracy, macro-F1, per-class precision/recall and confusion matrix; float and integer side by side, with their agreement")
+        {
+            modelArgument, model, test, dataset, protocol, window, hop, rule, minAccuracy, json,
+        };
+        command.SetAction(p => CommandGuard.Run(() =>
+        {
+            var path = p.GetValue(modelArgument);
+            var option = p.GetValue(model);
+            if (path is not null && option is not null) throw new UsageException("give the model once: MODEL or --model FILE");
+            return Run(path ?? option, p.GetValue(test), p.GetValue(dataset), p.GetValue(protocol)!, p.GetValue(window), p.GetValue(hop),
+                p.GetValue(rule)!, p.GetValue(minAccuracy), p.GetValue(json));
+        }));
+        return command;
+    }
+
+    private static int Run(FileInfo? modelPath, DirectoryInfo? testDir, string? dataset, string protocol, int? window, int? hop, string rule, double? minAccuracy, bool json)
+    {
+        var model = ModelSource.Load(modelPath);
+        var data = DataSource.Test(testDir, dataset);
+        var binding = DataBinding.Create(model, data);
+        var results = new List<EngineComparison>();
+        int w = window ?? (model.Metadata.Window > 0 ? model.Metadata.Window : Windowing.UciHarWindow);
+        int h = hop ?? (model.Metadata.Hop > 0 && window is null ? model.Metadata.Hop : Math.Max(1, w / 2));
+        if (w < 1 || h < 1) throw new UsageException("--window and --hop must be at least 1");
+        if (protocol is "windowed" or "both")
+        {
+            var windows = rule switch
+            {
+                "segments" => Windowing.WithinSegments(data.Recordings, w, h),
+                "uniform" => Windowing.Sliding(data.Recordings, w, h, WindowLabelRule.Uniform),
+                _ => Windowing.Sliding(data.Recordings, w, h, WindowLabelRule.Majority),
+            };
+            if (windows.Count == 0) throw new UsageException($"no labelled windows of {w} samples in the test data");
+            results.Add(WindowedEvaluation.Run(model, windows, binding));
+        }
+        if (protocol is "streaming" or "both") results.Add(StreamingEvaluation.Run(model, data.Recordings, binding));
+
+        string source = DataSource.Describe(testDir, dataset, "test");
+        if (json)
+        {
+            Json.WriteLine(writer =>
+            {
+                writer.WriteStartObject();
+                writer.WriteString("model", ModelSource.Describe(modelPath));
+                writer.WriteString("data", source);
+                writer.WriteNumber("recordings", data.Recordings.Count);
+                writer.WriteString("mode", model.Metadata.Mode.ToString().ToLowerInvariant());
+                writer.WriteNumber("window", w);
+                writer.WriteNumber("hop", h);
+                writer.WriteString("windows", rule);
+                writer.WriteStartArray("protocols");
+                foreach (var r in results) EvalReport.WriteJson(writer, r);
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            });
+        }
+        else
+        {
+            Console.WriteLine($"model {ModelSource.Describe(modelPath)} ({model.Metadata.Mode.ToString().ToLowerInvariant()}), data {source}: {data.Recordings.Count} recordings; windows of {w} every {h} ({rule})");
+            Console.WriteLine();
+            foreach (var r in results) EvalReport.WriteText(Console.Out, r);
+        }
+        if (minAccuracy is double min && results.Any(r => (r.Integer ?? r.Float)!.Accuracy < min))
+        {
+            Console.Error.WriteLine($"edgelstm: accuracy below --min-accuracy {min}");
+            return ExitCodes.CheckFailed;
+        }
+        return ExitCodes.Success;
+    }
+}
