@@ -16,6 +16,7 @@ public static class Program
             BenchCommand.Create(),
             InferCommand.Create(),
             InspectCommand.Create(),
+            TrainCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
