@@ -84,8 +84,8 @@ public static class TrainCommand
         var model = QuantizeModel.WithIntegerForm(result.Model, calibration);
         var inv = CultureInfo.InvariantCulture;
         var properties = model.Metadata.Properties;
-        properties.Add(new("training.command", "edgelstm train " + string.Join(' ', tokens)));
-        properties.Add(new("training.seconds", trainSeconds.ToString("F1", inv)));
+        properties.Add(new("training.command", "edgelstm " + string.Join(' ', tokens)));
+        // No wall-clock figures in the file: the same command and seed must give the same bytes.
         double floatAccuracy = double.NaN, intAccuracy = double.NaN;
         if (test is not null)
         {
