@@ -17,6 +17,7 @@ public static class Program
             InferCommand.Create(),
             InspectCommand.Create(),
             TrainCommand.Create(),
+            StudyCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -58,6 +58,9 @@ public sealed record TrainerOptions
     /// <summary>ONNX clip of the cells' pre-activations (0: none).</summary>
     public float CellClip { get; init; }
 
+    /// <summary>Chrono initialization of the gate biases for dependencies up to this many steps (0: off).</summary>
+    public int ChronoLag { get; init; }
+
     /// <summary>
     /// The fixed number of shards a minibatch is split into. It is part of the result (summation
     /// order), so it is a constant of the run, never the machine's core count.
