@@ -116,6 +116,9 @@ public static class TrainCommand
         else
         {
             Console.WriteLine(string.Create(inv, $"best epoch {result.BestEpoch} of {result.Epochs.Count}, validation accuracy {Percent(result.BestValidationAccuracy)}"));
+            var first = result.Epochs[0];
+            Console.WriteLine(string.Create(inv,
+                $"per epoch: {first.Sequences} {(options.Mode == ClassificationMode.Streaming ? "lane chunks" : "windows")} of {(options.Mode == ClassificationMode.Streaming ? options.Chunk : options.Window)} steps in {first.Minibatches} minibatches, mean {result.Epochs.Average(e => e.Elapsed.TotalSeconds):F1} s (training and validation)"));
             if (test is not null)
                 Console.WriteLine(string.Create(inv, $"test accuracy: float {Percent(floatAccuracy)}, integer {Percent(intAccuracy)} ({test.Recordings.Count} recordings)"));
             Console.WriteLine($"wrote {output.FullName} (float + integer)");

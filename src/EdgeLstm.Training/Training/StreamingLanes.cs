@@ -4,8 +4,11 @@ namespace EdgeLstm.Training.Training;
 /// Streaming mode: recordings are laid end to end on parallel lanes (one lane per minibatch
 /// sequence) and cut into chunks of truncated BPTT. State is carried from chunk to chunk and
 /// reset where a recording starts; every labelled step carries loss, unlabelled steps and the
-/// padding around recordings are masked. Each epoch shuffles which recording goes on which lane
-/// and shifts every lane by a random offset, so chunk boundaries move.
+/// padding at the lanes' ends are masked. Each epoch shuffles which recording goes on which lane
+/// and rotates every lane by a random amount (the lane then starts mid-recording, from zero
+/// state), so lanes are in different phases of their recordings: datasets recorded with a fixed
+/// protocol (HAPT: every subject performs the activities in the same order) would otherwise
+/// give minibatches of one class at a time, and training would chase the current class.
 /// </summary>
 internal sealed class StreamingLanes : IMinibatchSource
 {
@@ -13,6 +16,7 @@ internal sealed class StreamingLanes : IMinibatchSource
     private readonly IReadOnlyList<int[]> _labels;
     private readonly int _channels;
     private (int Recording, int Index)[][] _lanes = [];
+    private int[] _wrap = [];
 
     public StreamingLanes(IReadOnlyList<float[]> normalizedRecordings, IReadOnlyList<int[]> labels, int channels, int chunk, int lanes)
     {
@@ -33,18 +37,21 @@ internal sealed class StreamingLanes : IMinibatchSource
         var order = Enumerable.Range(0, _recordings.Count).ToArray();
         int lanes = random is null ? Math.Min(BatchSize, _recordings.Count) : BatchSize;
         var lists = Enumerable.Range(0, lanes).Select(_ => new List<(int, int)>()).ToArray();
-        if (random is not null)
-        {
-            random.Shuffle(order);
-            foreach (var l in lists)
-                for (int pad = random.Next(Steps); pad > 0; pad--) l.Add((-1, 0));
-        }
+        random?.Shuffle(order);
         foreach (int r in order)
         {
             var lane = lists.MinBy(l => l.Count)!; // first of the shortest: deterministic
             for (int t = 0; t < _labels[r].Length; t++) lane.Add((r, t));
         }
-        _lanes = lists.Select(l => l.ToArray()).ToArray();
+        _lanes = new (int, int)[lanes][];
+        _wrap = new int[lanes];
+        for (int l = 0; l < lanes; l++)
+        {
+            var lane = lists[l];
+            int rotation = random is null || lane.Count == 0 ? 0 : random.Next(lane.Count);
+            _lanes[l] = [.. lane.Skip(rotation), .. lane.Take(rotation)];
+            _wrap[l] = lane.Count - rotation; // where the lane's original start lands: a fresh start
+        }
         int longest = _lanes.Max(l => l.Length);
         return (longest + Steps - 1) / Steps;
     }
@@ -53,6 +60,7 @@ internal sealed class StreamingLanes : IMinibatchSource
     public int BeginGroup(IReadOnlyList<int> recordings)
     {
         _lanes = recordings.Select(r => Enumerable.Range(0, _labels[r].Length).Select(t => (r, t)).ToArray()).ToArray();
+        _wrap = new int[_lanes.Length];
         return (_lanes.Max(l => l.Length) + Steps - 1) / Steps;
     }
 
@@ -84,7 +92,7 @@ internal sealed class StreamingLanes : IMinibatchSource
                     {
                         _recordings[r].AsSpan(i * _channels, _channels).CopyTo(inputs);
                         w.Targets[at] = _labels[r][i];
-                        w.Resets[at] = i == 0 || (k == 0 && t == 0);
+                        w.Resets[at] = i == 0 || p == 0 || p == _wrap[a + b];
                     }
                 }
             }

@@ -56,6 +56,10 @@ public static class Trainer
                     correct += right;
                     targets += count;
                 }
+                else if (trainSource.CarriesState)
+                {
+                    sharded.Evaluate(shapes, weights); // nothing to learn here, but the state must still advance
+                }
                 if (trainSource.CarriesState)
                     for (int s = 0; s < shapes.Length; s++) sharded.Workers[s].CarryState(shapes[s]);
                 sequences += shapes.Sum(s => s.Batch);
