@@ -21,14 +21,16 @@ internal static class TrainingData
         var trainFiles = Files(train);
         if (test is not null)
         {
-            var trainSet = Read("train", trainFiles, null, sampleRateHz);
-            return (trainSet, Read("test", Files(test), trainSet.ClassNames, sampleRateHz));
+            var trainSet = Read(Name(train), trainFiles, null, sampleRateHz);
+            return (trainSet, Read(Name(test), Files(test), trainSet.ClassNames, sampleRateHz));
         }
-        if (trainFiles.Length < 2) return (Read("train", trainFiles, null, sampleRateHz), null);
+        if (trainFiles.Length < 2) return (Read(Name(train), trainFiles, null, sampleRateHz), null);
         var testIndex = trainFiles.Length < 5 ? [trainFiles.Length - 1] : Enumerable.Range(0, trainFiles.Length).Where(i => (i + 1) % 5 == 0).ToArray();
-        var trainPart = Read("train", trainFiles.Where((_, i) => !testIndex.Contains(i)).ToArray(), null, sampleRateHz);
-        return (trainPart, Read("test", testIndex.Select(i => trainFiles[i]).ToArray(), trainPart.ClassNames, sampleRateHz));
+        var trainPart = Read(Name(train), trainFiles.Where((_, i) => !testIndex.Contains(i)).ToArray(), null, sampleRateHz);
+        return (trainPart, Read(Name(train) + " (test files)", testIndex.Select(i => trainFiles[i]).ToArray(), trainPart.ClassNames, sampleRateHz));
     }
+
+    private static string Name(string directory) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
 
     private static string[] Files(string directory)
     {
