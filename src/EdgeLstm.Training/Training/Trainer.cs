@@ -23,7 +23,7 @@ public static class Trainer
 
         var trainSource = CreateSource(training, mean, std, options);
         var weights = ClassWeights(training, options);
-        var validationSet = validation is null ? null : new Evaluation(validation, mean, std, options);
+        var validationSet = validation is null ? null : new ValidationPass(validation, mean, std, options);
         if (validationSet is { HasTargets: false }) validationSet = null;
         int perShard = (options.BatchSize + options.Shards - 1) / options.Shards;
         var sharded = new ShardedGradient<float>(network, options.Shards, perShard, Math.Max(trainSource.Steps, validationSet?.Source.Steps ?? 0));

@@ -38,6 +38,38 @@ public class TrainingGradientCheckTests
 
     public static TheoryData<string> Variants() => TrainingFixtures.VariantData();
 
+    /// <summary>Training runs the same generic code in float32: its gradients follow the float64 ones closely.</summary>
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void Float32_gradients_agree_with_float64(string variant)
+    {
+        var core = TrainingFixtures.Network([variant, variant], Inputs, 16, Classes, seed: 15);
+        var single = new ShardWorker<float>(new TrainableNetwork<float>(core), Batch, 40);
+        var twice = new ShardWorker<double>(new TrainableNetwork<double>(core), Batch, 40);
+        var random = new Random(8);
+        var shape = new SequenceShape(Batch, 40, single.Resets);
+        for (int i = 0; i < Batch * 40 * Inputs; i++) twice.Inputs[i] = single.Inputs[i] = (float)(random.NextDouble() * 2 - 1);
+        for (int at = 0; at < Batch * 40; at++)
+        {
+            twice.Targets[at] = single.Targets[at] = random.Next(-1, Classes);
+            twice.Resets[at] = single.Resets[at] = at < Batch;
+        }
+        single.Compute(shape, [1f, 0.5f, 2f], 0.01f);
+        twice.Compute(shape with { Resets = twice.Resets }, [1.0, 0.5, 2.0], 0.01);
+        for (int p = 0; p < single.Gradients.Arrays.Length; p++)
+        {
+            var f = single.Gradients.Arrays[p];
+            var d = twice.Gradients.Arrays[p];
+            double diff = 0, norm = 0;
+            for (int k = 0; k < d.Length; k++)
+            {
+                diff += (f[k] - d[k]) * (f[k] - d[k]);
+                norm += d[k] * d[k];
+            }
+            Assert.True(Math.Sqrt(diff) <= 1e-4 * Math.Sqrt(norm) + 1e-9, $"array {p}: relative difference {Math.Sqrt(diff / Math.Max(norm, 1e-300)):E2}");
+        }
+    }
+
     private static void Check(FloatNetwork core, bool streaming, int seed)
     {
         var network = new TrainableNetwork<double>(core);

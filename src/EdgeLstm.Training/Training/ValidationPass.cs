@@ -8,11 +8,11 @@ namespace EdgeLstm.Training.Training;
 /// reproduces): window accuracy in windowed mode; in streaming mode every recording run from its
 /// start to its end with state carried, scored on every labelled step.
 /// </summary>
-internal sealed class Evaluation
+internal sealed class ValidationPass
 {
     private readonly int _recordings;
 
-    public Evaluation(Dataset data, float[] mean, float[] std, TrainerOptions o)
+    public ValidationPass(Dataset data, float[] mean, float[] std, TrainerOptions o)
     {
         var normalized = data.Recordings.Select(r => ChannelStatistics.Normalize(r, mean, std)).ToList();
         _recordings = data.Recordings.Count;
