@@ -25,6 +25,8 @@ public static class Program
             InferCommand.Create(),
             InspectCommand.Create(),
             QuantizeCommand.Create(),
+            TrainCommand.Create(),
+            StudyCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

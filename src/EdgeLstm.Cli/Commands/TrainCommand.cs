@@ -1,0 +1,148 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using EdgeLstm.Core.Format;
+using EdgeLstm.Core.Model;
+using EdgeLstm.Core.Quantization;
+using EdgeLstm.Training.Training;
+
+namespace EdgeLstm.Cli.Commands;
+
+/// <summary>
+/// `edgelstm train`: trains a float model on recordings (any cell of Core, stacked), keeps the
+/// epoch with the best validation accuracy, quantizes it with calibration on the training data,
+/// and writes one model file holding both forms, with normalization, labels, mode and the
+/// training command in its metadata.
+/// </summary>
+public static class TrainCommand
+{
+    public static Command Create()
+    {
+        var cell = new Option<string>("--cell") { Description = "Cell of every layer", DefaultValueFactory = _ => "lstm" }
+            .AcceptOnlyFromAmong([.. CellVariant.Names]);
+        var hidden = new Option<int>("--hidden") { Description = "Hidden units per layer", DefaultValueFactory = _ => 32 };
+        var layers = new Option<int>("--layers") { Description = "Stacked recurrent layers", DefaultValueFactory = _ => 2 };
+        var epochs = new Option<int>("--epochs") { Description = "Maximum epochs", DefaultValueFactory = _ => 30 };
+        var seed = new Option<int>("--seed") { Description = "Seed of initialization and shuffling (same seed, same bytes)", DefaultValueFactory = _ => 1 };
+        var window = new Option<int>("--window") { Description = "Window length in samples", DefaultValueFactory = _ => 128 };
+        var hop = new Option<int>("--hop") { Description = "Hop between windows in samples", DefaultValueFactory = _ => 64 };
+        var mode = new Option<string>("--mode") { Description = "windowed: one label per window; streaming: truncated BPTT over whole recordings, a label every step", DefaultValueFactory = _ => "windowed" }
+            .AcceptOnlyFromAmong("windowed", "streaming");
+        var chunk = new Option<int>("--chunk") { Description = "Streaming: steps per truncated-BPTT chunk", DefaultValueFactory = _ => 128 };
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate (cosine-decayed to 5% over the epochs)", DefaultValueFactory = _ => 3e-3 };
+        var batch = new Option<int>("--batch") { Description = "Windows per minibatch, or parallel recording lanes in streaming mode", DefaultValueFactory = _ => 32 };
+        var patience = new Option<int>("--patience") { Description = "Stop after this many epochs without better validation accuracy (0: never)", DefaultValueFactory = _ => 8 };
+        var classWeights = new Option<string>("--class-weights") { Description = "none, balanced, or one weight per class (comma-separated)", DefaultValueFactory = _ => "none" };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "AdamW weight decay on weight matrices", DefaultValueFactory = _ => 1e-4 };
+        var clipNorm = new Option<double>("--clip-norm") { Description = "Global gradient-norm clip (0: none)", DefaultValueFactory = _ => 1.0 };
+        var validation = new Option<double>("--validation") { Description = "Fraction of training subjects/recordings held out for early stopping", DefaultValueFactory = _ => 0.15 };
+        var cellClip = new Option<float>("--cell-clip") { Description = "ONNX clip of gate pre-activations (0: none)" };
+        var shards = new Option<int>("--shards") { Description = "Fixed shards per minibatch (part of the result; not the core count)", DefaultValueFactory = _ => 2 };
+        var train = new Option<string?>("--train") { Description = "Directory of recording CSV files (split by file when --test is absent)" };
+        var test = new Option<string?>("--test") { Description = "Directory of test recordings (reported, never used for training or early stopping)" };
+        var dataset = new Option<string?>("--dataset") { Description = "A named dataset instead of --train" };
+        var rate = new Option<float>("--rate") { Description = "Sample rate of the recordings in Hz (stored in the model)", DefaultValueFactory = _ => 50f };
+        var output = new Option<FileInfo>("--output", "-o") { Description = "Model file to write", Required = true };
+        var json = CommonOptions.Json();
+        var command = new Command("train", "Train a model on recordings (any cell type), quantize it, write the model file")
+        {
+            cell, hidden, layers, epochs, seed, window, hop, mode, chunk, lr, batch, patience, classWeights, weightDecay, clipNorm,
+            validation, cellClip, shards, train, test, dataset, rate, output, json,
+        };
+        command.SetAction(p => CommandGuard.Run(() =>
+        {
+            var (weighting, explicitWeights) = ParseWeights(p.GetValue(classWeights)!);
+            var options = new TrainerOptions
+            {
+                Cell = p.GetValue(cell)!, Hidden = p.GetValue(hidden), Layers = p.GetValue(layers), Epochs = p.GetValue(epochs),
+                Seed = p.GetValue(seed), Window = p.GetValue(window), Hop = p.GetValue(hop), Chunk = p.GetValue(chunk),
+                Mode = p.GetValue(mode) == "streaming" ? ClassificationMode.Streaming : ClassificationMode.Windowed,
+                LearningRate = p.GetValue(lr), BatchSize = p.GetValue(batch), Patience = p.GetValue(patience),
+                Weighting = weighting, ClassWeights = explicitWeights, WeightDecay = p.GetValue(weightDecay),
+                GradientClip = p.GetValue(clipNorm), ValidationFraction = p.GetValue(validation), CellClip = p.GetValue(cellClip),
+                Shards = p.GetValue(shards),
+            };
+            return Run(options, p.GetValue(train), p.GetValue(test), p.GetValue(dataset), p.GetValue(rate), p.GetValue(output)!, p.GetValue(json), p.Tokens.Select(t => t.Value));
+        }));
+        return command;
+    }
+
+    private static int Run(TrainerOptions options, string? trainDir, string? testDir, string? dataset, float rate, FileInfo output, bool json, IEnumerable<string> tokens)
+    {
+        try { options.Validate(); }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        var (train, test) = TrainingData.Load(trainDir, testDir, dataset, rate);
+        var log = json ? Console.Error : Console.Out;
+        bool terminal = json ? !Console.IsErrorRedirected : !Console.IsOutputRedirected;
+        log.WriteLine($"training {options.Cell} {options.Layers}x{options.Hidden} ({options.Mode.ToString().ToLowerInvariant()}) on {train.Recordings.Count} recordings, " +
+                      $"{train.ChannelCount} channels, {train.ClassCount} classes; seed {options.Seed}");
+        var clock = Stopwatch.StartNew();
+        var result = Trainer.Train(train, null, options, new TrainProgress(log, terminal).Callbacks);
+        var trainSeconds = clock.Elapsed.TotalSeconds;
+
+        var calibration = CalibrationSequences.From(result.TrainingSet, options.Mode, options.Window, options.Hop);
+        var model = QuantizeModel.WithIntegerForm(result.Model, calibration);
+        var inv = CultureInfo.InvariantCulture;
+        var properties = model.Metadata.Properties;
+        properties.Add(new("training.command", "edgelstm " + string.Join(' ', tokens)));
+        // No wall-clock figures in the file: the same command and seed must give the same bytes.
+        double floatAccuracy = double.NaN, intAccuracy = double.NaN;
+        if (test is not null)
+        {
+            floatAccuracy = EngineAccuracy.Measure(model, EngineKind.Float, test);
+            intAccuracy = EngineAccuracy.Measure(model, EngineKind.Integer, test);
+            properties.Add(new("test.recordings", test.Recordings.Count.ToString(inv)));
+            properties.Add(new("test.float_accuracy", floatAccuracy.ToString("F4", inv)));
+            properties.Add(new("test.integer_accuracy", intAccuracy.ToString("F4", inv)));
+        }
+        ModelFileWriter.Save(model, output.FullName);
+
+        if (json)
+        {
+            Json.WriteLine(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("model", output.FullName);
+                w.WriteNumber("epochs", result.Epochs.Count);
+                w.WriteNumber("bestEpoch", result.BestEpoch);
+                WriteNumber(w, "validationAccuracy", result.BestValidationAccuracy);
+                WriteNumber(w, "testFloatAccuracy", floatAccuracy);
+                WriteNumber(w, "testIntegerAccuracy", intAccuracy);
+                w.WriteNumber("seconds", Math.Round(trainSeconds, 2));
+                w.WriteNumber("nsPerEpoch", result.Epochs.Sum(e => e.Elapsed.Ticks) * 100 / result.Epochs.Count);
+                w.WriteEndObject();
+            });
+        }
+        else
+        {
+            Console.WriteLine(string.Create(inv, $"best epoch {result.BestEpoch} of {result.Epochs.Count}, validation accuracy {Percent(result.BestValidationAccuracy)}"));
+            var first = result.Epochs[0];
+            Console.WriteLine(string.Create(inv,
+                $"per epoch: {first.Sequences} {(options.Mode == ClassificationMode.Streaming ? "lane chunks" : "windows")} of {(options.Mode == ClassificationMode.Streaming ? options.Chunk : options.Window)} steps in {first.Minibatches} minibatches, mean {result.Epochs.Average(e => e.Elapsed.TotalSeconds):F1} s (training and validation)"));
+            if (test is not null)
+                Console.WriteLine(string.Create(inv, $"test accuracy: float {Percent(floatAccuracy)}, integer {Percent(intAccuracy)} ({test.Recordings.Count} recordings)"));
+            Console.WriteLine($"wrote {output.FullName} (float + integer)");
+        }
+        return ExitCodes.Success;
+    }
+
+    private static string Percent(double v) => double.IsNaN(v) ? "-" : v.ToString("P2", CultureInfo.InvariantCulture);
+
+    private static void WriteNumber(System.Text.Json.Utf8JsonWriter w, string name, double value)
+    {
+        if (double.IsNaN(value)) w.WriteNull(name);
+        else w.WriteNumber(name, Math.Round(value, 6));
+    }
+
+    private static (ClassWeighting, IReadOnlyList<float>?) ParseWeights(string text)
+    {
+        if (text == "none") return (ClassWeighting.None, null);
+        if (text == "balanced") return (ClassWeighting.Balanced, null);
+        var parts = text.Split(',');
+        var weights = new float[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!float.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out weights[i]) || weights[i] < 0)
+                throw new UsageException($"--class-weights: '{parts[i]}' is not a non-negative number (or use none, balanced)");
+        return (ClassWeighting.None, weights);
+    }
+}

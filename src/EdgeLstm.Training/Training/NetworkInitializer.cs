@@ -1,0 +1,69 @@
+using EdgeLstm.Core.Model;
+
+namespace EdgeLstm.Training.Training;
+
+/// <summary>
+/// The seeded starting point of training, in Core's layout: weights and input-side biases
+/// uniform in ±1/sqrt(H) (PyTorch's default for recurrent layers), recurrent biases zero, and
+/// the LSTM forget gate biased open (+1, Gers et al. 2000; Jozefowicz et al. 2015) so gradients
+/// survive long sequences from the first epoch. For CIFG (f = 1 - i) the same effect needs the
+/// input gate biased closed (-1). Head: uniform ±1/sqrt(H), bias zero.
+/// With <c>chronoLag</c> &gt; 1 the gate biases follow the chrono initialization of Tallec &amp;
+/// Ollivier (2018): b_f = log(u), u uniform in [1, lag - 1], and b_i = -b_f (LSTM); for CIFG the
+/// input gate gets -log(u); for GRU the update gate z (the share of the old state kept) gets
+/// +log(u). Memory then starts out spanning up to about lag steps.
+/// </summary>
+public static class NetworkInitializer
+{
+    public static FloatNetwork Create(string cell, int inputs, int hidden, int layers, int classes, int seed, float clip = 0f, int chronoLag = 0)
+    {
+        var random = new Random(seed);
+        var list = new List<RecurrentLayer>();
+        int input = inputs;
+        for (int i = 0; i < layers; i++)
+        {
+            var l = CellVariant.CreateLayer(cell, input, hidden);
+            l.Clip = clip;
+            float k = 1f / MathF.Sqrt(hidden);
+            Fill(random, l.W, k);
+            Fill(random, l.R, k);
+            Fill(random, l.Wb, k);
+            if (l.Peepholes is not null) Fill(random, l.Peepholes, k);
+            if (l.Kind == CellKind.Lstm)
+            {
+                int gate = l.InputForget ? Gates.LstmInput : Gates.LstmForget;
+                float bias = l.InputForget ? -1f : 1f;
+                Array.Fill(l.Wb, bias, gate * hidden, hidden);
+            }
+            if (chronoLag > 1) Chrono(random, l, chronoLag);
+            list.Add(l);
+            input = hidden;
+        }
+        var head = new DenseLayer(input, classes);
+        Fill(random, head.W, 1f / MathF.Sqrt(input));
+        return new FloatNetwork(list, head);
+    }
+
+    private static void Chrono(Random random, RecurrentLayer l, int lag)
+    {
+        int hs = l.HiddenSize;
+        for (int k = 0; k < hs; k++)
+        {
+            float b = MathF.Log(1f + (float)random.NextDouble() * (lag - 2));
+            if (l.Kind == CellKind.Gru)
+            {
+                l.Wb[Gates.GruUpdate * hs + k] = b;
+            }
+            else if (l.Kind == CellKind.Lstm)
+            {
+                l.Wb[Gates.LstmInput * hs + k] = -b;
+                if (!l.InputForget) l.Wb[Gates.LstmForget * hs + k] = b;
+            }
+        }
+    }
+
+    private static void Fill(Random random, float[] values, float k)
+    {
+        for (int i = 0; i < values.Length; i++) values[i] = (float)(random.NextDouble() * 2 - 1) * k;
+    }
+}

@@ -1,0 +1,32 @@
+using System.Numerics;
+using EdgeLstm.Core.Model;
+
+namespace EdgeLstm.Training.Training;
+
+/// <summary>
+/// The classification head over the last layer's hidden sequence with its loss. A head sees the
+/// whole sequence, so pooling heads (attention over hidden states, issue 8) fit the same slot.
+/// </summary>
+internal abstract class TrainableHead<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public abstract int InputSize { get; }
+    public abstract int Classes { get; }
+    public abstract IReadOnlyList<ParameterTensor<T>> Parameters { get; }
+
+    /// <summary>
+    /// Loss and gradients for every (t, b) whose target is a class (targets[t * batch + b] ≥ 0):
+    /// weighted cross-entropy, each term scaled by lossScale (1 / the batch's total weight, so the
+    /// shards' sums add up to the weighted mean). Writes dLoss/dhidden (zero where no target) and
+    /// adds parameter gradients. Returns the unscaled weighted loss sum and the correct count.
+    /// </summary>
+    public abstract (double Loss, int Correct) ForwardBackward(ReadOnlySpan<T> hidden, Span<T> hiddenGrad, SequenceShape shape,
+        ReadOnlySpan<int> targets, ReadOnlySpan<T> classWeights, T lossScale, T[][] grads);
+
+    /// <summary>Predicted class for every (t, b) with a target (others get -1); returns the weighted loss sum.</summary>
+    public abstract double Predict(ReadOnlySpan<T> hidden, SequenceShape shape, ReadOnlySpan<int> targets, ReadOnlySpan<T> classWeights, Span<int> predicted);
+
+    /// <summary>The logits of one hidden vector.</summary>
+    public abstract void Logits(ReadOnlySpan<T> hidden, Span<T> logits);
+
+    public abstract DenseLayer ToCore();
+}
