@@ -14,19 +14,17 @@ public static class Program
         var root = new RootCommand("EdgeLstm: integer-only recurrent networks for real-time sensor-stream classification on edge Linux boards.")
         {
             BenchCommand.Create(),
+            DatasetCommand.Create(),
+            EvalCommand.Create(),
             ImportOnnxCommand.Create(),
             InferCommand.Create(),
             InspectCommand.Create(),
+            OnnxTestCommand.Create(),
+            QuantizeCommand.Create(),
             ReplayCommand.Create(),
             RunCommand.Create(),
-            OnnxTestCommand.Create(),
-            DatasetCommand.Create(),
-            EvalCommand.Create(),
-            InferCommand.Create(),
-            InspectCommand.Create(),
-            QuantizeCommand.Create(),
-            TrainCommand.Create(),
             StudyCommand.Create(),
+            TrainCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
