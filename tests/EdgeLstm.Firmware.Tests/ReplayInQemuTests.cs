@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
+
+namespace EdgeLstm.Firmware.Tests;
+
+/// <summary>
+/// The REPLAY firmware, built with avr-gcc, runs in qemu-system-avr -M uno; the host reads its
+/// UART from the pseudo-terminal and checks that the stream is exactly the excerpt recording.
+/// QEMU's AVR timer follows the host clock (its -icount mode aborts on the timer's clock reads),
+/// so a run takes the excerpt's real duration: 2,100 samples at 50 Hz, 42 s. The tests of this
+/// class run one after the other (one busy emulated CPU at a time).
+/// </summary>
+public class ReplayInQemuTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public void Text_replay_streams_the_excerpt_exactly_at_50_hz()
+    {
+        var excerpt = ExcerptRecording.Load(RepoPaths.ExcerptCounts);
+        var image = FirmwareBuild.Replay("text");
+        using var uno = EmulatedUno.StartPaused(image.ElfPath);
+        var uart = uno.OpenUart();
+        var clock = Stopwatch.StartNew();
+        uno.Resume();
+
+        bool complete = uart.WaitUntil(b => TextStream.CompleteLines(b).Count >= excerpt.Length + 1, Patience);
+        var elapsed = clock.Elapsed;
+        var lines = TextStream.CompleteLines(uart.Received());
+        Assert.True(complete, $"{lines.Count} of {excerpt.Length + 1} lines in {Patience}; qemu: {uno.QemuOutput}");
+
+        Assert.Equal(string.Join(',', ExcerptRecording.ImuChannels), lines[0]);
+        for (int t = 0; t < excerpt.Length; t++)
+            Assert.Equal(excerpt.Counts[t], TextStream.ParseSample(lines[1 + t]));
+
+        // The default REPLAY build stops after the excerpt: nothing follows within 100 sample periods.
+        int bytes = uart.Received().Length;
+        Thread.Sleep(TimeSpan.FromSeconds(2));
+        Assert.Equal(bytes, uart.Received().Length);
+
+        // Timer1 paces the stream: emulated time follows the host's, so 2,100 samples cannot
+        // arrive in less than ~42 s (a loaded host only makes it slower).
+        double minimum = 0.95 * excerpt.Length / 50.0;
+        Assert.True(elapsed.TotalSeconds >= minimum, $"{excerpt.Length} samples in {elapsed.TotalSeconds:F1} s: faster than 50 Hz");
+        output.WriteLine($"{excerpt.Length} samples, {bytes} bytes in {elapsed.TotalSeconds:F1} s " +
+                         $"({excerpt.Length / elapsed.TotalSeconds:F2} samples/s); firmware flash {image.FlashBytes} B, RAM {image.RamBytes} B");
+    }
+}
