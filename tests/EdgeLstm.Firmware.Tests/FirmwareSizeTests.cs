@@ -5,7 +5,9 @@ public class FirmwareSizeTests
 {
     [Theory]
     [InlineData(true, "text")]
+    [InlineData(true, "binary")]
     [InlineData(false, "text")]
+    [InlineData(false, "binary")]
     public void Build_fits_the_atmega328p_and_prints_its_size(bool replay, string protocol)
     {
         var image = replay ? FirmwareBuild.Replay(protocol) : FirmwareBuild.Sensor(protocol);

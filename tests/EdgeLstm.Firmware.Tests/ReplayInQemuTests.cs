@@ -45,4 +45,42 @@ public class ReplayInQemuTests(ITestOutputHelper output)
         output.WriteLine($"{excerpt.Length} samples, {bytes} bytes in {elapsed.TotalSeconds:F1} s " +
                          $"({excerpt.Length / elapsed.TotalSeconds:F2} samples/s); firmware flash {image.FlashBytes} B, RAM {image.RamBytes} B");
     }
+
+    [Fact]
+    public void Binary_replay_sends_the_excerpt_in_valid_frames_at_50_hz()
+    {
+        var excerpt = ExcerptRecording.Load(RepoPaths.ExcerptCounts);
+        var image = FirmwareBuild.Replay("binary");
+        using var uno = EmulatedUno.StartPaused(image.ElfPath);
+        var uart = uno.OpenUart();
+        var clock = Stopwatch.StartNew();
+        uno.Resume();
+
+        bool complete = uart.WaitUntil(b => FrameStream.Read(b).Frames.Count >= excerpt.Length, Patience);
+        var elapsed = clock.Elapsed;
+        var (frames, checksumErrors, consumed) = FrameStream.Read(uart.Received());
+        Assert.True(complete, $"{frames.Count} of {excerpt.Length} frames in {Patience}; qemu: {uno.QemuOutput}");
+
+        Assert.Equal(0, checksumErrors);
+        Assert.Equal(excerpt.Length, frames.Count);
+        const uint interval = 20_000; // microseconds at 50 Hz
+        for (int t = 0; t < excerpt.Length; t++)
+        {
+            var f = frames[t];
+            Assert.Equal((1, 1, 1, 6, 1), ((int)f.Version, (int)f.Format, (int)f.StreamId, (int)f.Channels, (int)f.Samples));
+            Assert.Equal((uint)t, f.Sequence);
+            Assert.Equal((ulong)(t + 1) * interval, f.TimestampMicros);
+            Assert.Equal(interval, f.IntervalMicros);
+            Assert.Equal(excerpt.Counts[t], f.Values);
+        }
+
+        // Stops after the excerpt: no byte beyond the last frame, then or 100 sample periods later.
+        Thread.Sleep(TimeSpan.FromSeconds(2));
+        Assert.Equal(consumed, uart.Received().Length);
+
+        double minimum = 0.95 * excerpt.Length / 50.0;
+        Assert.True(elapsed.TotalSeconds >= minimum, $"{excerpt.Length} samples in {elapsed.TotalSeconds:F1} s: faster than 50 Hz");
+        output.WriteLine($"{excerpt.Length} frames, {consumed} bytes, 0 checksum errors in {elapsed.TotalSeconds:F1} s " +
+                         $"({excerpt.Length / elapsed.TotalSeconds:F2} samples/s); firmware flash {image.FlashBytes} B, RAM {image.RamBytes} B");
+    }
 }

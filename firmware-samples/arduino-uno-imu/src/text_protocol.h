@@ -1,5 +1,4 @@
-/* The text protocol: one sample per line, decimal counts separated by commas, CR LF at the
- * end (Edge Impulse data-forwarder convention); an optional first line names the channels. */
+/* The text protocol over the UART (lines formatted by text_line.c). */
 #ifndef IMU_TEXT_PROTOCOL_H
 #define IMU_TEXT_PROTOCOL_H
 
