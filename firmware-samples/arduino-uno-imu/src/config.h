@@ -1,12 +1,12 @@
 /*
- * Build options of the Arduino Uno IMU firmware. Every option can be set from the Makefile
+ * Build options of the Arduino Uno IMU firmware (the Pico target shares them). Every option can be set from the Makefile
  * (make IMU_PROTOCOL=IMU_PROTOCOL_BINARY ...) or by editing the defaults below, which is how
  * the Arduino IDE build chooses them (the IDE passes no -D flags).
  */
 #ifndef IMU_CONFIG_H
 #define IMU_CONFIG_H
 
-#ifndef F_CPU
+#if defined(__AVR__) && !defined(F_CPU)
 #define F_CPU 16000000UL /* the Uno's crystal */
 #endif
 
