@@ -9,12 +9,13 @@
 #   qemu-user                     qemu-aarch64, to run the arm64 binary in the cross-architecture tests
 #   systemd                       systemd-analyze, to verify and score the unit file (not started: no PID 1 here)
 #   strace                        proves the binary never maps writable+executable memory (MemoryDenyWriteExecute=)
+#   socat                         pseudo-terminal pairs: the serial end-to-end tests and the pty latency benchmark
 #   gcc-avr, binutils-avr, avr-libc  build the Arduino Uno firmware of firmware-samples/ (avr-gcc, avr-size, <avr/io.h>)
 #   make                          the firmware's Makefile
 #   qemu-system-misc              qemu-system-avr -M uno: runs that firmware in the firmware-in-the-loop tests
 #   python3                       firmware-samples/arduino-uno-imu/tools/make-excerpt.py, checked by those tests
 PREREQUISITE_PACKAGES=(clang lld libc6-dev-arm64-cross libgcc-12-dev-arm64-cross binutils-aarch64-linux-gnu qemu-user
-  systemd strace)
+  systemd strace socat)
 PREREQUISITE_PACKAGES+=(gcc-avr binutils-avr avr-libc make qemu-system-misc python3)
 
 install_prerequisites() {

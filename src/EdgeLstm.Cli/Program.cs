@@ -16,6 +16,8 @@ public static class Program
             BenchCommand.Create(),
             InferCommand.Create(),
             InspectCommand.Create(),
+            ReplayCommand.Create(),
+            RunCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

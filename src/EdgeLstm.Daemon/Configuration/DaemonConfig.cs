@@ -1,0 +1,111 @@
+namespace EdgeLstm.Daemon.Configuration;
+
+/// <summary>
+/// The configuration file (config/edgelstm.json, documented option by option in docs/pipeline.md).
+/// Plain settable properties for the source-generated reader; <see cref="ConfigValidator"/> checks
+/// every value and names each error.
+/// </summary>
+public sealed class DaemonConfig
+{
+    /// <summary>Models by name. A null or absent path is the model embedded in the executable.</summary>
+    public Dictionary<string, ModelConfig> Models { get; set; } = [];
+    public List<SourceConfig> Sources { get; set; } = [];
+    /// <summary>Rules choosing model, reset policy and event logic per stream; first match wins.</summary>
+    public List<StreamRuleConfig> Streams { get; set; } = [];
+    public List<SinkConfig> Sinks { get; set; } = [];
+    public PipelineConfig Pipeline { get; set; } = new();
+}
+
+public sealed class ModelConfig
+{
+    public string? Path { get; set; }
+    /// <summary>"int" (the integer engine) or "float" (the float32 reference).</summary>
+    public string Engine { get; set; } = "int";
+}
+
+public sealed class SourceConfig
+{
+    public string Name { get; set; } = "";
+    /// <summary>serial, tcp, udp, stdin or file.</summary>
+    public string Type { get; set; } = "";
+    /// <summary>text or binary.</summary>
+    public string Format { get; set; } = "text";
+    /// <summary>Device (serial) or recording (file).</summary>
+    public string? Path { get; set; }
+    public int Baud { get; set; } = 115200;
+    /// <summary>none, odd, even, mark, space.</summary>
+    public string Parity { get; set; } = "none";
+    public int DataBits { get; set; } = 8;
+    /// <summary>one, onePointFive, two.</summary>
+    public string StopBits { get; set; } = "one";
+    /// <summary>none, xonxoff, rts, rtsxonxoff.</summary>
+    public string Handshake { get; set; } = "none";
+    public int ReopenMinMs { get; set; } = 250;
+    public int ReopenMaxMs { get; set; } = 5000;
+    /// <summary>Address to listen on (tcp, udp).</summary>
+    public string Bind { get; set; } = "127.0.0.1";
+    public int Port { get; set; }
+    public int MaxConnections { get; set; } = 4;
+    /// <summary>file: pacing factor over real time; null with maxSpeed false means real time.</summary>
+    public double? Speed { get; set; }
+    public bool MaxSpeed { get; set; }
+    public int MaxLineLength { get; set; } = Decoding.DecoderOptions.DefaultMaxLineLength;
+    public List<ChannelConfig> Channels { get; set; } = [];
+}
+
+public sealed class ChannelConfig
+{
+    public string Input { get; set; } = "";
+    public string? Column { get; set; }
+    public int? Index { get; set; }
+    public float Scale { get; set; } = 1;
+    public float Offset { get; set; }
+}
+
+public sealed class StreamRuleConfig
+{
+    /// <summary>Stream name pattern: '*' matches any run of characters.</summary>
+    public string Match { get; set; } = "*";
+    public string Model { get; set; } = "default";
+    public ResetConfig Reset { get; set; } = new();
+    public EventsConfig Events { get; set; } = new();
+}
+
+public sealed class ResetConfig
+{
+    public bool OnGap { get; set; } = true;
+    public int TimeoutMs { get; set; } = 2000;
+    public long EverySteps { get; set; }
+}
+
+public sealed class EventsConfig
+{
+    public float Smoothing { get; set; }
+    public float Threshold { get; set; }
+    public int MinDuration { get; set; } = 1;
+    /// <summary>change or hop.</summary>
+    public string Emit { get; set; } = "change";
+    public int Hop { get; set; } = 1;
+}
+
+public sealed class SinkConfig
+{
+    /// <summary>stdout, tcp, udp or serial.</summary>
+    public string Type { get; set; } = "stdout";
+    public string Host { get; set; } = "127.0.0.1";
+    public int Port { get; set; }
+    public string? Path { get; set; }
+    public int Baud { get; set; } = 115200;
+}
+
+public sealed class PipelineConfig
+{
+    public int BatchSize { get; set; } = 64;
+    public int InputCapacity { get; set; } = 64;
+    /// <summary>wait, dropNewest or dropOldest.</summary>
+    public string InputFullMode { get; set; } = "dropOldest";
+    public int OutputCapacity { get; set; } = 64;
+    public string OutputFullMode { get; set; } = "wait";
+    public bool Scores { get; set; }
+    public int StopGraceMs { get; set; } = 2000;
+}

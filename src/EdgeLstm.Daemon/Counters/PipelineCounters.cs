@@ -1,0 +1,95 @@
+using System.Text.Json;
+
+namespace EdgeLstm.Daemon.Counters;
+
+/// <summary>
+/// Every counter of the pipeline, updated with interlocked adds by the stages and readable at run
+/// time from any thread (status, watchdog, summary). Counts are of samples unless named otherwise.
+/// </summary>
+public sealed class PipelineCounters
+{
+    internal long BytesReceived, LinesOrFramesDecoded, SamplesDecoded, SamplesAccepted, SamplesClassified;
+    internal long DroppedInput, DroppedOutput, DroppedAtStop, Classifications, LinesWritten, SinkErrors;
+    internal long Sessions, ResetsGap, ResetsTimeout, ResetsEvery, SourceOutages, SourceReopens;
+    internal long ConnectionsAccepted, ConnectionsRefused, GarbageBytes, RateWarnings, UnmappedSamples, StageAllocated;
+    internal readonly long[] Rejected = new long[RejectReasons.Count];
+
+    public LatencyHistogram Latency { get; } = new();
+
+    internal void Add(ref long counter, long value) => Interlocked.Add(ref counter, value);
+    internal void Reject(RejectReason reason) => Interlocked.Increment(ref Rejected[(int)reason]);
+
+    public long Received => Volatile.Read(ref BytesReceived);
+    public long Decoded => Volatile.Read(ref SamplesDecoded);
+    public long Accepted => Volatile.Read(ref SamplesAccepted);
+    public long Classified => Volatile.Read(ref SamplesClassified);
+    public long Emitted => Volatile.Read(ref Classifications);
+    public long Written => Volatile.Read(ref LinesWritten);
+    public long Outages => Volatile.Read(ref SourceOutages);
+    public long Reopens => Volatile.Read(ref SourceReopens);
+    public long StreamSessions => Volatile.Read(ref Sessions);
+    /// <summary>
+    /// Bytes allocated inside the per-sample stage code (decoding, classifying, formatting, writing),
+    /// measured with the allocating thread's own counter around each synchronous section: the
+    /// figure that must stay flat in steady state, unaffected by runtime housekeeping on other threads.
+    /// </summary>
+    public long StageAllocatedBytes => Volatile.Read(ref StageAllocated);
+
+    internal void AddStageAllocation(long since)
+    {
+        long bytes = GC.GetAllocatedBytesForCurrentThread() - since;
+        if (bytes != 0) Interlocked.Add(ref StageAllocated, bytes);
+    }
+
+    public long RejectedBy(RejectReason reason) => Volatile.Read(ref Rejected[(int)reason]);
+    public long RejectedTotal { get { long s = 0; for (int i = 0; i < Rejected.Length; i++) s += Volatile.Read(ref Rejected[i]); return s; } }
+    public long Dropped => Volatile.Read(ref DroppedInput) + Volatile.Read(ref DroppedOutput) + Volatile.Read(ref DroppedAtStop);
+
+    /// <summary>
+    /// Progress marker for a watchdog: changes whenever any stage moves data. A live pipeline
+    /// whose sources are quiet does not change it; the watchdog combines it with stage liveness.
+    /// </summary>
+    public long Progress => Received + Classified + Written;
+
+    /// <summary>All counters as properties of the object being written (snake_case names).</summary>
+    public void WriteProperties(Utf8JsonWriter w)
+    {
+        w.WriteNumber("bytes_received", Received);
+        w.WriteNumber("lines_or_frames_decoded", Volatile.Read(ref LinesOrFramesDecoded));
+        w.WriteNumber("samples_decoded", Decoded);
+        w.WriteNumber("samples_accepted", Accepted);
+        w.WriteNumber("samples_classified", Classified);
+        w.WriteNumber("classifications", Emitted);
+        w.WriteNumber("lines_written", Written);
+        w.WriteStartObject("rejected");
+        for (int i = 0; i < RejectReasons.Count; i++) w.WriteNumber(RejectReasons.Names[i], Volatile.Read(ref Rejected[i]));
+        w.WriteEndObject();
+        w.WriteNumber("rejected_total", RejectedTotal);
+        w.WriteNumber("garbage_bytes", Volatile.Read(ref GarbageBytes));
+        w.WriteStartObject("dropped");
+        w.WriteNumber("input", Volatile.Read(ref DroppedInput));
+        w.WriteNumber("output", Volatile.Read(ref DroppedOutput));
+        w.WriteNumber("at_stop", Volatile.Read(ref DroppedAtStop));
+        w.WriteEndObject();
+        w.WriteNumber("unmapped_samples", Volatile.Read(ref UnmappedSamples));
+        w.WriteNumber("sessions", StreamSessions);
+        w.WriteStartObject("resets");
+        w.WriteNumber("gap", Volatile.Read(ref ResetsGap));
+        w.WriteNumber("timeout", Volatile.Read(ref ResetsTimeout));
+        w.WriteNumber("every", Volatile.Read(ref ResetsEvery));
+        w.WriteEndObject();
+        w.WriteNumber("source_outages", Outages);
+        w.WriteNumber("source_reopens", Reopens);
+        w.WriteNumber("connections_accepted", Volatile.Read(ref ConnectionsAccepted));
+        w.WriteNumber("connections_refused", Volatile.Read(ref ConnectionsRefused));
+        w.WriteNumber("sink_errors", Volatile.Read(ref SinkErrors));
+        w.WriteNumber("rate_warnings", Volatile.Read(ref RateWarnings));
+        w.WriteNumber("stage_allocated_bytes", StageAllocatedBytes);
+        w.WriteStartObject("latency_us");
+        w.WriteNumber("count", Latency.Count);
+        w.WriteNumber("p50", Math.Round(Latency.QuantileMicroseconds(0.5), 1));
+        w.WriteNumber("p99", Math.Round(Latency.QuantileMicroseconds(0.99), 1));
+        w.WriteNumber("max", Math.Round(Latency.MaxMicroseconds, 1));
+        w.WriteEndObject();
+    }
+}

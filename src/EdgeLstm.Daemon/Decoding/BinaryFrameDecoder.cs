@@ -1,0 +1,152 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using EdgeLstm.Daemon.Counters;
+using EdgeLstm.Daemon.Samples;
+
+namespace EdgeLstm.Daemon.Decoding;
+
+/// <summary>
+/// Decodes the binary frames of docs/protocol.md. Resynchronization: bytes before a sync word are
+/// skipped (one Garbage rejection per run); a header out of limits or a CRC mismatch rejects the
+/// candidate and the search resumes one byte after its sync word, so a valid frame that follows
+/// garbage, a truncated frame or a corrupted one is always found.
+/// </summary>
+public sealed class BinaryFrameDecoder : ISampleDecoder
+{
+    private readonly DecoderOptions _options;
+    private readonly Func<int, StreamHandle> _streamOf;
+    private readonly Dictionary<int, StreamHandle> _streams = [];
+    private readonly ColumnLayout[] _layouts = new ColumnLayout[BinaryFrame.MaxChannels + 1];
+    private readonly byte[] _frame = new byte[BinaryFrame.MaxSize];
+    private bool _inGarbage;
+
+    /// <param name="streamOf">The stream handle of a frame's stream id (called once per id).</param>
+    public BinaryFrameDecoder(DecoderOptions options, Func<int, StreamHandle> streamOf)
+    {
+        _options = options;
+        _streamOf = streamOf;
+    }
+
+    public void DiscardPartial() => _inGarbage = false;
+
+    public SequencePosition Decode(ReadOnlySequence<byte> input, SampleBatch batch, int maxSamples, bool isFinal, Arrival arrival)
+    {
+        var reader = new SequenceReader<byte>(input);
+        int added = 0;
+        Span<byte> header = stackalloc byte[BinaryFrame.HeaderSize];
+        while (added < maxSamples && !batch.IsFull)
+        {
+            long before = reader.Consumed;
+            bool found = reader.TryAdvanceTo(BinaryFrame.Sync0, advancePastDelimiter: false);
+            if (!found) reader.AdvanceToEnd();
+            Skipped(reader.Consumed - before);
+            if (!found) break;
+
+            if (!reader.TryCopyTo(header))
+            {
+                if (isFinal) Truncated(ref reader);
+                break;
+            }
+            var format = (SampleFormat)header[BinaryFrame.OffFormat];
+            int channels = header[BinaryFrame.OffChannels], samples = header[BinaryFrame.OffSamples];
+            if (header[1] != BinaryFrame.Sync1)
+            {
+                reader.Advance(1);
+                Skipped(1);
+                continue;
+            }
+            if (header[BinaryFrame.OffVersion] != BinaryFrame.Version || format is not (SampleFormat.Int16 or SampleFormat.Float32)
+                || channels is < 1 or > BinaryFrame.MaxChannels || samples is < 1 or > BinaryFrame.MaxSamples)
+            {
+                _options.Counters.Reject(RejectReason.BadFrameHeader);
+                reader.Advance(1);
+                continue;
+            }
+            int size = BinaryFrame.Size(format, channels, samples);
+            if (reader.Remaining < size)
+            {
+                if (isFinal) Truncated(ref reader);
+                break;
+            }
+            ReadOnlySpan<byte> frame = reader.UnreadSpan.Length >= size ? reader.UnreadSpan[..size] : Copy(ref reader, size);
+            uint crc = BinaryPrimitives.ReadUInt32LittleEndian(frame[(size - BinaryFrame.CrcSize)..]);
+            if (Crc32.HashToUInt32(frame[2..(size - BinaryFrame.CrcSize)]) != crc)
+            {
+                _options.Counters.Reject(RejectReason.BadChecksum);
+                reader.Advance(1);
+                continue;
+            }
+            if (batch.Count + samples > batch.Capacity && batch.Count > 0) break; // flush first, keep the frame
+            _inGarbage = false;
+            Interlocked.Increment(ref _options.Counters.LinesOrFramesDecoded);
+            added += Samples(frame, format, channels, samples, batch, arrival);
+            reader.Advance(size);
+        }
+        return reader.Position;
+    }
+
+    private int Samples(ReadOnlySpan<byte> frame, SampleFormat format, int channels, int samples, SampleBatch batch, Arrival arrival)
+    {
+        int id = BinaryPrimitives.ReadUInt16LittleEndian(frame[BinaryFrame.OffStreamId..]);
+        if (!_streams.TryGetValue(id, out var stream)) _streams[id] = stream = _streamOf(id);
+        var layout = _layouts[channels] ??= ColumnLayout.Positional(channels);
+        uint sequence = BinaryPrimitives.ReadUInt32LittleEndian(frame[BinaryFrame.OffSequence..]);
+        ulong timestamp = BinaryPrimitives.ReadUInt64LittleEndian(frame[BinaryFrame.OffTimestamp..]);
+        uint interval = BinaryPrimitives.ReadUInt32LittleEndian(frame[BinaryFrame.OffInterval..]);
+        var payload = frame[BinaryFrame.HeaderSize..];
+        int added = 0;
+        for (int s = 0; s < samples; s++)
+        {
+            int slot = batch.Next();
+            var row = batch.Row(slot);
+            bool finite = true;
+            for (int c = 0; c < channels; c++)
+            {
+                int k = s * channels + c;
+                float v = format == SampleFormat.Int16
+                    ? BinaryPrimitives.ReadInt16LittleEndian(payload[(2 * k)..])
+                    : BinaryPrimitives.ReadSingleLittleEndian(payload[(4 * k)..]);
+                finite &= float.IsFinite(v);
+                row[c] = v;
+            }
+            if (!finite)
+            {
+                _options.Counters.Reject(RejectReason.NonFinite);
+                continue;
+            }
+            double seconds = timestamp == 0 ? double.NaN : (timestamp + (double)s * interval) / 1e6;
+            batch.Stream[slot] = stream;
+            batch.Layout[slot] = layout;
+            batch.Sequence[slot] = (uint)(sequence + (uint)s);
+            batch.RecordingSeconds[slot] = seconds;
+            batch.ArrivalTicks[slot] = arrival.StopwatchTicks;
+            batch.WallTicks[slot] = _options.RecordingTime ? (double.IsNaN(seconds) ? 0 : RecordingClock.UtcTicks(seconds)) : arrival.UtcTicks;
+            batch.Label[slot] = -1;
+            batch.Commit();
+            added++;
+        }
+        Interlocked.Add(ref _options.Counters.SamplesDecoded, added);
+        return added;
+    }
+
+    private ReadOnlySpan<byte> Copy(ref SequenceReader<byte> reader, int size)
+    {
+        reader.TryCopyTo(_frame.AsSpan(0, size));
+        return _frame.AsSpan(0, size);
+    }
+
+    private void Skipped(long bytes)
+    {
+        if (bytes <= 0) return;
+        Interlocked.Add(ref _options.Counters.GarbageBytes, bytes);
+        if (!_inGarbage) _options.Counters.Reject(RejectReason.Garbage);
+        _inGarbage = true;
+    }
+
+    private void Truncated(ref SequenceReader<byte> reader)
+    {
+        _options.Counters.Reject(RejectReason.TruncatedFrame);
+        reader.AdvanceToEnd();
+    }
+}

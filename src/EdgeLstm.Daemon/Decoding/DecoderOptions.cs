@@ -1,0 +1,23 @@
+using EdgeLstm.Daemon.Counters;
+
+namespace EdgeLstm.Daemon.Decoding;
+
+/// <summary>Limits and conventions shared by the decoders of one source.</summary>
+public sealed class DecoderOptions
+{
+    public const int DefaultMaxLineLength = 1024;
+
+    public required PipelineCounters Counters { get; init; }
+
+    /// <summary>Longest accepted text line in bytes (terminator excluded).</summary>
+    public int MaxLineLength { get; init; } = DefaultMaxLineLength;
+
+    /// <summary>Data columns of a headerless text line (the model's inputs, or what the channel map needs).</summary>
+    public int PositionalColumns { get; init; }
+
+    /// <summary>
+    /// True for recordings (replay): the JSON `time` is the recording's time; false for live
+    /// sources: the arrival time.
+    /// </summary>
+    public bool RecordingTime { get; init; }
+}

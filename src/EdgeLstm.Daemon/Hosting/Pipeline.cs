@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using EdgeLstm.Daemon.Counters;
+using EdgeLstm.Daemon.Processing;
+using EdgeLstm.Daemon.Samples;
+using EdgeLstm.Daemon.Sinks;
+using EdgeLstm.Daemon.Sources;
+
+namespace EdgeLstm.Daemon.Hosting;
+
+/// <summary>
+/// The data path of DESIGN.md section 5: sources → decoder → bounded input queue → per-stream
+/// classifiers (one stage, one thread at a time) → bounded output queue → sinks. <see cref="Start"/>
+/// runs it; it completes by itself when every source is finite and has ended, or on
+/// <see cref="StopAsync"/>, which drains: every accepted sample is classified and every
+/// classification written and flushed before the returned task completes.
+/// </summary>
+public sealed class Pipeline
+{
+    private readonly PipelineOptions _options;
+    private readonly IReadOnlyList<Source> _sources;
+    private readonly ISink[] _sinks;
+    private readonly StreamPlanner _planner;
+    private readonly Action<string> _log;
+    private readonly BatchPool<SampleBatch> _samplePool;
+    private readonly BatchPool<ClassificationBatch> _eventPool;
+    private readonly BoundedStage<SampleBatch> _input;
+    private readonly BoundedStage<ClassificationBatch> _output;
+    private readonly List<StreamClassifier> _classifiers = [];
+    private readonly CancellationTokenSource _stop = new();
+    private Task _sourcesDone = Task.CompletedTask, _classifier = Task.CompletedTask, _sinking = Task.CompletedTask;
+    private int _started;
+
+    public Pipeline(PipelineOptions options, IReadOnlyList<Source> sources, IReadOnlyList<ISink> sinks, StreamPlanner planner, Action<string> log)
+    {
+        _options = options;
+        _sources = sources;
+        _sinks = [.. sinks];
+        _planner = planner;
+        _log = log;
+        int batch = options.BatchSize;
+        _samplePool = new BatchPool<SampleBatch>(() => new SampleBatch(batch), options.InputCapacity + 4 * (sources.Count + 2));
+        _eventPool = new BatchPool<ClassificationBatch>(() => new ClassificationBatch(batch), options.OutputCapacity + 4);
+        _input = new BoundedStage<SampleBatch>(options.InputCapacity, options.InputFullMode, b => b.Count, _samplePool.Return,
+            n => Interlocked.Add(ref Counters.SamplesAccepted, n), n => Interlocked.Add(ref Counters.DroppedInput, n), n => Interlocked.Add(ref Counters.DroppedAtStop, n));
+        _output = new BoundedStage<ClassificationBatch>(options.OutputCapacity, options.OutputFullMode, b => b.Count, _eventPool.Return,
+            _ => { }, n => Interlocked.Add(ref Counters.DroppedOutput, n), n => Interlocked.Add(ref Counters.DroppedAtStop, n));
+        Context = new SourceContext(Counters, Streams, _samplePool, _input, log);
+    }
+
+    public PipelineCounters Counters { get; } = new();
+    public StreamRegistry Streams { get; } = new();
+    public SourceContext Context { get; }
+    public IReadOnlyList<Source> Sources => _sources;
+
+    /// <summary>Completes when the last classification has been written and the sinks flushed.</summary>
+    public Task Completion => _sinking;
+
+    /// <summary>True while the stages run (for a watchdog: combine with <see cref="PipelineCounters.Progress"/>).</summary>
+    public bool IsRunning => _started == 1 && !_classifier.IsCompleted && !_sinking.IsCompleted;
+
+    /// <summary>Batches waiting in the input and output queues.</summary>
+    public (int Input, int Output) Queued => (_input.Queued, _output.Queued);
+
+    /// <summary>Batches allocated by the pools so far (constant in steady state).</summary>
+    public long PoolAllocations => _samplePool.Allocated + _eventPool.Allocated;
+
+    /// <summary>The per-stream classifiers created so far (a copy).</summary>
+    public IReadOnlyList<StreamClassifier> Classifiers
+    {
+        get { lock (_classifiers) return [.. _classifiers]; }
+    }
+
+    public void Start()
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0) throw new InvalidOperationException("the pipeline runs already");
+        foreach (var sink in _sinks) sink.Start();
+        _sinking = Task.Run(SinkStageAsync);
+        _classifier = Task.Run(ClassifierStageAsync);
+        var running = _sources.Select(s => Task.Run(() => RunSourceAsync(s))).ToArray();
+        var finite = running.Where((_, i) => _sources[i].IsFinite).ToArray();
+        _sourcesDone = Task.WhenAll(running);
+        // When every source is finite, the pipeline ends after the last one; live sources run until stopped.
+        if (finite.Length == running.Length) _ = _sourcesDone.ContinueWith(_ => _input.Complete(), TaskScheduler.Default);
+    }
+
+    /// <summary>Stops the sources (waiting up to the grace for them to end), then drains every stage.</summary>
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAny(_sourcesDone, Task.Delay(_options.StopGrace)).ConfigureAwait(false);
+        _input.Complete();
+        await Completion.ConfigureAwait(false);
+    }
+
+    private async Task RunSourceAsync(Source source)
+    {
+        try
+        {
+            await source.RunAsync(Context, _stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested) { }
+        catch (Exception e)
+        {
+            _log($"source '{source.Name}' failed: {e.Message}");
+            if (source.IsFinite) throw;
+        }
+    }
+
+    private async Task ClassifierStageAsync()
+    {
+        var reader = _input.Reader;
+        var events = RentEvents();
+        try
+        {
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var batch))
+                {
+                    long allocated = GC.GetAllocatedBytesForCurrentThread();
+                    Classify(batch, events);
+                    Interlocked.Add(ref Counters.SamplesClassified, batch.Count);
+                    _samplePool.Return(batch);
+                    Counters.AddStageAllocation(allocated);
+                    if (events.Count == 0) continue;
+                    Interlocked.Add(ref Counters.Classifications, events.Count);
+                    while (!_output.TryAccept(events, neverDrop: false))
+                        if (!await _output.WaitToWriteAsync().ConfigureAwait(false)) break;
+                    events = RentEvents();
+                }
+            }
+        }
+        finally
+        {
+            _eventPool.Return(events);
+            _output.Complete();
+        }
+    }
+
+    private void Classify(SampleBatch batch, ClassificationBatch events)
+    {
+        for (int i = 0; i < batch.Count; i++)
+        {
+            var stream = batch.Stream[i];
+            var classifier = stream.ClassifierState as StreamClassifier ?? CreateClassifier(stream);
+            try
+            {
+                classifier.Process(batch, i, events);
+            }
+            catch (ArgumentException e)
+            {
+                Interlocked.Increment(ref Counters.UnmappedSamples);
+                _log($"stream '{stream.Name}': {e.Message}");
+            }
+        }
+    }
+
+    private StreamClassifier CreateClassifier(StreamHandle stream)
+    {
+        var classifier = new StreamClassifier(stream, _planner(stream.SourceName, stream.Name), Counters, _log);
+        stream.ClassifierState = classifier;
+        lock (_classifiers) _classifiers.Add(classifier);
+        return classifier;
+    }
+
+    private ClassificationBatch RentEvents()
+    {
+        var b = _eventPool.Rent();
+        b.Clear();
+        return b;
+    }
+
+    private async Task SinkStageAsync()
+    {
+        var formatter = new JsonLineFormatter(_options.Scores);
+        var lineEnds = new int[_options.BatchSize];
+        var reader = _output.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var events))
+                {
+                    long allocated = GC.GetAllocatedBytesForCurrentThread();
+                    Write(formatter, events, lineEnds, flush: reader.Count == 0);
+                    _eventPool.Return(events);
+                    Counters.AddStageAllocation(allocated);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var sink in _sinks) sink.Flush();
+        }
+    }
+
+    private void Write(JsonLineFormatter formatter, ClassificationBatch events, int[] lineEnds, bool flush)
+    {
+        var lines = formatter.Format(events, lineEnds);
+        var block = new OutputBlock(lines.Span, lineEnds.AsSpan(0, events.Count), events);
+        // Arrays and for loops: an interface enumerator here would allocate per batch.
+        for (int s = 0; s < _sinks.Length; s++)
+            if (!_sinks[s].Write(block)) Interlocked.Add(ref Counters.SinkErrors, 1);
+        if (flush) for (int s = 0; s < _sinks.Length; s++) _sinks[s].Flush();
+        Interlocked.Add(ref Counters.LinesWritten, events.Count);
+        long now = Stopwatch.GetTimestamp();
+        for (int i = 0; i < events.Count; i++) Counters.Latency.Record(now - events.ArrivalTicks[i]);
+    }
+}

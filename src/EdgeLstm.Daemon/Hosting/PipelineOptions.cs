@@ -1,0 +1,22 @@
+namespace EdgeLstm.Daemon.Hosting;
+
+/// <summary>Sizes and full-modes of the pipeline's stages.</summary>
+public sealed record PipelineOptions
+{
+    /// <summary>Samples per batch between sources and classifier (also the most classifications per output batch).</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Batches the source → classifier queue holds.</summary>
+    public int InputCapacity { get; init; } = 64;
+    public FullMode InputFullMode { get; init; } = FullMode.Wait;
+
+    /// <summary>Batches the classifier → sinks queue holds.</summary>
+    public int OutputCapacity { get; init; } = 64;
+    public FullMode OutputFullMode { get; init; } = FullMode.Wait;
+
+    /// <summary>Include every label's probability in each JSON line (`scores`).</summary>
+    public bool Scores { get; init; }
+
+    /// <summary>How long a stop waits for sources to end before closing the input.</summary>
+    public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(2);
+}

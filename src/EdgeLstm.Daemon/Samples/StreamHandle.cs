@@ -1,0 +1,33 @@
+using System.Text.Json;
+
+namespace EdgeLstm.Daemon.Samples;
+
+/// <summary>
+/// One stream as the pipeline knows it: a source name, plus the frame's stream id where frames
+/// carry one. Created on first sight and kept for the life of the pipeline, so a stream's sample
+/// index continues across reconnects. The classifier stage hangs its per-stream state here.
+/// </summary>
+public sealed class StreamHandle
+{
+    internal StreamHandle(string name, string sourceName, int index, bool recording)
+    {
+        Recording = recording;
+        Name = name;
+        SourceName = sourceName;
+        JsonName = JsonEncodedText.Encode(name, Sinks.JsonLineFormatter.Encoder);
+        Index = index;
+    }
+
+    public string Name { get; }
+    public string SourceName { get; }
+    public int Index { get; }
+
+    /// <summary>True for recordings (replay): clocks come from the recording, not from arrival.</summary>
+    public bool Recording { get; }
+
+    /// <summary>The name pre-encoded for the JSON writer (no per-line encoding).</summary>
+    public JsonEncodedText JsonName { get; }
+
+    /// <summary>State owned by the classifier stage (created there on the stream's first sample).</summary>
+    internal object? ClassifierState { get; set; }
+}

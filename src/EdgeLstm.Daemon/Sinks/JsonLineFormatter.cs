@@ -1,0 +1,64 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using EdgeLstm.Daemon.Processing;
+
+namespace EdgeLstm.Daemon.Sinks;
+
+/// <summary>
+/// Writes classifications as JSON lines (DESIGN.md section 5): `stream`, `t`, `time` (when
+/// known), `label`, `score`, and `scores` when asked. One Utf8JsonWriter over one growing buffer,
+/// both reused; names and labels are pre-encoded, so a line allocates nothing.
+/// </summary>
+public sealed class JsonLineFormatter
+{
+    /// <summary>Non-ASCII label names pass through as UTF-8 instead of \u escapes.</summary>
+    public static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+    private static readonly JsonEncodedText StreamName = JsonEncodedText.Encode("stream"), TName = JsonEncodedText.Encode("t"),
+        TimeName = JsonEncodedText.Encode("time"), LabelName = JsonEncodedText.Encode("label"),
+        ScoreName = JsonEncodedText.Encode("score"), ScoresName = JsonEncodedText.Encode("scores");
+
+    private readonly ArrayBufferWriter<byte> _buffer = new(1 << 16);
+    private readonly Utf8JsonWriter _writer;
+    private readonly bool _scores;
+
+    public JsonLineFormatter(bool scores)
+    {
+        _scores = scores;
+        _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = Encoder, SkipValidation = true });
+    }
+
+    /// <summary>
+    /// Formats every classification of the batch into one block of lines; <paramref name="lineEnds"/>
+    /// receives each line's end offset (after its '\n'). The block stays valid until the next call.
+    /// </summary>
+    public ReadOnlyMemory<byte> Format(ClassificationBatch batch, Span<int> lineEnds)
+    {
+        _buffer.ResetWrittenCount();
+        for (int i = 0; i < batch.Count; i++)
+        {
+            _writer.Reset(_buffer);
+            var labels = batch.LabelNames[i];
+            _writer.WriteStartObject();
+            _writer.WriteString(StreamName, batch.Stream[i].JsonName);
+            _writer.WriteNumber(TName, batch.T[i]);
+            if (batch.WallTicks[i] != 0) _writer.WriteString(TimeName, new DateTime(batch.WallTicks[i], DateTimeKind.Utc));
+            _writer.WriteString(LabelName, labels[batch.Label[i]]);
+            _writer.WriteNumber(ScoreName, batch.Score[i]);
+            if (_scores)
+            {
+                _writer.WriteStartObject(ScoresName);
+                var scores = batch.ScoresOf(i);
+                for (int k = 0; k < scores.Length; k++) _writer.WriteNumber(labels[k], scores[k]);
+                _writer.WriteEndObject();
+            }
+            _writer.WriteEndObject();
+            _writer.Flush();
+            _buffer.GetSpan(1)[0] = (byte)'\n';
+            _buffer.Advance(1);
+            lineEnds[i] = _buffer.WrittenCount;
+        }
+        return _buffer.WrittenMemory;
+    }
+}

@@ -1,0 +1,66 @@
+using System.IO.Ports;
+
+namespace EdgeLstm.Daemon.Sources;
+
+/// <summary>
+/// A serial port (System.IO.Ports). The device may vanish (unplugged, the pty deleted) and come
+/// back: every loss is counted as an outage, the port is reopened with exponential backoff, and the
+/// stream resumes with its sample index continuing. A partial line at the loss is discarded.
+/// </summary>
+public sealed class SerialSource(string name, string path, SerialSettings settings, InputFormat format, DecoderOptionsTemplate decoding,
+                                 TimeSpan minBackoff, TimeSpan maxBackoff) : Source(name, format, decoding)
+{
+    public override async Task RunAsync(SourceContext context, CancellationToken stop)
+    {
+        var decoder = CreateDecoder(context, recording: false);
+        var pump = new BytePump();
+        var backoff = minBackoff;
+        bool everOpened = false, inOutage = false;
+        while (!stop.IsCancellationRequested)
+        {
+            SerialPort port;
+            try
+            {
+                port = settings.Open(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+            {
+                if (!inOutage)
+                {
+                    context.Log($"source '{Name}': cannot open {path}: {e.Message}; retrying with backoff");
+                    if (everOpened) { Interlocked.Increment(ref context.Counters.SourceOutages); inOutage = true; }
+                }
+                try { await Task.Delay(backoff, stop).ConfigureAwait(false); } catch (OperationCanceledException) { return; }
+                backoff = TimeSpan.FromTicks(Math.Min(maxBackoff.Ticks, backoff.Ticks * 2));
+                continue;
+            }
+            if (everOpened)
+            {
+                Interlocked.Increment(ref context.Counters.SourceReopens);
+                context.Log($"source '{Name}': {path} reopened");
+            }
+            everOpened = true;
+            inOutage = false;
+            backoff = minBackoff;
+            using (port)
+            using (stop.Register(() => { try { port.Close(); } catch (IOException) { } }))
+            {
+                try
+                {
+                    await pump.RunAsync(new StreamInput(port.BaseStream), decoder, context, neverDrop: false, null, stop).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException or ObjectDisposedException or UnauthorizedAccessException)
+                {
+                    if (stop.IsCancellationRequested) return;
+                    context.Log($"source '{Name}': {path} lost: {e.Message}");
+                }
+            }
+            if (stop.IsCancellationRequested) return;
+            // End of input or an error: the device is gone (or hung up). Count the outage once.
+            Interlocked.Increment(ref context.Counters.SourceOutages);
+            inOutage = true;
+            decoder.DiscardPartial();
+            try { await Task.Delay(backoff, stop).ConfigureAwait(false); } catch (OperationCanceledException) { return; }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using EdgeLstm.Daemon.Decoding;
+using EdgeLstm.Daemon.Samples;
+
+namespace EdgeLstm.Daemon.Sources;
+
+/// <summary>Wire format of a source.</summary>
+public enum InputFormat
+{
+    /// <summary>Text lines (Edge Impulse data-forwarder convention, optional header).</summary>
+    Text,
+    /// <summary>Binary frames of docs/protocol.md.</summary>
+    Binary,
+}
+
+/// <summary>
+/// A producer of samples. Runs until its input ends (files) or the pipeline stops it (cancellation);
+/// handles its own transient failures (reopen, reconnect) and counts them.
+/// </summary>
+public abstract class Source(string name, InputFormat format, DecoderOptionsTemplate decoding)
+{
+    public string Name { get; } = name;
+    public InputFormat Format { get; } = format;
+
+    /// <summary>True when the source ends by itself (recordings); the pipeline completes when all finite sources have.</summary>
+    public virtual bool IsFinite => false;
+
+    public abstract Task RunAsync(SourceContext context, CancellationToken stop);
+
+    /// <summary>A decoder for one connection/open of this source.</summary>
+    protected ISampleDecoder CreateDecoder(SourceContext context, bool recording)
+    {
+        var options = new DecoderOptions
+        {
+            Counters = context.Counters,
+            MaxLineLength = decoding.MaxLineLength,
+            PositionalColumns = decoding.PositionalColumns,
+            RecordingTime = recording,
+        };
+        return Format == InputFormat.Text
+            ? new TextLineDecoder(options, context.Streams.GetOrAdd(Name, Name, recording))
+            : new BinaryFrameDecoder(options, id => context.Streams.GetOrAdd($"{Name}/{id}", Name, recording));
+    }
+}
+
+/// <summary>Per-source decoding limits, before the pipeline's counters exist.</summary>
+public sealed record DecoderOptionsTemplate(int MaxLineLength = DecoderOptions.DefaultMaxLineLength, int PositionalColumns = 0);

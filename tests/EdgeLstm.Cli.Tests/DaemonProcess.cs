@@ -1,0 +1,62 @@
+using System.Diagnostics;
+
+namespace EdgeLstm.Cli.Tests;
+
+/// <summary>A long-running `edgelstm` (run, replay) whose stdout lines are collected as they come, and which receives real signals.</summary>
+internal sealed class DaemonProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _stdout = [];
+    private readonly List<string> _stderr = [];
+
+    public DaemonProcess(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "edgelstm.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_stdout) _stdout.Add(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.Add(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Id => _process.Id;
+
+    public string[] StdOut { get { lock (_stdout) return [.. _stdout]; } }
+    public string[] StdErr { get { lock (_stderr) return [.. _stderr]; } }
+
+    /// <summary>Polls until the condition holds over the output seen so far, or fails after the timeout.</summary>
+    public void WaitUntil(Func<DaemonProcess, bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition(this))
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"edgelstm exited ({_process.ExitCode}) while waiting for {what}: {string.Join(" | ", StdErr)}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}; stderr: {string.Join(" | ", StdErr)}");
+            Thread.Sleep(50);
+        }
+    }
+
+    public void Signal(string name)
+    {
+        using var kill = Process.Start("kill", $"-{name} {_process.Id}");
+        kill.WaitForExit();
+    }
+
+    public int WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout)) throw new TimeoutException("edgelstm did not exit");
+        _process.WaitForExit(); // drains the asynchronous output readers
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
+}
