@@ -7,9 +7,9 @@ namespace EdgeLstm.Firmware.Tests;
 /// The REPLAY firmware, built with avr-gcc, runs in qemu-system-avr -M uno; the host reads its
 /// UART from the pseudo-terminal and checks that the stream is exactly the excerpt recording.
 /// QEMU's AVR timer follows the host clock (its -icount mode aborts on the timer's clock reads),
-/// so a run takes the excerpt's real duration: 2,100 samples at 50 Hz, 42 s. The tests of this
-/// class run one after the other (one busy emulated CPU at a time).
+/// so a run takes the excerpt's real duration: 2,100 samples at 50 Hz, 42 s.
 /// </summary>
+[Collection(QemuCollection.Name)]
 public class ReplayInQemuTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
