@@ -22,7 +22,7 @@ public static class RunCommand
             try
             {
                 var parsed = ConfigReader.Read(file.FullName);
-                pipeline = PipelineFactory.Build(parsed, path => ModelSource.Load(path is null ? null : new FileInfo(Path.Combine(file.DirectoryName ?? ".", path))), PipelineRunner.Log);
+                pipeline = PipelineFactory.Build(parsed, path => ModelSource.Load(path is null ? null : new FileInfo(Path.Combine(file.DirectoryName ?? ".", path))), PipelineRunner.Log, file.DirectoryName);
             }
             catch (ConfigException e)
             {

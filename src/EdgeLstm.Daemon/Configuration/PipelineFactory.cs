@@ -19,8 +19,10 @@ public static class PipelineFactory
     private static readonly string[] SinkTypes = ["stdout", "tcp", "udp", "serial"];
 
     /// <param name="loadModel">Loads a model file; null path means the embedded default.</param>
-    public static Pipeline Build(DaemonConfig config, Func<string?, EdgeModel> loadModel, Action<string> log)
+    /// <param name="baseDirectory">Relative recording paths are resolved against it (the configuration file's directory).</param>
+    public static Pipeline Build(DaemonConfig config, Func<string?, EdgeModel> loadModel, Action<string> log, string? baseDirectory = null)
     {
+        string Resolve(string path) => baseDirectory is null ? path : Path.Combine(baseDirectory, path);
         var errors = new List<string>();
         void Check(bool ok, string error) { if (!ok) errors.Add(error); }
 
@@ -116,11 +118,11 @@ public static class PipelineFactory
                     sources.Add(new StdinSource(s.Name, format, decoding));
                     break;
                 case "file":
-                    Check(!string.IsNullOrEmpty(s.Path) && File.Exists(s.Path), $"{at}.path: recording '{s.Path}' not found");
+                    Check(!string.IsNullOrEmpty(s.Path) && File.Exists(Resolve(s.Path)), $"{at}.path: recording '{s.Path}' not found");
                     Check(s.Speed is null or > 0, $"{at}.speed: must be positive");
                     Check(!(s.MaxSpeed && s.Speed is not null), $"{at}: give speed or maxSpeed, not both");
                     if (!string.IsNullOrEmpty(s.Path))
-                        sources.Add(new FileSource(s.Name, s.Path, format, decoding, s.MaxSpeed ? null : s.Speed ?? 1, sourceModel.Model?.Metadata.SampleRateHz ?? 0));
+                        sources.Add(new FileSource(s.Name, Resolve(s.Path), format, decoding, s.MaxSpeed ? null : s.Speed ?? 1, sourceModel.Model?.Metadata.SampleRateHz ?? 0));
                     break;
             }
         }

@@ -1,0 +1,66 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using EdgeLstm.Daemon.Configuration;
+
+namespace EdgeLstm.Daemon.Tests;
+
+public partial class ConfigurationTests
+{
+    private static string ExamplePath => Path.Combine(TestModels.RepoRoot, "config", "edgelstm.json");
+
+    [Fact]
+    public void The_example_configuration_parses_validates_and_builds()
+    {
+        var config = ConfigReader.Read(ExamplePath);
+        var pipeline = PipelineFactory.Build(config, _ => TestModels.Streaming, _ => { }, Path.GetDirectoryName(ExamplePath));
+        Assert.Equal(5, pipeline.Sources.Count);
+    }
+
+    [GeneratedRegex("\"([a-zA-Z]+)\"\\s*:")]
+    private static partial Regex PropertyName();
+
+    [Fact]
+    public void The_example_configuration_shows_every_option()
+    {
+        var shown = PropertyName().Matches(File.ReadAllText(ExamplePath)).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        var types = new[] { typeof(DaemonConfig), typeof(ModelConfig), typeof(SourceConfig), typeof(ChannelConfig), typeof(StreamRuleConfig),
+                            typeof(ResetConfig), typeof(EventsConfig), typeof(SinkConfig), typeof(PipelineConfig) };
+        foreach (var p in types.SelectMany(t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance)))
+        {
+            string name = char.ToLowerInvariant(p.Name[0]) + p.Name[1..];
+            Assert.True(shown.Contains(name), $"config/edgelstm.json does not show '{name}' ({p.DeclaringType!.Name})");
+        }
+    }
+
+    [Fact]
+    public void Errors_are_collected_and_each_named()
+    {
+        var config = ConfigReader.Parse("""
+            { "sources": [ { "name": "s", "type": "udp", "bind": "localhost?", "port": -1, "channels": [ { "input": "nope", "column": "a", "index": 1 } ] } ],
+              "sinks": [ { "type": "carrier-pigeon" } ], "pipeline": { "batchSize": 0 } }
+            """, "test");
+        var e = Assert.Throws<ConfigException>(() => PipelineFactory.Build(config, _ => TestModels.Streaming, _ => { }));
+        foreach (var named in new[] { "sources[0].bind", "sources[0].port", "sources[0].channels[0]: give column or index", "sources[0].channels[0].input",
+                                      "sinks[0].type", "pipeline.batchSize" })
+            Assert.Contains(e.Errors, m => m.StartsWith(named, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Syntax_errors_and_unknown_options_name_where()
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigReader.Parse("{ \"pipeline\": { \"batchsize\": 3 } }", "x.json"));
+        Assert.Contains("batchsize", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<ConfigException>(() => ConfigReader.Parse("{ \"sources\": [ ", "x.json"));
+        Assert.StartsWith("x.json", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("*", "anything", true)]
+    [InlineData("imu", "imu", true)]
+    [InlineData("imu", "imu/1", false)]
+    [InlineData("net/*", "net/7", true)]
+    [InlineData("*/7", "net/7", true)]
+    [InlineData("a*b*c", "aXbYc", true)]
+    [InlineData("a*b*c", "aXbY", false)]
+    public void Stream_patterns(string pattern, string name, bool matches) => Assert.Equal(matches, NamePattern.Matches(pattern, name));
+}
