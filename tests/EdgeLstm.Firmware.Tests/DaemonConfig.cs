@@ -1,45 +1,47 @@
-using System.Globalization;
-using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace EdgeLstm.Firmware.Tests;
 
 /// <summary>
-/// `edgelstm run` configurations for the firmware's stream: the channel scales of
-/// firmware-samples/README.md (counts to g and rad/s), one classification per sample.
+/// `edgelstm run` configurations for the firmware's stream, made from the shipped sample
+/// firmware-samples/arduino-uno-imu/edgelstm-uno.json (so the tests prove its channel scales):
+/// its source pointed at the test's terminal or at the excerpt recording, the test model, and
+/// one classification per sample.
 /// </summary>
 internal static class DaemonConfig
 {
-    public const double AccScale = 1.0 / 8192, GyroScale = Math.PI / (180 * 65.5);
+    public static string Shipped => Path.Combine(RepoPaths.UnoFirmware, "edgelstm-uno.json");
 
     /// <summary>The excerpt recording (counts) through a file source, as fast as possible.</summary>
-    public static string FileSource(string dir, string recording) =>
-        Write(dir, "file.json", $$"""{ "name": "uno-imu", "type": "file", "format": "text", "path": "{{recording}}", "maxSpeed": true, "channels": {{Channels()}} }""");
+    public static string FileSource(string dir, string recording) => Write(dir, "file.json", source =>
+    {
+        source["type"] = "file";
+        source["format"] = "text";
+        source["path"] = recording;
+        source["maxSpeed"] = true;
+        source.Remove("baud");
+    });
 
     /// <summary>The firmware on a serial port (a pty).</summary>
-    public static string SerialSource(string dir, string device, string format) =>
-        Write(dir, $"serial-{format}.json", $$"""{ "name": "uno-imu", "type": "serial", "format": "{{format}}", "path": "{{device}}", "baud": 115200, "channels": {{Channels()}} }""");
-
-    private static string Channels()
+    public static string SerialSource(string dir, string device, string format) => Write(dir, $"serial-{format}.json", source =>
     {
-        var json = new StringBuilder("[");
-        for (int c = 0; c < 6; c++)
+        Assert.Equal("serial", (string?)source["type"]);
+        source["path"] = device;
+        source["format"] = format;
+    });
+
+    private static string Write(string dir, string name, Action<JsonObject> adapt)
+    {
+        var config = JsonNode.Parse(File.ReadAllText(Shipped), documentOptions: new JsonDocumentOptions
         {
-            double scale = c < 3 ? AccScale : GyroScale;
-            json.Append(CultureInfo.InvariantCulture, $"{(c > 0 ? ", " : "")}{{ \"input\": \"{ExcerptRecording.ImuChannels[c]}\", \"index\": {c}, \"scale\": {scale:R} }}");
-        }
-        return json.Append(']').ToString();
-    }
-
-    private static string Write(string dir, string name, string source)
-    {
-        string path = System.IO.Path.Combine(dir, name);
-        File.WriteAllText(path, $$"""
-            {
-              "models": { "default": { "path": "{{TestModel.Path}}" } },
-              "sources": [ {{source}} ],
-              "streams": [ { "match": "*", "model": "default", "events": { "emit": "hop", "hop": 1 } } ]
-            }
-            """);
+            CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true,
+        })!.AsObject();
+        config["models"]!["default"]!["path"] = TestModel.Path;
+        adapt(config["sources"]![0]!.AsObject());
+        config["streams"]![0]!["events"] = new JsonObject { ["emit"] = "hop", ["hop"] = 1 };
+        string path = Path.Combine(dir, name);
+        File.WriteAllText(path, config.ToJsonString());
         return path;
     }
 }
