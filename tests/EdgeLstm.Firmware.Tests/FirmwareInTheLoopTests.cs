@@ -23,6 +23,27 @@ public class FirmwareInTheLoopTests(ITestOutputHelper output)
         return (LiveDaemon.Classifications(daemon.StdOut), dir);
     });
 
+    /// <summary>
+    /// The reference itself equals `edgelstm replay` of the excerpt in g and rad/s: the counts
+    /// scaled by the same float32 products the channel map computes, printed round-trip.
+    /// </summary>
+    [Fact]
+    public void Reference_equals_replay_of_the_excerpt_in_model_units()
+    {
+        var excerpt = ExcerptRecording.Load(RepoPaths.ExcerptCounts);
+        float[] scales = [.. Enumerable.Range(0, 6).Select(c => (float)(c < 3 ? 1.0 / 8192 : Math.PI / (180 * 65.5)))];
+        string dir = Directory.CreateTempSubdirectory("edgelstm-fil-units").FullName;
+        string csv = Path.Combine(dir, "excerpt-units.csv");
+        var lines = new List<string> { "time,acc_x,acc_y,acc_z,gyro_x,gyro_y,gyro_z,label" };
+        for (int t = 0; t < excerpt.Length; t++)
+            lines.Add($"{excerpt.Times[t]},{string.Join(',', excerpt.Counts[t].Select((v, c) => (v * scales[c] + 0f).ToString("R", System.Globalization.CultureInfo.InvariantCulture)))},{excerpt.Labels[t]}");
+        File.WriteAllLines(csv, lines);
+
+        using var replay = new LiveDaemon(["replay", csv, "--model", TestModel.Path, "--max-speed", "--emit", "hop", "--hop", "1"]);
+        Assert.True(replay.WaitUntil(_ => replay.HasExited, Patience), replay.StdErr);
+        Assert.Equal(Reference.Value.Lines, LiveDaemon.Classifications(replay.StdOut));
+    }
+
     [Theory]
     [InlineData("binary")]
     [InlineData("text")]

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace EdgeLstm.Firmware.Tests;
 
 /// <summary>
-/// `edgelstm run` (the JIT build beside the tests) as a real process: stdout lines collected as
+/// `edgelstm run` or `replay` (the JIT build beside the tests) as a real process: stdout lines collected as
 /// they come, a real SIGTERM to stop it (it then drains and prints its summary).
 /// </summary>
 internal sealed class LiveDaemon : IDisposable
@@ -12,17 +12,24 @@ internal sealed class LiveDaemon : IDisposable
     private readonly Process _process;
     private readonly List<string> _stdout = [], _stderr = [];
 
-    public LiveDaemon(string config)
+    /// <summary>`edgelstm run --config CONFIG --summary`.</summary>
+    public LiveDaemon(string config) : this(["run", "--config", config, "--summary"])
+    {
+    }
+
+    public LiveDaemon(string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "edgelstm.dll"), "run", "--config", config, "--summary" })
-            start.ArgumentList.Add(a);
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "edgelstm.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_stdout) _stdout.Add(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.Add(e.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
+
+    public bool HasExited => _process.HasExited;
 
     public string[] StdOut { get { lock (_stdout) return [.. _stdout]; } }
     public string StdErr { get { lock (_stderr) return string.Join(" | ", _stderr); } }
@@ -56,7 +63,12 @@ internal sealed class LiveDaemon : IDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (!done(StdOut))
         {
-            if (_process.HasExited || DateTime.UtcNow > deadline) return done(StdOut);
+            if (_process.HasExited)
+            {
+                _process.WaitForExit(); // drains the output readers
+                return done(StdOut);
+            }
+            if (DateTime.UtcNow > deadline) return false;
             Thread.Sleep(100);
         }
         return true;
