@@ -11,8 +11,14 @@
 #   mosquitto                     the real MQTT broker the MQTT sink's tests start on 127.0.0.1
 #   socat                         pseudo-terminal pairs: the serial end-to-end tests and the pty latency benchmark
 #   strace                        proves the binary never maps writable+executable memory (MemoryDenyWriteExecute=)
+#   gcc-avr, binutils-avr, avr-libc  build the Arduino Uno firmware of firmware-samples/ (avr-gcc, avr-size, <avr/io.h>)
+#   make                          the firmware's Makefile
+#   qemu-system-misc              qemu-system-avr -M uno: runs that firmware in the firmware-in-the-loop tests
+#   python3                       firmware-samples/arduino-uno-imu/tools/make-excerpt.py, checked by those tests
+#   arduino-builder, arduino-core-avr  build that firmware as an Arduino IDE sketch (the IDE's engine and AVR core)
 PREREQUISITE_PACKAGES=(clang lld libc6-dev-arm64-cross libgcc-12-dev-arm64-cross binutils-aarch64-linux-gnu qemu-user
-  systemd strace mosquitto socat)
+  systemd strace mosquitto socat
+  gcc-avr binutils-avr avr-libc make qemu-system-misc python3 arduino-builder arduino-core-avr)
 
 install_prerequisites() {
   local missing=() p
