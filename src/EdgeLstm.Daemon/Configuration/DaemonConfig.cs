@@ -96,6 +96,9 @@ public sealed class SinkConfig
     public int Port { get; set; }
     public string? Path { get; set; }
     public int Baud { get; set; } = 115200;
+
+    /// <summary>type "mqtt": broker, topics, QoS, queue, spool, Home Assistant discovery (docs/operations.md).</summary>
+    public Mqtt.MqttOptions? Mqtt { get; set; }
 }
 
 public sealed class PipelineConfig

@@ -16,7 +16,7 @@ namespace EdgeLstm.Daemon.Configuration;
 public static class PipelineFactory
 {
     private static readonly string[] SourceTypes = ["serial", "tcp", "udp", "stdin", "file"];
-    private static readonly string[] SinkTypes = ["stdout", "tcp", "udp", "serial"];
+    private static readonly string[] SinkTypes = ["stdout", "tcp", "udp", "serial", "mqtt"];
 
     /// <param name="loadModel">Loads a model file; null path means the embedded default.</param>
     /// <param name="baseDirectory">Relative recording paths are resolved against it (the configuration file's directory).</param>
@@ -138,6 +138,11 @@ public static class PipelineFactory
             if (k.Type is "tcp" or "udp") Check(k.Port is > 0 and <= 65535, $"{at}.port: must be 1 to 65535");
             if (k.Type == "serial") Check(!string.IsNullOrEmpty(k.Path), $"{at}.path: the serial device is needed");
             if (k.Type == "serial") Check(k.Baud > 0, $"{at}.baud: must be positive");
+            if (k.Type == "mqtt")
+            {
+                k.Mqtt ??= new Mqtt.MqttOptions();
+                foreach (string e in k.Mqtt.Validate($"{at}.mqtt")) errors.Add(e);
+            }
         }
 
         // Pipeline.
@@ -159,6 +164,7 @@ public static class PipelineFactory
                 "tcp" => new TcpSink(k.Host, k.Port, log),
                 "udp" => new UdpSink(k.Host, k.Port),
                 "serial" => new SerialSink(k.Path!, new SerialSettings { Baud = k.Baud }, log),
+                "mqtt" => new MqttSink(k.Mqtt!, config.Models.Values.FirstOrDefault()?.Path ?? "default", log),
                 _ => StreamSink.StandardOutput(),
             });
         }

@@ -209,6 +209,7 @@ public sealed class Pipeline
         finally
         {
             foreach (var sink in _sinks) sink.Flush();
+            foreach (var sink in _sinks) sink.Close();
         }
     }
 

@@ -34,4 +34,7 @@ public interface ISink : IDisposable
     bool Write(in OutputBlock block);
 
     void Flush();
+
+    /// <summary>After the last block: deliver what is still pending (within the sink's own drain limit) and disconnect.</summary>
+    void Close() { }
 }
