@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EdgeLstm.Daemon.Hosting;
+using EdgeLstm.Daemon.Service;
 
 namespace EdgeLstm.Cli;
 
@@ -13,7 +14,10 @@ public static class PipelineRunner
         using var signal = new StopSignal();
         var clock = Stopwatch.StartNew();
         pipeline.Start();
+        // systemd's notify protocol whenever NOTIFY_SOCKET is set (Type=notify, WatchdogSec=).
+        using var supervisor = new PipelineSupervisor(pipeline, new ServiceNotifier());
         int finished = Task.WaitAny(pipeline.Completion, signal.Task);
+        supervisor.Stopping();
         if (finished == 1)
         {
             Log($"{signal.Task.Result}: draining the pipeline");
