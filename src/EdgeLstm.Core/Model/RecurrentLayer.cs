@@ -67,15 +67,20 @@ public sealed class RecurrentLayer
     };
 
     /// <summary>Multiply-accumulates of a step that updates everything (matrix products and peepholes).</summary>
-    public long MacsPerStep => Kind == CellKind.Clockwork
-        ? ClockworkCost.PeakMacs(InputSize, HiddenSize, Periods!)
-        : (long)Rows * (InputSize + HiddenSize) + (Peepholes is null ? 0 : 3L * HiddenSize)
-          + (Kind == CellKind.DepthGated ? (long)HiddenSize * (InputSize + 3) : 0);
+    public long MacsPerStep => PeakMacs(Kind, InputSize, HiddenSize, Peepholes is not null, Periods);
 
     /// <summary>Multiply-accumulates per step on average over a long stream (below the peak only for Clockwork RNN).</summary>
-    public double AverageMacsPerStep => Kind == CellKind.Clockwork
-        ? ClockworkCost.AverageMacs(InputSize, HiddenSize, Periods!)
-        : MacsPerStep;
+    public double AverageMacsPerStep => AverageMacs(Kind, InputSize, HiddenSize, Peepholes is not null, Periods);
+
+    /// <summary>The cost model of a layer's shape, shared with its integer form (no weights needed).</summary>
+    internal static long PeakMacs(CellKind kind, int inputs, int hidden, bool peepholes, int[]? periods) => kind == CellKind.Clockwork
+        ? ClockworkCost.PeakMacs(inputs, hidden, periods!)
+        : (long)Gates.Count(kind) * hidden * (inputs + hidden) + (peepholes ? 3L * hidden : 0)
+          + (kind == CellKind.DepthGated ? (long)hidden * (inputs + 3) : 0);
+
+    internal static double AverageMacs(CellKind kind, int inputs, int hidden, bool peepholes, int[]? periods) => kind == CellKind.Clockwork
+        ? ClockworkCost.AverageMacs(inputs, hidden, periods!)
+        : PeakMacs(kind, inputs, hidden, peepholes, periods);
 
     public long ParameterCount => W.Length + R.Length + Wb.Length + Rb.Length + (Peepholes?.Length ?? 0) + (Depth?.ParameterCount ?? 0);
 }

@@ -64,8 +64,8 @@ public sealed class QuantizedRecurrentLayer
 
     public int Rows => Gates.Count(Kind) * HiddenSize;
     public string VariantName => ToFloatShape().VariantName;
-    public long MacsPerStep => ToFloatShape().MacsPerStep;
-    public double AverageMacsPerStep => ToFloatShape().AverageMacsPerStep;
+    public long MacsPerStep => RecurrentLayer.PeakMacs(Kind, InputSize, HiddenSize, Peepholes is not null, Periods);
+    public double AverageMacsPerStep => RecurrentLayer.AverageMacs(Kind, InputSize, HiddenSize, Peepholes is not null, Periods);
     public long WeightBytes => W.Values.Length + R.Values.Length + 4L * Bias.Length + 2L * (Peepholes?.Length ?? 0)
         + 4L * (CandidateRecurrentBias?.Length ?? 0) + 12L * (W.Rows + R.Rows)
         + (DepthW is null ? 0 : DepthW.Values.Length + 12L * DepthW.Rows + 4L * HiddenSize + 4L * HiddenSize);
