@@ -42,5 +42,6 @@ for project in tests/*/*.csproj; do
   if [[ $rc -ne 0 ]]; then status=1; fi
 done
 
+if [[ $failed -gt 0 ]]; then python3 scripts/failed-tests.py artifacts/test-results/*.trx || true; fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status
