@@ -25,7 +25,7 @@ public static class OrtSanityCheck
     {
         foreach (var (name, _) in RandomModels.Shapes.OrderBy(s => s.Key, StringComparer.Ordinal))
             yield return (name, BenchModels.Create(name));
-        foreach (string variant in CellVariant.Names)
+        foreach (string variant in CellVariant.OnnxNames)
         {
             var shape = new NetworkShape(variant, 5, [(variant, 12), (variant, 7)], 4);
             yield return ($"{variant} 12+7", RandomModels.Create(shape, 11));

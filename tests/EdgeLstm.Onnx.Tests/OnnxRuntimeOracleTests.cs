@@ -15,7 +15,7 @@ namespace EdgeLstm.Onnx.Tests;
 public class OnnxRuntimeOracleTests(ITestOutputHelper output)
 {
     public static IEnumerable<object[]> Cases() =>
-        from variant in CellVariant.Names.Append("cifg-peephole")
+        from variant in CellVariant.OnnxNames.Append("cifg-peephole")
         from clip in new[] { 0f, 1.2f }
         select new object[] { variant, clip };
 

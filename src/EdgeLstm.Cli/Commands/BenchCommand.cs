@@ -32,7 +32,7 @@ public static class BenchCommand
         return command;
     }
 
-    private static int[]? ParsePeriods(string? text)
+    internal static int[]? ParsePeriods(string? text)
     {
         if (text is null) return null;
         var parts = text.Split(',', StringSplitOptions.TrimEntries);

@@ -18,8 +18,9 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var cell = new Option<string>("--cell") { Description = "Cell of every layer", DefaultValueFactory = _ => "lstm" }
+        var cell = new Option<string>("--cell") { Description = "Cell of every layer (depth-gated: over a first LSTM layer)", DefaultValueFactory = _ => "lstm" }
             .AcceptOnlyFromAmong([.. CellVariant.Names]);
+        var periods = new Option<string?>("--periods") { Description = "Clockwork module periods, fastest first, e.g. 1,2,4,8 (equal modules; default 1,2,4,... with modules of at least 8 units)" };
         var hidden = new Option<int>("--hidden") { Description = "Hidden units per layer", DefaultValueFactory = _ => 32 };
         var layers = new Option<int>("--layers") { Description = "Stacked recurrent layers", DefaultValueFactory = _ => 2 };
         var epochs = new Option<int>("--epochs") { Description = "Maximum epochs", DefaultValueFactory = _ => 30 };
@@ -46,7 +47,7 @@ public static class TrainCommand
         var json = CommonOptions.Json();
         var command = new Command("train", "Train a model on recordings (any cell type), quantize it, write the model file")
         {
-            cell, hidden, layers, epochs, seed, window, hop, mode, chunk, lr, batch, patience, classWeights, weightDecay, clipNorm,
+            cell, periods, hidden, layers, epochs, seed, window, hop, mode, chunk, lr, batch, patience, classWeights, weightDecay, clipNorm,
             validation, cellClip, shards, train, test, dataset, rate, output, json,
         };
         command.SetAction(p => CommandGuard.Run(() =>
@@ -54,7 +55,7 @@ public static class TrainCommand
             var (weighting, explicitWeights) = ParseWeights(p.GetValue(classWeights)!);
             var options = new TrainerOptions
             {
-                Cell = p.GetValue(cell)!, Hidden = p.GetValue(hidden), Layers = p.GetValue(layers), Epochs = p.GetValue(epochs),
+                Cell = p.GetValue(cell)!, Periods = BenchCommand.ParsePeriods(p.GetValue(periods)), Hidden = p.GetValue(hidden), Layers = p.GetValue(layers), Epochs = p.GetValue(epochs),
                 Seed = p.GetValue(seed), Window = p.GetValue(window), Hop = p.GetValue(hop), Chunk = p.GetValue(chunk),
                 Mode = p.GetValue(mode) == "streaming" ? ClassificationMode.Streaming : ClassificationMode.Windowed,
                 LearningRate = p.GetValue(lr), BatchSize = p.GetValue(batch), Patience = p.GetValue(patience),

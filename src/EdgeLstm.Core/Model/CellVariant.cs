@@ -3,11 +3,14 @@ namespace EdgeLstm.Core.Model;
 /// <summary>The user-facing cell names (`train --cell`, `bench`) and the layer options they stand for.</summary>
 public static class CellVariant
 {
-    /// <summary>The cells every engine and the trainer support.</summary>
-    public static readonly IReadOnlyList<string> Names = ["rnn", "lstm", "peephole", "cifg", "gru", "gru-lbr0"];
+    /// <summary>The cells every engine and the trainer support (`train --cell`): the ONNX cells, then the <see cref="Lineage"/>.</summary>
+    public static readonly IReadOnlyList<string> Names = ["rnn", "lstm", "peephole", "cifg", "gru", "gru-lbr0", "clockwork", "depth-gated"];
 
-    /// <summary>Further cells of the lineage the engines run (training support follows).</summary>
+    /// <summary>The cells of the lineage beyond ONNX's operators (no ONNX import or export for them).</summary>
     public static readonly IReadOnlyList<string> Lineage = ["clockwork", "depth-gated"];
+
+    /// <summary>The cells ONNX's RNN, LSTM and GRU operators express.</summary>
+    public static IEnumerable<string> OnnxNames => Names.Except(Lineage);
 
     public static RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize) => variant switch
     {
@@ -19,6 +22,6 @@ public static class CellVariant
         "gru-lbr0" => new RecurrentLayer(CellKind.Gru, inputSize, hiddenSize) { LinearBeforeReset = false },
         "depth-gated" => new RecurrentLayer(CellKind.DepthGated, inputSize, hiddenSize) { Depth = new DepthGate(inputSize, hiddenSize) },
         "clockwork" => new RecurrentLayer(CellKind.Clockwork, inputSize, hiddenSize) { Periods = ClockworkCost.DefaultPeriods(hiddenSize) },
-        _ => throw new ArgumentException($"unknown cell '{variant}' (expected one of {string.Join(", ", Names.Concat(Lineage))})", nameof(variant)),
+        _ => throw new ArgumentException($"unknown cell '{variant}' (expected one of {string.Join(", ", Names)})", nameof(variant)),
     };
 }

@@ -59,6 +59,19 @@ internal class LayerTape<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     private T[] Zero { get; }
 
+    /// <summary>
+    /// dLoss/dc per step arriving from a depth-gated layer above (which reads this layer's cell);
+    /// empty unless such a layer asked for it with <see cref="EnableCellGrad"/>.
+    /// </summary>
+    public T[] CellGrad { get; private set; } = [];
+
+    public void EnableCellGrad()
+    {
+        if (CellGrad.Length == 0) CellGrad = new T[Cell.Length];
+    }
+
+    public Span<T> CellGradAt(SequenceShape s, int t, int b) => CellGrad.AsSpan(s.Index(t, b) * Hidden, Hidden);
+
     public Span<T> OutputAt(SequenceShape s, int t, int b) => Output.AsSpan(s.Index(t, b) * Hidden, Hidden);
     public Span<T> CellAt(SequenceShape s, int t, int b) => Cell.AsSpan(s.Index(t, b) * Hidden, Hidden);
     public Span<T> AuxAt(SequenceShape s, int t, int b) => Aux.AsSpan(s.Index(t, b) * Hidden, Hidden);

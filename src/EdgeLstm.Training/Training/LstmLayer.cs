@@ -9,8 +9,11 @@ namespace EdgeLstm.Training.Training;
 /// (i and f see c[t-1], o sees c[t]; Gers &amp; Schmidhuber 2000), the coupled input-forget gate
 /// (CIFG: f = 1 - i, the forget rows unused), and clip of every pre-activation.
 /// Tape: Gates holds the activations i, o, f, g; Cell holds c; Aux holds tanh(c).
+/// A depth-gated LSTM (<see cref="DepthGatedLayer{T}"/>) is this cell plus one more term in c,
+/// added through <see cref="AddToCell"/> and <see cref="CellBackward"/>. When a depth-gated layer
+/// sits above, its gradient on this layer's cell arrives in the tape's CellGrad.
 /// </summary>
-internal sealed class LstmLayer<T>(RecurrentLayer core) : RecurrentCellLayer<T>(core) where T : unmanaged, IFloatingPointIeee754<T>
+internal class LstmLayer<T>(RecurrentLayer core) : RecurrentCellLayer<T>(core) where T : unmanaged, IFloatingPointIeee754<T>
 {
     private const int I = Gates.LstmInput, O = Gates.LstmOutput, F = Gates.LstmForget, G = Gates.LstmCell;
     private readonly bool _cifg = core.InputForget;
@@ -52,6 +55,7 @@ internal sealed class LstmLayer<T>(RecurrentLayer core) : RecurrentCellLayer<T>(
 
                 var c = tape.CellAt(s, t, b);
                 for (int k = 0; k < hs; k++) c[k] = zf[k] * cPrev[k] + zi[k] * zg[k];
+                AddToCell(tape, input.Slice(s.Index(t, b) * Inputs, Inputs), s, t, b, cPrev, c);
                 if (Peep is not null) TensorPrimitives.MultiplyAdd(Peep.AsSpan(Gates.PeepOutput * hs, hs), c, zo, zo);
                 if (HasClip) BlockMath<T>.Clip(zo, mask.Slice(O * hs, hs), ClipValue);
                 TensorPrimitives.Sigmoid(zo, zo);
@@ -87,6 +91,7 @@ internal sealed class LstmLayer<T>(RecurrentLayer core) : RecurrentCellLayer<T>(
                 var dhOut = tape.OutputGradAt(s, t, b);
                 var dhNext = tape.DhNext.AsSpan(b * hs, hs);
                 var dcNext = tape.DcNext.AsSpan(b * hs, hs);
+                var dcAbove = tape.CellGrad.Length > 0 ? tape.CellGradAt(s, t, b) : default;
 
                 for (int k = 0; k < hs; k++)
                 {
@@ -94,6 +99,7 @@ internal sealed class LstmLayer<T>(RecurrentLayer core) : RecurrentCellLayer<T>(
                     dzo[k] = dh * tc[k] * go[k] * (T.One - go[k]);
                     dc[k] = dcNext[k] + dh * go[k] * (T.One - tc[k] * tc[k]);
                 }
+                if (!dcAbove.IsEmpty) TensorPrimitives.Add(dc, dcAbove, dc);
                 var mask = HasClip ? tape.MaskAt(s, t, b) : default;
                 if (HasClip) TensorPrimitives.Multiply(dzo, mask.Slice(O * hs, hs), dzo);
                 if (Peep is not null)
@@ -139,7 +145,10 @@ internal sealed class LstmLayer<T>(RecurrentLayer core) : RecurrentCellLayer<T>(
                 }
 
                 int at = s.Index(t, b);
-                InputBackward(input.Slice(at * Inputs, Inputs), dz, inputGrad.IsEmpty ? [] : inputGrad.Slice(at * Inputs, Inputs), grads);
+                var x = input.Slice(at * Inputs, Inputs);
+                var dx = inputGrad.IsEmpty ? [] : inputGrad.Slice(at * Inputs, Inputs);
+                CellBackward(tape, x, dx, s, t, b, dc, cPrev, dcNext, grads);
+                InputBackward(x, dz, dx, grads);
                 BlockMath<T>.AddOuter(tape.PreviousHidden(s, t, b), dz, grads[GradR], Rows, 0);
                 AddTo(grads[GradRb], dz);
                 dhNext.Clear();
@@ -148,5 +157,19 @@ internal sealed class LstmLayer<T>(RecurrentLayer core) : RecurrentCellLayer<T>(
                 else
                     dcNext.Clear(); // truncation or a fresh start: nothing flows into the state before
             }
+    }
+
+    /// <summary>Forward hook: further terms of c[t] after f ⊙ c[t-1] + i ⊙ g (none for a plain LSTM).</summary>
+    protected virtual void AddToCell(LayerTape<T> tape, ReadOnlySpan<T> x, SequenceShape s, int t, int b, ReadOnlySpan<T> cPrev, Span<T> c)
+    {
+    }
+
+    /// <summary>
+    /// Backward hook for those terms: dc is dLoss/dc[t]; adds to dcPrev (dLoss/dc[t-1]), to dx and
+    /// to the parameter gradients.
+    /// </summary>
+    protected virtual void CellBackward(LayerTape<T> tape, ReadOnlySpan<T> x, Span<T> dx, SequenceShape s, int t, int b,
+        ReadOnlySpan<T> dc, ReadOnlySpan<T> cPrev, Span<T> dcPrev, T[][] grads)
+    {
     }
 }

@@ -12,24 +12,37 @@ namespace EdgeLstm.Training.Training;
 /// Ollivier (2018): b_f = log(u), u uniform in [1, lag - 1], and b_i = -b_f (LSTM); for CIFG the
 /// input gate gets -log(u); for GRU the update gate z (the share of the old state kept) gets
 /// +log(u). Memory then starts out spanning up to about lag steps.
+/// Clockwork RNN: the given module periods (default 1, 2, 4, ...), and the recurrent weights from
+/// faster into slower modules zero (the cell has no such connections). Depth-gated LSTM: the
+/// first layer is a plain LSTM (the depth gate reads the cell of the layer below, and the input
+/// has none); every depth gate's weights and bias are uniform ±1/sqrt(H) like the gates'.
 /// </summary>
 public static class NetworkInitializer
 {
-    public static FloatNetwork Create(string cell, int inputs, int hidden, int layers, int classes, int seed, float clip = 0f, int chronoLag = 0)
+    public static FloatNetwork Create(string cell, int inputs, int hidden, int layers, int classes, int seed, float clip = 0f, int chronoLag = 0, int[]? periods = null)
     {
         var random = new Random(seed);
         var list = new List<RecurrentLayer>();
         int input = inputs;
         for (int i = 0; i < layers; i++)
         {
-            var l = CellVariant.CreateLayer(cell, input, hidden);
+            var l = CellVariant.CreateLayer(cell == "depth-gated" && i == 0 ? "lstm" : cell, input, hidden);
             l.Clip = clip;
+            if (l.Kind == CellKind.Clockwork && periods is not null) l.Periods = (int[])periods.Clone();
             float k = 1f / MathF.Sqrt(hidden);
             Fill(random, l.W, k);
             Fill(random, l.R, k);
             Fill(random, l.Wb, k);
             if (l.Peepholes is not null) Fill(random, l.Peepholes, k);
-            if (l.Kind == CellKind.Lstm)
+            if (l.Kind == CellKind.Clockwork) ClearFastIntoSlow(l);
+            if (l.Depth is { } depth)
+            {
+                Fill(random, depth.W, k);
+                Fill(random, depth.Bias, k);
+                Fill(random, depth.CellWeights, k);
+                Fill(random, depth.LowerCellWeights, k);
+            }
+            if (Gates.HasCell(l.Kind))
             {
                 int gate = l.InputForget ? Gates.LstmInput : Gates.LstmForget;
                 float bias = l.InputForget ? -1f : 1f;
@@ -54,12 +67,19 @@ public static class NetworkInitializer
             {
                 l.Wb[Gates.GruUpdate * hs + k] = b;
             }
-            else if (l.Kind == CellKind.Lstm)
+            else if (Gates.HasCell(l.Kind))
             {
                 l.Wb[Gates.LstmInput * hs + k] = -b;
                 if (!l.InputForget) l.Wb[Gates.LstmForget * hs + k] = b;
             }
         }
+    }
+
+    /// <summary>Module i reads only modules i.. (at least as slow): R rows of module i are zero before column i k.</summary>
+    private static void ClearFastIntoSlow(RecurrentLayer l)
+    {
+        int k = l.ModuleSize, hs = l.HiddenSize;
+        for (int r = 0; r < hs; r++) Array.Clear(l.R, r * hs, r / k * k);
     }
 
     private static void Fill(Random random, float[] values, float k)

@@ -95,7 +95,7 @@ internal abstract class RecurrentCellLayer<T> : TrainableLayer<T> where T : unma
         for (int k = 0; k < values.Length; k++) target[k] += values[k];
     }
 
-    private static T[] Convert(float[] values) => values.Select(v => T.CreateChecked(v)).ToArray();
+    protected static T[] Convert(float[] values) => values.Select(v => T.CreateChecked(v)).ToArray();
 
-    private static float[] ToFloat(T[] values) => values.Select(v => float.CreateChecked(v)).ToArray();
+    protected static float[] ToFloat(T[] values) => values.Select(v => float.CreateChecked(v)).ToArray();
 }

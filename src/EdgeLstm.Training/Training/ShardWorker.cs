@@ -17,7 +17,8 @@ internal sealed class ShardWorker<T> where T : unmanaged, IFloatingPointIeee754<
     {
         _network = network;
         Capacity = (batch, steps);
-        _tapes = network.Layers.Select(l => l.CreateTape(batch, steps)).ToArray();
+        _tapes = new LayerTape<T>[network.Layers.Count];
+        for (int i = 0; i < _tapes.Length; i++) _tapes[i] = network.Layers[i].CreateTape(batch, steps, i > 0 ? _tapes[i - 1] : null);
         Gradients = new GradientSet<T>(network.Parameters);
         var offsets = network.ParameterOffsets;
         _layerGrads = Enumerable.Range(0, network.Layers.Count).Select(i => Gradients.Slice(offsets[i], offsets[i + 1] - offsets[i])).ToArray();

@@ -20,6 +20,9 @@ internal abstract class TrainableLayer<T> where T : unmanaged, IFloatingPointIee
 
     public abstract LayerTape<T> CreateTape(int batch, int steps);
 
+    /// <summary>The tape for a layer stacked on <paramref name="below"/> (null for the first layer); layers that read the layer below's tape (depth-gated LSTM) override it.</summary>
+    public virtual LayerTape<T> CreateTape(int batch, int steps, LayerTape<T>? below) => CreateTape(batch, steps);
+
     /// <summary>Runs the chunk: input is time-major [steps, batch, InputSize]; fills tape.Output.</summary>
     public abstract void Forward(LayerTape<T> tape, ReadOnlySpan<T> input, SequenceShape shape);
 

@@ -46,6 +46,8 @@ internal sealed class TrainableNetwork<T> where T : unmanaged, IFloatingPointIee
         CellKind.Rnn => new RnnLayer<T>(layer),
         CellKind.Lstm => new LstmLayer<T>(layer),
         CellKind.Gru => new GruLayer<T>(layer),
+        CellKind.Clockwork => new ClockworkLayer<T>(layer),
+        CellKind.DepthGated => new DepthGatedLayer<T>(layer),
         _ => throw new NotSupportedException($"training does not support {layer.Kind} layers yet"),
     };
 }

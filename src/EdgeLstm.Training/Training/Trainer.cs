@@ -18,7 +18,7 @@ public static class Trainer
         options.Validate();
         if (validation is null) (training, validation) = ValidationSplit.Split(training, options.ValidationFraction, options.Seed);
         var (mean, std) = ChannelStatistics.Compute(training);
-        var core = NetworkInitializer.Create(options.Cell, training.ChannelCount, options.Hidden, options.Layers, training.ClassCount, options.Seed, options.CellClip, options.ChronoLag);
+        var core = NetworkInitializer.Create(options.Cell, training.ChannelCount, options.Hidden, options.Layers, training.ClassCount, options.Seed, options.CellClip, options.ChronoLag, options.Periods?.ToArray());
         var network = new TrainableNetwork<float>(core);
 
         var trainSource = CreateSource(training, mean, std, options);

@@ -15,9 +15,12 @@ public enum ClassWeighting
 /// <summary>Everything that determines a training run (with the data, it determines the model bytes).</summary>
 public sealed record TrainerOptions
 {
-    /// <summary>Cell variant of every layer: rnn, lstm, peephole, cifg, gru, gru-lbr0.</summary>
+    /// <summary>Cell variant of every layer: rnn, lstm, peephole, cifg, gru, gru-lbr0, clockwork, depth-gated (over a first LSTM layer).</summary>
     public string Cell { get; init; } = "lstm";
     public int Hidden { get; init; } = 32;
+
+    /// <summary>Clockwork only: the module periods (strictly increasing; equal modules); null: 1, 2, 4, ... (Core's default).</summary>
+    public IReadOnlyList<int>? Periods { get; init; }
     public int Layers { get; init; } = 2;
     public int Epochs { get; init; } = 30;
     public int Seed { get; init; } = 1;
@@ -71,6 +74,17 @@ public sealed record TrainerOptions
     {
         if (!CellVariant.Names.Contains(Cell)) throw new ArgumentException($"unknown cell '{Cell}' (expected one of {string.Join(", ", CellVariant.Names)})");
         if (Hidden < 1 || Layers < 1 || Epochs < 1 || BatchSize < 1 || Shards < 1) throw new ArgumentException("hidden, layers, epochs, batch and shards must be positive");
+        if (Periods is not null)
+        {
+            if (Cell != "clockwork") throw new ArgumentException("periods apply to the clockwork cell only");
+            if (Periods.Count == 0 || Hidden % Periods.Count != 0)
+                throw new ArgumentException($"periods: {Hidden} hidden units do not split into {Periods.Count} equal modules");
+            for (int i = 0; i < Periods.Count; i++)
+                if (Periods[i] < 1 || (i > 0 && Periods[i] <= Periods[i - 1]))
+                    throw new ArgumentException($"periods must be positive and strictly increasing ({string.Join(",", Periods)})");
+        }
+        if (Cell == "depth-gated" && Layers < 2)
+            throw new ArgumentException("a depth-gated LSTM needs at least 2 layers: the first is a plain LSTM whose cell the depth gate above reads");
         if (Window < 1 || Hop < 1 || Chunk < 1) throw new ArgumentException("window, hop and chunk must be positive");
         if (!(LearningRate > 0)) throw new ArgumentException("learning rate must be positive");
         if (Patience < 0) throw new ArgumentException("patience must not be negative");

@@ -21,6 +21,19 @@ public class TrainerForwardMatchesFloatEngineTests
 
     public static TheoryData<string> Variants() => TrainingFixtures.VariantData();
 
+    [Theory]
+    [InlineData("clockwork:1,2,4,8")]
+    [InlineData("clockwork:1,3,7,10")]
+    [InlineData("lstm+depth-gated")]
+    [InlineData("peephole+depth-gated+depth-gated")]
+    [InlineData("cifg+depth-gated")]
+    public void Trainer_forward_equals_float_session_logits_for_the_lineage(string stack)
+    {
+        var layers = TrainingFixtures.Stack(stack);
+        Compare(TrainingFixtures.Network(layers[0].StartsWith("clockwork", StringComparison.Ordinal) ? [layers[0], layers[0]] : layers, 5, 16, 4, seed: 23));
+        Compare(TrainingFixtures.Network(layers, 5, 16, 4, seed: 24, scale: 3f, clip: 1.5f));
+    }
+
     private static void Compare(FloatNetwork core)
     {
         const int batch = 3, chunk = 40, chunks = 2, inputs = 5;

@@ -15,8 +15,26 @@ internal static class TrainingFixtures
         return data;
     }
 
+    /// <summary>
+    /// The lineage cells as stacks the trainer takes: Clockwork RNN with explicit periods
+    /// ("clockwork:1,2" is periods 1 and 2), powers of two and not; depth-gated LSTM over the
+    /// LSTM variants it can sit on.
+    /// </summary>
+    public static TheoryData<string> LineageData()
+    {
+        var data = new TheoryData<string>();
+        foreach (var v in new[] { "clockwork:1,2", "clockwork:1,2,3,5", "lstm+depth-gated", "peephole+depth-gated+depth-gated", "cifg+depth-gated" })
+            data.Add(v);
+        return data;
+    }
+
+    /// <summary>A stack written as "a+b+c" (one layer each).</summary>
+    public static string[] Stack(string spec) => spec.Split('+');
+
     public static RecurrentLayer Layer(string variant, int inputs, int hidden)
     {
+        if (variant.StartsWith("clockwork:", StringComparison.Ordinal))
+            return new RecurrentLayer(CellKind.Clockwork, inputs, hidden) { Periods = variant["clockwork:".Length..].Split(',').Select(int.Parse).ToArray() };
         if (variant == "cifg-peephole")
             return new RecurrentLayer(CellKind.Lstm, inputs, hidden) { InputForget = true, Peepholes = new float[3 * hidden] };
         return CellVariant.CreateLayer(variant, inputs, hidden);
@@ -35,6 +53,12 @@ internal static class TrainingFixtures
             float k = scale / MathF.Sqrt(hidden);
             Fill(random, l.W, k); Fill(random, l.R, k); Fill(random, l.Wb, k); Fill(random, l.Rb, k);
             if (l.Peepholes is not null) Fill(random, l.Peepholes, k);
+            if (l.Depth is { } d)
+            {
+                Fill(random, d.W, k); Fill(random, d.Bias, k); Fill(random, d.CellWeights, k); Fill(random, d.LowerCellWeights, k);
+            }
+            if (l.Kind == CellKind.Clockwork)
+                for (int r = 0; r < hidden; r++) Array.Clear(l.R, r * hidden, r / l.ModuleSize * l.ModuleSize); // no fast-into-slow weights
             layers.Add(l);
             input = hidden;
         }

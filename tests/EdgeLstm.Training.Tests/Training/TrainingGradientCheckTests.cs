@@ -38,12 +38,43 @@ public class TrainingGradientCheckTests
 
     public static TheoryData<string> Variants() => TrainingFixtures.VariantData();
 
+    public static TheoryData<string> Lineage() => TrainingFixtures.LineageData();
+
+    /// <summary>Clockwork RNN and depth-gated LSTM stacks, windowed: the loss at the window's end.</summary>
+    [Theory]
+    [MemberData(nameof(Lineage))]
+    public void Lineage_windowed_gradients_match_finite_differences(string stack) =>
+        Check(TrainingFixtures.Network(TrainingFixtures.Stack(stack), Inputs, Hidden, Classes, seed: 31), streaming: false, seed: 5);
+
+    /// <summary>Streaming: the clock and the cells are carried from a first chunk; a sequence restarts mid-chunk.</summary>
+    [Theory]
+    [MemberData(nameof(Lineage))]
+    public void Lineage_streaming_gradients_match_finite_differences(string stack) =>
+        Check(TrainingFixtures.Network(TrainingFixtures.Stack(stack), Inputs, Hidden, Classes, seed: 32), streaming: true, seed: 6);
+
+    [Theory]
+    [MemberData(nameof(Lineage))]
+    public void Lineage_clipped_gradients_match_finite_differences(string stack) =>
+        Check(TrainingFixtures.Network(TrainingFixtures.Stack(stack), Inputs, Hidden, Classes, seed: 33, scale: 3f, clip: 0.8f), streaming: true, seed: 7);
+
+    /// <summary>The lineage under and over the standard cells: gradients cross into and out of them.</summary>
+    [Theory]
+    [InlineData("gru+clockwork:1,2", true)]
+    [InlineData("clockwork:1,2,4,8+lstm", false)]
+    [InlineData("clockwork:1,3+clockwork:1,2", true)]
+    [InlineData("lstm+depth-gated+rnn", true)]
+    [InlineData("lstm+depth-gated+depth-gated", false)]
+    public void Lineage_stacked_gradients_match_finite_differences(string stack, bool streaming) =>
+        Check(TrainingFixtures.Network(TrainingFixtures.Stack(stack), Inputs, Hidden, Classes, seed: 34), streaming, seed: 8);
+
     /// <summary>Training runs the same generic code in float32: its gradients follow the float64 ones closely.</summary>
     [Theory]
     [MemberData(nameof(Variants))]
+    [InlineData("clockwork:1,2,4,8")]
+    [InlineData("depth-gated")]
     public void Float32_gradients_agree_with_float64(string variant)
     {
-        var core = TrainingFixtures.Network([variant, variant], Inputs, 16, Classes, seed: 15);
+        var core = TrainingFixtures.Network([variant == "depth-gated" ? "lstm" : variant, variant], Inputs, 16, Classes, seed: 15);
         var single = new ShardWorker<float>(new TrainableNetwork<float>(core), Batch, 40);
         var twice = new ShardWorker<double>(new TrainableNetwork<double>(core), Batch, 40);
         var random = new Random(8);
