@@ -3,13 +3,14 @@
 
   startup   time from exec to READY=1 on a test-owned NOTIFY_SOCKET, embedded default model,
             one live TCP source on loopback (median of N runs)
-  memory    VmRSS and VmHWM after an hour-equivalent of replay: 180,000 samples at 50 Hz (the
-            shipped HAPT recording repeated, time column continued) through `run` as fast as the
-            pipeline classifies, read from /proc once the status socket says all are classified
+  memory    VmRSS (sampled every 0.1 s from /proc, the last value before exit) and the peak
+            (VmHWM: ru_maxrss of the children, whole run) over an hour-equivalent of replay:
+            180,000 samples at 50 Hz (the shipped HAPT recording repeated, time column continued)
+            through `run` as fast as the pipeline classifies
 
 Usage: bench/service_bench.py BINARY [--runs N]
 """
-import json, os, signal, socket, statistics, subprocess, sys, tempfile, time
+import json, os, resource, signal, threading, socket, statistics, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RECORDING = os.path.join(HERE, "..", "firmware-samples", "recordings", "hapt-exp03-user02.csv")
@@ -42,16 +43,6 @@ def startup(binary, work, runs):
     return times
 
 
-def status(path):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.connect(path)
-    data = b""
-    while chunk := s.recv(65536):
-        data += chunk
-    s.close()
-    return json.loads(data)
-
-
 def memory(binary, work):
     rows = [l.rstrip("\n").split(",") for l in open(RECORDING)][1:]
     hour = os.path.join(work, "hour.csv")
@@ -59,43 +50,39 @@ def memory(binary, work):
         f.write("time,acc_x,acc_y,acc_z,gyro_x,gyro_y,gyro_z\n")
         for i in range(SAMPLES):
             f.write(f"{i * 0.02:.2f}," + ",".join(rows[i % len(rows)][1:7]) + "\n")
-    sock = os.path.join(work, "status.sock")
     config = os.path.join(work, "hour.json")
-    # The TCP source keeps the service running after the recording ends, so memory is read while it runs.
-    write(config, json.dumps({
-        "sources": [{"name": "hour", "type": "file", "path": hour, "maxSpeed": True}, {"name": "net", "type": "tcp", "port": 0}],
-        "sinks": [{"type": "stdout"}],
-        "service": {"statusSocket": sock},
-    }))
+    write(config, json.dumps({"sources": [{"name": "hour", "type": "file", "path": hour, "maxSpeed": True}], "sinks": [{"type": "stdout"}]}))
     t0 = time.perf_counter()
-    p = subprocess.Popen([binary, "run", "--config", config], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    while True:
-        time.sleep(0.5)
+    p = subprocess.Popen([binary, "run", "--config", config, "--summary"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    # VmRSS sampled while it runs (the last sample is within 0.1 s of the end); the peak (VmHWM) from
+    # the kernel's rusage at exit, which holds for the whole run.
+    last_rss = "?"
+    out = []
+    reader = threading.Thread(target=lambda: out.append(p.stdout.read()))
+    reader.start()
+    while p.poll() is None:
         try:
-            s = status(sock)
+            for line in open(f"/proc/{p.pid}/status"):
+                if line.startswith("VmRSS:"):
+                    last_rss = line.split(":")[1].strip()
         except OSError:
-            continue
-        if s["samples_classified"] >= SAMPLES:
-            break
+            pass
+        time.sleep(0.1)
+    reader.join()
     elapsed = time.perf_counter() - t0
-    fields = {}
-    for line in open(f"/proc/{p.pid}/status"):
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            fields[key] = value.strip()
-    p.send_signal(signal.SIGTERM)
-    p.wait(60)
-    return fields, elapsed, s
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # the only child waited for so far: memory() runs first
+    summary = json.loads(out[0].decode().strip().splitlines()[-1])
+    return {"VmRSS": last_rss, "VmHWM": f"{usage.ru_maxrss} kB"}, elapsed, summary
 
 
 def main():
     binary = os.path.abspath(sys.argv[1])
     runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 5
     with tempfile.TemporaryDirectory() as work:
+        fields, elapsed, s = memory(binary, work)
+        print(f"{s['samples_classified']} samples ({s['classifications']} classifications) in {elapsed:.1f} s: VmRSS at the end {fields['VmRSS']}, peak (VmHWM) {fields['VmHWM']}")
         times = startup(binary, work, runs)
         print(f"start to READY=1: median {statistics.median(times) * 1000:.0f} ms, min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms ({runs} runs)")
-        fields, elapsed, s = memory(binary, work)
-        print(f"after {s['samples_classified']} samples ({s['classifications']} classifications) in {elapsed:.1f} s: VmRSS {fields['VmRSS']}, VmHWM {fields['VmHWM']}")
 
 
 if __name__ == "__main__":
