@@ -23,6 +23,7 @@ public static class Program
             QuantizeCommand.Create(),
             ReplayCommand.Create(),
             RunCommand.Create(),
+            StatusCommand.Create(),
             StudyCommand.Create(),
             TrainCommand.Create(),
         };

@@ -11,10 +11,16 @@ internal sealed class DaemonProcess : IDisposable
 
     public DaemonProcess(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        // Through env(1) with SIGINT reset to its default: a test host started in the background
+        // (`cmd &` in a script, nohup) inherits SIGINT ignored, passes that on, and the runtime then
+        // never installs its SIGINT handler, so `kill -INT` would do nothing (the SIGINT drain
+        // test's rare hang). systemd and an interactive shell start the service with SIGINT default.
+        var start = new ProcessStartInfo("env")
         {
             UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
         };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "edgelstm.dll"));
         foreach (var a in args) start.ArgumentList.Add(a);
         _process = Process.Start(start)!;
@@ -25,6 +31,9 @@ internal sealed class DaemonProcess : IDisposable
     }
 
     public int Id => _process.Id;
+
+    /// <summary>The daemon's standard input (for stdin sources).</summary>
+    public StreamWriter StdIn => _process.StandardInput;
 
     public string[] StdOut { get { lock (_stdout) return [.. _stdout]; } }
     public string[] StdErr { get { lock (_stderr) return [.. _stderr]; } }

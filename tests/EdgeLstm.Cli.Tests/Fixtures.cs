@@ -11,8 +11,24 @@ internal static class Fixtures
 {
     private static readonly Lazy<(string Model, string Csv)> Files = new(Create);
 
+    private static readonly Lazy<string> Other = new(CreateOther);
+
     public static string ModelPath => Files.Value.Model;
+
+    /// <summary>A second model of the same shape with other weights and labels ("B-walk" ...): what a reload switches to.</summary>
+    public static string OtherModelPath => Other.Value;
     public static string CsvPath => Files.Value.Csv;
+
+    private static string CreateOther()
+    {
+        var shape = new NetworkShape("fixture-b", 6, [("lstm", 24), ("gru", 20)], 4);
+        var model = QuantizeModel.WithIntegerForm(RandomModels.Create(shape, 11), RandomModels.RandomSequences(6, 3, 200, 12));
+        model.Metadata.Labels.Clear();
+        model.Metadata.Labels.AddRange(["B-walk", "B-sit", "B-stand", "B-lie"]);
+        string path = Path.Combine(Directory.CreateTempSubdirectory("edgelstm-cli-tests").FullName, "fixture-b.elstm");
+        ModelFileWriter.Save(model, path);
+        return path;
+    }
 
     private static (string, string) Create()
     {

@@ -24,7 +24,8 @@ public partial class ConfigurationTests
     {
         var shown = PropertyName().Matches(File.ReadAllText(ExamplePath)).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
         var types = new[] { typeof(DaemonConfig), typeof(ModelConfig), typeof(SourceConfig), typeof(ChannelConfig), typeof(StreamRuleConfig),
-                            typeof(ResetConfig), typeof(EventsConfig), typeof(SinkConfig), typeof(PipelineConfig), typeof(Daemon.Mqtt.MqttOptions) };
+                            typeof(ResetConfig), typeof(EventsConfig), typeof(SinkConfig), typeof(PipelineConfig), typeof(Daemon.Mqtt.MqttOptions),
+                            typeof(ServiceConfig), typeof(MetricsConfig) };
         foreach (var p in types.SelectMany(t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance)).Where(p => p.CanWrite))
         {
             string name = char.ToLowerInvariant(p.Name[0]) + p.Name[1..];

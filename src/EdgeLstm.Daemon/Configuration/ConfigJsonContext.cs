@@ -13,6 +13,10 @@ namespace EdgeLstm.Daemon.Configuration;
     AllowTrailingCommas = true,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
 [JsonSerializable(typeof(DaemonConfig))]
+[JsonSerializable(typeof(SourceConfig))]
+[JsonSerializable(typeof(List<SinkConfig>))]
+[JsonSerializable(typeof(PipelineConfig))]
+[JsonSerializable(typeof(ServiceConfig))]
 internal sealed partial class ConfigJsonContext : JsonSerializerContext;
 
 /// <summary>Reads a configuration file; syntax and unknown names fail with the file, line and property.</summary>
@@ -51,4 +55,34 @@ public static class ConfigReader
 public sealed class ConfigException(IReadOnlyList<string> errors) : Exception(string.Join("; ", errors))
 {
     public IReadOnlyList<string> Errors { get; } = errors;
+}
+
+/// <summary>
+/// Which parts of a reloaded configuration a SIGHUP cannot apply in place: models, stream rules,
+/// channel maps and the log level switch at once; sources, sinks, pipeline sizes and the status and
+/// metrics endpoints are opened at start and change at the next restart.
+/// </summary>
+public static class ConfigSections
+{
+    public static IReadOnlyList<string> NeedingRestart(DaemonConfig running, DaemonConfig reloaded)
+    {
+        var changed = new List<string>();
+        if (SourcesText(running) != SourcesText(reloaded)) changed.Add("sources");
+        if (Text(running.Sinks, ConfigJsonContext.Default.ListSinkConfig) != Text(reloaded.Sinks, ConfigJsonContext.Default.ListSinkConfig)) changed.Add("sinks");
+        if (Text(running.Pipeline, ConfigJsonContext.Default.PipelineConfig) != Text(reloaded.Pipeline, ConfigJsonContext.Default.PipelineConfig)) changed.Add("pipeline");
+        string Endpoints(DaemonConfig c) => $"{c.Service.StatusSocket}|{c.Service.Metrics.Enabled}|{c.Service.Metrics.Bind}|{c.Service.Metrics.Port}";
+        if (Endpoints(running) != Endpoints(reloaded)) changed.Add("service.statusSocket/metrics");
+        return changed;
+    }
+
+    // A source's settings without its channel map (which a reload does apply).
+    private static string SourcesText(DaemonConfig config) => string.Join("\n", config.Sources.Select(s =>
+    {
+        var channels = s.Channels;
+        s.Channels = [];
+        try { return Text(s, ConfigJsonContext.Default.SourceConfig); }
+        finally { s.Channels = channels; }
+    }));
+
+    private static string Text<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) => JsonSerializer.Serialize(value, type);
 }

@@ -14,6 +14,25 @@ public sealed class DaemonConfig
     public List<StreamRuleConfig> Streams { get; set; } = [];
     public List<SinkConfig> Sinks { get; set; } = [];
     public PipelineConfig Pipeline { get; set; } = new();
+    /// <summary>How `run` presents itself: log level, status socket, metrics and health endpoint.</summary>
+    public ServiceConfig Service { get; set; } = new();
+}
+
+public sealed class ServiceConfig
+{
+    /// <summary>error, warning, info or debug (the command line's --log-level wins).</summary>
+    public string LogLevel { get; set; } = "info";
+    /// <summary>Unix socket `edgelstm status` reads; null: status.sock in systemd's RUNTIME_DIRECTORY (/run/edgelstm), none without it.</summary>
+    public string? StatusSocket { get; set; }
+    public MetricsConfig Metrics { get; set; } = new();
+}
+
+/// <summary>The optional HTTP endpoint: GET /metrics (Prometheus text) and GET /health.</summary>
+public sealed class MetricsConfig
+{
+    public bool Enabled { get; set; }
+    public string Bind { get; set; } = "127.0.0.1";
+    public int Port { get; set; } = 9464;
 }
 
 public sealed class ModelConfig
@@ -50,6 +69,8 @@ public sealed class SourceConfig
     public double? Speed { get; set; }
     public bool MaxSpeed { get; set; }
     public int MaxLineLength { get; set; } = Decoding.DecoderOptions.DefaultMaxLineLength;
+    /// <summary>Health turns unhealthy when this source has delivered no bytes for this long; 0 = never (a source that may be silent).</summary>
+    public int StaleAfterMs { get; set; }
     public List<ChannelConfig> Channels { get; set; } = [];
 }
 

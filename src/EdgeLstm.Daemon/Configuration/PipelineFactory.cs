@@ -22,6 +22,28 @@ public static class PipelineFactory
     /// <param name="baseDirectory">Relative recording paths are resolved against it (the configuration file's directory).</param>
     public static Pipeline Build(DaemonConfig config, Func<string?, EdgeModel> loadModel, Action<string> log, string? baseDirectory = null)
     {
+        var blueprint = Validate(config, loadModel, baseDirectory);
+        var sinks = new List<ISink>();
+        foreach (var k in config.Sinks)
+        {
+            sinks.Add(k.Type switch
+            {
+                "tcp" => new TcpSink(k.Host, k.Port, log),
+                "udp" => new UdpSink(k.Host, k.Port),
+                "serial" => new SerialSink(k.Path!, new SerialSettings { Baud = k.Baud }, log),
+                "mqtt" => new MqttSink(k.Mqtt!, config.Models.Values.FirstOrDefault()?.Path ?? "default", log),
+                _ => StreamSink.StandardOutput(),
+            });
+        }
+        return new Pipeline(blueprint.Options, blueprint.Sources, sinks, blueprint.Planner, log);
+    }
+
+    /// <summary>
+    /// Checks the whole configuration (every error collected, then one <see cref="ConfigException"/>)
+    /// and loads its models; opens nothing. What `run --check` and a SIGHUP reload use.
+    /// </summary>
+    public static PipelineBlueprint Validate(DaemonConfig config, Func<string?, EdgeModel> loadModel, string? baseDirectory = null)
+    {
         string Resolve(string path) => baseDirectory is null ? path : Path.Combine(baseDirectory, path);
         var errors = new List<string>();
         void Check(bool ok, string error) { if (!ok) errors.Add(error); }
@@ -127,9 +149,8 @@ public static class PipelineFactory
             }
         }
 
-        // Sinks.
+        // Sinks (created by Build, once everything is valid).
         if (config.Sinks.Count == 0) config.Sinks.Add(new SinkConfig());
-        var sinks = new List<ISink>();
         for (int i = 0; i < config.Sinks.Count; i++)
         {
             var k = config.Sinks[i];
@@ -155,19 +176,20 @@ public static class PipelineFactory
         Check(p.StopGraceMs >= 0, "pipeline.stopGraceMs: must be 0 or positive");
         Check(p.ClassifierWorkers is >= 0 and <= 256, "pipeline.classifierWorkers: must be 0 (one per processor) to 256");
 
+        // Service.
+        var svc = config.Service;
+        Check(svc.LogLevel is "error" or "warning" or "info" or "debug", $"service.logLevel: '{svc.LogLevel}' is not error, warning, info or debug");
+        Check(svc.StatusSocket is null || svc.StatusSocket.Length > 0, "service.statusSocket: empty (null for the default)");
+        if (svc.Metrics.Enabled)
+        {
+            Check(IPAddress.TryParse(svc.Metrics.Bind, out _), $"service.metrics.bind: '{svc.Metrics.Bind}' is not an IP address");
+            Check(svc.Metrics.Port is > 0 and <= 65535, "service.metrics.port: must be 1 to 65535");
+        }
+        for (int i = 0; i < config.Sources.Count; i++)
+            Check(config.Sources[i].StaleAfterMs >= 0, $"sources[{i}].staleAfterMs: must be 0 (never stale) or positive");
+
         if (errors.Count > 0) throw new ConfigException(errors);
 
-        foreach (var k in config.Sinks)
-        {
-            sinks.Add(k.Type switch
-            {
-                "tcp" => new TcpSink(k.Host, k.Port, log),
-                "udp" => new UdpSink(k.Host, k.Port),
-                "serial" => new SerialSink(k.Path!, new SerialSettings { Baud = k.Baud }, log),
-                "mqtt" => new MqttSink(k.Mqtt!, config.Models.Values.FirstOrDefault()?.Path ?? "default", log),
-                _ => StreamSink.StandardOutput(),
-            });
-        }
         var options = new PipelineOptions
         {
             BatchSize = p.BatchSize, InputCapacity = p.InputCapacity, InputFullMode = inputMode, OutputCapacity = p.OutputCapacity,
@@ -192,7 +214,7 @@ public static class PipelineFactory
                 },
             };
         }
-        return new Pipeline(options, sources, sinks, Plan, log);
+        return new PipelineBlueprint(options, sources, Plan, [.. models.Keys]);
     }
 
     private static FullMode Mode(string value, string at, List<string> errors)
@@ -222,3 +244,6 @@ public static class PipelineFactory
         return errors.Count > before ? null : new SerialSettings { Baud = baud, Parity = p, DataBits = dataBits, StopBits = s, Handshake = h };
     }
 }
+
+/// <summary>A validated configuration: pipeline sizes, its (unopened) sources and the stream planner over its loaded models.</summary>
+public sealed record PipelineBlueprint(PipelineOptions Options, IReadOnlyList<Source> Sources, StreamPlanner Planner, IReadOnlyList<string> ModelNames);

@@ -42,5 +42,34 @@ public sealed class LatencyHistogram
         return MaxMicroseconds;
     }
 
+    /// <summary>
+    /// Cumulative counts at the given upper bounds (seconds, ascending) for a Prometheus histogram:
+    /// a bucket counts toward a bound when its own upper bound is within it.
+    /// </summary>
+    public (double UpperBound, long Cumulative)[] Cumulative(IReadOnlyList<double> boundsSeconds)
+    {
+        var result = new (double, long)[boundsSeconds.Count];
+        long seen = 0;
+        int b = 0;
+        for (int i = 0; i < boundsSeconds.Count; i++)
+        {
+            double limitUs = boundsSeconds[i] * 1e6;
+            for (; b < Buckets && Math.Pow(2, (double)b / PerOctave) <= limitUs; b++) seen += Volatile.Read(ref _counts[b]);
+            result[i] = (boundsSeconds[i], seen);
+        }
+        return result;
+    }
+
+    /// <summary>Sum of the recorded latencies in seconds, each at its bucket's upper bound (an estimate, as the quantiles).</summary>
+    public double SumSeconds
+    {
+        get
+        {
+            double sum = 0;
+            for (int b = 0; b < Buckets; b++) sum += Volatile.Read(ref _counts[b]) * Math.Pow(2, (double)b / PerOctave);
+            return sum / 1e6;
+        }
+    }
+
     public double MaxMicroseconds => Volatile.Read(ref _maxTicks) / TicksPerMicrosecond;
 }

@@ -19,7 +19,9 @@ public sealed class Pipeline
     private readonly PipelineOptions _options;
     private readonly IReadOnlyList<Source> _sources;
     private readonly ISink[] _sinks;
-    private readonly StreamPlanner _planner;
+    private StreamPlanner _planner;
+    // Bumped by Replan; a stream whose classifier is of an older generation gets a new one at its next sample.
+    private int _generation;
     private readonly Action<string> _log;
     private readonly BatchPool<SampleBatch> _samplePool;
     private readonly BatchPool<ClassificationBatch> _eventPool;
@@ -52,13 +54,15 @@ public sealed class Pipeline
                 n => Interlocked.Add(ref Counters.SamplesAccepted, n), n => Interlocked.Add(ref Counters.DroppedInput, n), n => Interlocked.Add(ref Counters.DroppedAtStop, n));
         _output = new BoundedStage<ClassificationBatch>(options.OutputCapacity, options.OutputFullMode, b => b.Count, _eventPool.Return,
             _ => { }, n => Interlocked.Add(ref Counters.DroppedOutput, n), n => Interlocked.Add(ref Counters.DroppedAtStop, n));
-        _contexts = _inputs.Select(input => new SourceContext(Counters, Streams, _samplePool, input, log)).ToArray();
+        // One context per source (its own silence clock for health), on its shard's input queue.
+        _contexts = Enumerable.Range(0, Math.Max(1, sources.Count))
+            .Select(i => new SourceContext(Counters, Streams, _samplePool, _inputs[i % shards], log)).ToArray();
     }
 
     public PipelineCounters Counters { get; } = new();
     public StreamRegistry Streams { get; } = new();
     /// <summary>The context source i runs with (its shard's input queue).</summary>
-    public SourceContext ContextOf(int source) => _contexts[source % _contexts.Length];
+    public SourceContext ContextOf(int source) => _contexts[source];
     public IReadOnlyList<Source> Sources => _sources;
 
     /// <summary>Completes when the last classification has been written and the sinks flushed.</summary>
@@ -81,6 +85,21 @@ public sealed class Pipeline
     {
         get { lock (_classifiers) return [.. _classifiers]; }
     }
+
+    /// <summary>
+    /// Switches models and stream rules (SIGHUP) without losing a sample: each classifier worker picks
+    /// the new plan up between two batches, and each stream starts a new classifier (fresh recurrent
+    /// state, window and event logic; its sample index `t` continues) at its first sample after that.
+    /// Samples already accepted but not yet classified are classified once, by the new plan.
+    /// </summary>
+    public void Replan(StreamPlanner planner)
+    {
+        Volatile.Write(ref _planner, planner);
+        Interlocked.Increment(ref _generation);
+    }
+
+    /// <summary>How many times <see cref="Replan"/> switched plans.</summary>
+    public int Generation => Volatile.Read(ref _generation);
 
     public void Start()
     {
@@ -157,10 +176,12 @@ public sealed class Pipeline
 
     private void Classify(SampleBatch batch, ClassificationBatch events)
     {
+        int generation = Volatile.Read(ref _generation);
         for (int i = 0; i < batch.Count; i++)
         {
             var stream = batch.Stream[i];
-            var classifier = stream.ClassifierState as StreamClassifier ?? CreateClassifier(stream);
+            var classifier = stream.ClassifierState as StreamClassifier;
+            if (classifier is null || classifier.Generation != generation) classifier = CreateClassifier(stream, classifier, generation);
             try
             {
                 classifier.Process(batch, i, events);
@@ -173,9 +194,10 @@ public sealed class Pipeline
         }
     }
 
-    private StreamClassifier CreateClassifier(StreamHandle stream)
+    private StreamClassifier CreateClassifier(StreamHandle stream, StreamClassifier? previous, int generation)
     {
-        var classifier = new StreamClassifier(stream, _planner(stream.SourceName, stream.Name), Counters, _log);
+        var planner = Volatile.Read(ref _planner);
+        var classifier = new StreamClassifier(stream, planner(stream.SourceName, stream.Name), Counters, _log, previous?.T ?? 0, generation);
         stream.ClassifierState = classifier;
         lock (_classifiers) _classifiers.Add(classifier);
         return classifier;

@@ -26,7 +26,7 @@ public static class PipelineReport
             w.WriteStartObject();
             w.WriteString("stream", c.Stream.Name);
             w.WriteString("model", c.ModelName);
-            w.WriteNumber("samples", c.T);
+            w.WriteNumber("samples", c.T - c.FirstT); // a reload starts a new classifier: each reports its own part
             w.WriteNumber("classifications", c.Emitted);
             if (c.Scored > 0)
             {

@@ -40,8 +40,12 @@ public sealed class StreamClassifier
     private double _lastSeconds = double.NaN, _firstRateSeconds = double.NaN;
     private long _firstRateArrival, _rateCount;
 
-    public StreamClassifier(StreamHandle stream, StreamPlan plan, PipelineCounters counters, Action<string> log)
+    /// <param name="firstT">The stream's next sample index (non-zero when a reload replaces the stream's classifier).</param>
+    /// <param name="generation">The pipeline's plan generation this classifier was made for.</param>
+    public StreamClassifier(StreamHandle stream, StreamPlan plan, PipelineCounters counters, Action<string> log, long firstT = 0, int generation = 0)
     {
+        T = FirstT = firstT;
+        Generation = generation;
         _stream = stream;
         _plan = plan;
         _counters = counters;
@@ -72,7 +76,13 @@ public sealed class StreamClassifier
     public string ModelName => _plan.ModelName;
     public IReadOnlyList<string> Labels { get; }
 
-    /// <summary>Samples classified so far: the next sample's `t`.</summary>
+    /// <summary>The plan generation (<see cref="Hosting.Pipeline.Replan"/>) this classifier belongs to.</summary>
+    public int Generation { get; }
+
+    /// <summary>The stream's sample index this classifier started at.</summary>
+    public long FirstT { get; }
+
+    /// <summary>The stream's samples classified so far: the next sample's `t`.</summary>
     public long T { get; private set; }
 
     public long Emitted { get; private set; }

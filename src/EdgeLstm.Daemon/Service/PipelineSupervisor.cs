@@ -15,15 +15,20 @@ public sealed class PipelineSupervisor : IDisposable
 {
     private readonly Pipeline _pipeline;
     private readonly ServiceNotifier _notifier;
-    private readonly Timer? _timer;
+    private Timer? _timer;
     private long _lastProgress = -1;
 
     public PipelineSupervisor(Pipeline pipeline, ServiceNotifier notifier)
     {
         _pipeline = pipeline;
         _notifier = notifier;
-        if (!notifier.IsEnabled) return;
-        var period = notifier.WatchdogInterval is { } w ? w / 2 : TimeSpan.FromSeconds(5);
+    }
+
+    /// <summary>READY=1 (call once the pipeline runs and everything the service offers is up), then the ticks.</summary>
+    public void Start()
+    {
+        if (!_notifier.IsEnabled) return;
+        var period = _notifier.WatchdogInterval is { } w ? w / 2 : TimeSpan.FromSeconds(5);
         _notifier.Ready();
         Tick();
         _timer = new Timer(_ => Tick(), null, period, period);
@@ -31,6 +36,10 @@ public sealed class PipelineSupervisor : IDisposable
 
     /// <summary>Whether the last tick found the pipeline alive.</summary>
     public bool Alive { get; private set; } = true;
+
+    /// <summary>A reload (SIGHUP) begins: RELOADING=1; <see cref="Reloaded"/> sends READY=1 again when it is over, applied or not.</summary>
+    public void Reloading() => _notifier.Reloading();
+    public void Reloaded() => _notifier.Ready();
 
     public void Stopping()
     {

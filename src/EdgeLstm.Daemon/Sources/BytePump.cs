@@ -33,6 +33,7 @@ public sealed class BytePump
                 _end += n;
                 Interlocked.Add(ref context.Counters.BytesReceived, n);
                 var arrival = Arrival.Now();
+                if (n > 0) context.MarkData(System.Diagnostics.Stopwatch.GetTimestamp());
                 while (true)
                 {
                     long allocated = GC.GetAllocatedBytesForCurrentThread();

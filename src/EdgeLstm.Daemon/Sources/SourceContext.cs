@@ -17,6 +17,15 @@ public sealed class SourceContext
     }
 
     public PipelineCounters Counters { get; }
+
+    // Stopwatch timestamp of the last bytes this source received (its start before any): for health.
+    private long _lastData = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    /// <summary>How long this source has delivered nothing (since its last bytes, or since the start).</summary>
+    public TimeSpan Silence => System.Diagnostics.Stopwatch.GetElapsedTime(Volatile.Read(ref _lastData));
+
+    internal void MarkData(long timestamp) => Volatile.Write(ref _lastData, timestamp);
+
     public StreamRegistry Streams { get; }
     public Action<string> Log { get; }
     internal BatchPool<SampleBatch> Batches { get; }

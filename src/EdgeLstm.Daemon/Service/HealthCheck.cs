@@ -1,0 +1,32 @@
+using System.Globalization;
+using EdgeLstm.Daemon.Hosting;
+
+namespace EdgeLstm.Daemon.Service;
+
+/// <summary>
+/// "Is the data fresh": unhealthy when a source configured with a staleness interval
+/// (`staleAfterMs`) has delivered no bytes for longer than that, or when the pipeline no longer
+/// runs. Different from the watchdog on purpose: a silent sensor leaves the pipeline alive (no
+/// restart would help), but whoever watches health should know that no data comes.
+/// </summary>
+public sealed class HealthCheck(Pipeline pipeline, IReadOnlyList<TimeSpan> staleAfterBySource)
+{
+    public HealthReport Check()
+    {
+        if (!pipeline.IsRunning) return new HealthReport(false, "the pipeline is not running");
+        var stale = new List<string>();
+        for (int i = 0; i < pipeline.Sources.Count && i < staleAfterBySource.Count; i++)
+        {
+            var limit = staleAfterBySource[i];
+            if (limit <= TimeSpan.Zero) continue;
+            var silence = pipeline.ContextOf(i).Silence;
+            if (silence > limit)
+                stale.Add(string.Create(CultureInfo.InvariantCulture, $"source '{pipeline.Sources[i].Name}' silent for {silence.TotalSeconds:F1} s (staleAfterMs {limit.TotalMilliseconds:F0})"));
+        }
+        return stale.Count == 0 ? HealthReport.Ok : new HealthReport(false, string.Join("; ", stale));
+    }
+
+    /// <summary>Seconds since each source's last data, for the metrics.</summary>
+    public IEnumerable<(string Source, double Seconds)> Silences() =>
+        pipeline.Sources.Select((s, i) => (s.Name, pipeline.ContextOf(i).Silence.TotalSeconds));
+}

@@ -1,0 +1,72 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using EdgeLstm.Daemon.Counters;
+using EdgeLstm.Daemon.Hosting;
+
+namespace EdgeLstm.Daemon.Service;
+
+/// <summary>
+/// What a running service tells about itself, built at request time (never per sample): the
+/// Prometheus text of GET /metrics, and the JSON object the status socket answers (`edgelstm status`).
+/// </summary>
+public static class ServiceReport
+{
+    // Latency bucket bounds in seconds: 100 µs to 10 s, the range a live pipeline spans.
+    private static readonly double[] LatencyBounds = [1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 2.5e-2, 5e-2, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    public static string Prometheus(Pipeline pipeline, HealthCheck health, double uptimeSeconds)
+    {
+        var c = pipeline.Counters;
+        var text = new PrometheusText()
+            .Gauge("edgelstm_up", "1 while the pipeline runs", pipeline.IsRunning ? 1 : 0)
+            .Gauge("edgelstm_healthy", "1 while every source that should be live delivers data (see /health)", health.Check().Healthy ? 1 : 0)
+            .Gauge("edgelstm_uptime_seconds", "Seconds since the service started", uptimeSeconds)
+            .Gauge("edgelstm_reloads", "Configuration reloads (SIGHUP) applied", pipeline.Generation)
+            .Counter("edgelstm_bytes_received_total", "Bytes read from all sources", c.Received)
+            .Counter("edgelstm_samples_total", "Samples by pipeline stage", c.Decoded, ("stage", "decoded"))
+            .Counter("edgelstm_samples_total", "Samples by pipeline stage", c.Accepted, ("stage", "accepted"))
+            .Counter("edgelstm_samples_total", "Samples by pipeline stage", c.Classified, ("stage", "classified"))
+            .Counter("edgelstm_classifications_total", "Classifications emitted", c.Emitted)
+            .Counter("edgelstm_lines_written_total", "Classifications written to the sinks", c.Written);
+        for (int i = 0; i < RejectReasons.Count; i++)
+            text.Counter("edgelstm_rejected_total", "Input records rejected, by reason", c.RejectedBy((RejectReason)i), ("reason", RejectReasons.Names[i]));
+        text.Counter("edgelstm_dropped_total", "Samples or classifications dropped, by stage", Volatile.Read(ref c.DroppedInput), ("stage", "input"))
+            .Counter("edgelstm_dropped_total", "Samples or classifications dropped, by stage", Volatile.Read(ref c.DroppedOutput), ("stage", "output"))
+            .Counter("edgelstm_dropped_total", "Samples or classifications dropped, by stage", Volatile.Read(ref c.DroppedAtStop), ("stage", "at_stop"))
+            .Counter("edgelstm_unmapped_samples_total", "Samples whose columns did not map to the model's inputs", Volatile.Read(ref c.UnmappedSamples))
+            .Counter("edgelstm_stream_sessions_total", "Classifier sessions created (a stream's first sample, and after a reload)", c.StreamSessions)
+            .Counter("edgelstm_resets_total", "Recurrent state resets, by policy", Volatile.Read(ref c.ResetsGap), ("policy", "gap"))
+            .Counter("edgelstm_resets_total", "Recurrent state resets, by policy", Volatile.Read(ref c.ResetsTimeout), ("policy", "timeout"))
+            .Counter("edgelstm_resets_total", "Recurrent state resets, by policy", Volatile.Read(ref c.ResetsEvery), ("policy", "every"))
+            .Counter("edgelstm_source_outages_total", "Times a source lost its device or connection", c.Outages)
+            .Counter("edgelstm_source_reopens_total", "Times a source reopened after an outage", c.Reopens)
+            .Counter("edgelstm_sink_errors_total", "Failed sink writes", Volatile.Read(ref c.SinkErrors));
+        var (input, output) = pipeline.Queued;
+        text.Gauge("edgelstm_queued_batches", "Batches waiting between stages", input, ("queue", "input"))
+            .Gauge("edgelstm_queued_batches", "Batches waiting between stages", output, ("queue", "output"));
+        foreach (var (source, seconds) in health.Silences())
+            text.Gauge("edgelstm_source_silence_seconds", "Seconds since the source last delivered data", Math.Round(seconds, 3), ("source", source));
+        text.Histogram("edgelstm_latency_seconds", "Arrival to written, per classification", c.Latency.Cumulative(LatencyBounds), c.Latency.SumSeconds, c.Latency.Count);
+        return text.ToString();
+    }
+
+    /// <summary>One JSON object and a newline: health, uptime, reloads, then every counter as in `--summary`.</summary>
+    public static string Status(Pipeline pipeline, HealthCheck health, double uptimeSeconds)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            var h = health.Check();
+            w.WriteStartObject();
+            w.WriteBoolean("running", pipeline.IsRunning);
+            w.WriteBoolean("healthy", h.Healthy);
+            if (!h.Healthy) w.WriteString("unhealthy", h.Reason);
+            w.WriteNumber("uptime_s", Math.Round(uptimeSeconds, 1));
+            w.WriteNumber("reloads", pipeline.Generation);
+            pipeline.Counters.WriteProperties(w);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan) + "\n";
+    }
+}
