@@ -77,6 +77,11 @@ public class MqttPublisherTests
     public async Task Queue_beyond_capacity_drops_and_counts_and_keeps_the_rest()
     {
         using var broker = new MosquittoBroker();
+        // The subscriber's persistent session exists before the broker goes away, so whatever the
+        // publisher flushes after the restart is queued for it even if it reconnects later than
+        // the publisher (a race that a loaded machine loses).
+        await using var subscriber = new Subscriber(broker.Port, "test-sub-capacity");
+        await subscriber.ConnectAsync("edgelstm/#");
         broker.Stop();
         var options = Options(broker.Port);
         options.QueueCapacity = 50;
@@ -88,7 +93,6 @@ public class MqttPublisherTests
         Assert.InRange(accepted, 50, 51);
         Assert.Equal(80 - accepted, publisher.Dropped);
 
-        await using var subscriber = new Subscriber(broker.Port, "test-sub-capacity");
         broker.Start();
         await subscriber.ConnectAsync("edgelstm/#");
         Assert.True(await subscriber.WaitForAsync(_ => Payloads(subscriber, options.TopicFor("imu")).Count == accepted),
