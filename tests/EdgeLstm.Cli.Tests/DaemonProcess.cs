@@ -9,13 +9,17 @@ internal sealed class DaemonProcess : IDisposable
     private readonly List<string> _stdout = [];
     private readonly List<string> _stderr = [];
 
-    public DaemonProcess(params string[] args)
+    public DaemonProcess(params string[] args) : this("dotnet", [Path.Combine(AppContext.BaseDirectory, "edgelstm.dll"), .. args])
     {
-        var start = new ProcessStartInfo("dotnet")
+    }
+
+    /// <summary>Another program (socat, setsid) that runs edgelstm, with the same collection of its output.</summary>
+    public DaemonProcess(string file, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo(file)
         {
             UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "edgelstm.dll"));
         foreach (var a in args) start.ArgumentList.Add(a);
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_stdout) _stdout.Add(e.Data); };
@@ -25,6 +29,11 @@ internal sealed class DaemonProcess : IDisposable
     }
 
     public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The process's standard input (a data source, or keys for a terminal it runs on).</summary>
+    public Stream StandardInput => _process.StandardInput.BaseStream;
 
     public string[] StdOut { get { lock (_stdout) return [.. _stdout]; } }
     public string[] StdErr { get { lock (_stderr) return [.. _stderr]; } }

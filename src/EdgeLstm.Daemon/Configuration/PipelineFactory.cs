@@ -20,7 +20,10 @@ public static class PipelineFactory
 
     /// <param name="loadModel">Loads a model file; null path means the embedded default.</param>
     /// <param name="baseDirectory">Relative recording paths are resolved against it (the configuration file's directory).</param>
-    public static Pipeline Build(DaemonConfig config, Func<string?, EdgeModel> loadModel, Action<string> log, string? baseDirectory = null)
+    /// <param name="tap">Sees every stream's mapped samples before classification (`edgelstm record`); null for none.</param>
+    /// <param name="sinks">Replaces the configured sinks (which are still validated); null to build the configured ones.</param>
+    public static Pipeline Build(DaemonConfig config, Func<string?, EdgeModel> loadModel, Action<string> log, string? baseDirectory = null,
+                                 ISampleTap? tap = null, IReadOnlyList<ISink>? sinks = null)
     {
         string Resolve(string path) => baseDirectory is null ? path : Path.Combine(baseDirectory, path);
         var errors = new List<string>();
@@ -129,7 +132,6 @@ public static class PipelineFactory
 
         // Sinks.
         if (config.Sinks.Count == 0) config.Sinks.Add(new SinkConfig());
-        var sinks = new List<ISink>();
         for (int i = 0; i < config.Sinks.Count; i++)
         {
             var k = config.Sinks[i];
@@ -157,9 +159,10 @@ public static class PipelineFactory
 
         if (errors.Count > 0) throw new ConfigException(errors);
 
-        foreach (var k in config.Sinks)
+        var built = new List<ISink>();
+        foreach (var k in sinks is null ? config.Sinks : [])
         {
-            sinks.Add(k.Type switch
+            built.Add(k.Type switch
             {
                 "tcp" => new TcpSink(k.Host, k.Port, log),
                 "udp" => new UdpSink(k.Host, k.Port),
@@ -184,6 +187,7 @@ public static class PipelineFactory
             {
                 ModelName = rule.Model, Model = model, Engine = engine,
                 Channels = channelsBySource.GetValueOrDefault(source) ?? [],
+                Tap = tap,
                 Reset = new ResetSettings { OnGap = rule.Reset.OnGap, Timeout = TimeSpan.FromMilliseconds(rule.Reset.TimeoutMs), EverySteps = rule.Reset.EverySteps },
                 Events = new EventSettings
                 {
@@ -192,7 +196,7 @@ public static class PipelineFactory
                 },
             };
         }
-        return new Pipeline(options, sources, sinks, Plan, log);
+        return new Pipeline(options, sources, sinks ?? built, Plan, log);
     }
 
     private static FullMode Mode(string value, string at, List<string> errors)
