@@ -12,7 +12,7 @@ namespace EdgeLstm.Firmware.Tests;
 public class RecordFromFirmwareTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
-    private const int Samples = 400; // 8 s of the firmware's 50 Hz
+    private const int Samples = 250; // 5 s of the firmware's 50 Hz
 
     [Fact]
     public void Recording_the_emulated_firmware_replays_to_its_live_classifications()
