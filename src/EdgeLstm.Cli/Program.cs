@@ -21,6 +21,7 @@ public static class Program
             InspectCommand.Create(),
             OnnxTestCommand.Create(),
             QuantizeCommand.Create(),
+            RecordCommand.Create(),
             ReplayCommand.Create(),
             RunCommand.Create(),
             StatusCommand.Create(),

@@ -9,19 +9,22 @@ internal sealed class DaemonProcess : IDisposable
     private readonly List<string> _stdout = [];
     private readonly List<string> _stderr = [];
 
+    // Through env(1) with SIGINT reset to its default: a test host started in the background
+    // (`cmd &` in a script, nohup) inherits SIGINT ignored, passes that on, and the runtime then
+    // never installs its SIGINT handler, so `kill -INT` would do nothing (the SIGINT drain
+    // test's rare hang). systemd and an interactive shell start the service with SIGINT default.
     public DaemonProcess(params string[] args)
+        : this("env", ["--default-signal=INT", "dotnet", Path.Combine(AppContext.BaseDirectory, "edgelstm.dll"), .. args])
     {
-        // Through env(1) with SIGINT reset to its default: a test host started in the background
-        // (`cmd &` in a script, nohup) inherits SIGINT ignored, passes that on, and the runtime then
-        // never installs its SIGINT handler, so `kill -INT` would do nothing (the SIGINT drain
-        // test's rare hang). systemd and an interactive shell start the service with SIGINT default.
-        var start = new ProcessStartInfo("env")
+    }
+
+    /// <summary>Another program (socat, setsid) that runs edgelstm, with the same collection of its output.</summary>
+    public DaemonProcess(string file, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo(file)
         {
             UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
         };
-        start.ArgumentList.Add("--default-signal=INT");
-        start.ArgumentList.Add("dotnet");
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "edgelstm.dll"));
         foreach (var a in args) start.ArgumentList.Add(a);
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_stdout) _stdout.Add(e.Data); };
@@ -34,6 +37,11 @@ internal sealed class DaemonProcess : IDisposable
 
     /// <summary>The daemon's standard input (for stdin sources).</summary>
     public StreamWriter StdIn => _process.StandardInput;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The process's standard input (a data source, or keys for a terminal it runs on).</summary>
+    public Stream StandardInput => _process.StandardInput.BaseStream;
 
     public string[] StdOut { get { lock (_stdout) return [.. _stdout]; } }
     public string[] StdErr { get { lock (_stderr) return [.. _stderr]; } }

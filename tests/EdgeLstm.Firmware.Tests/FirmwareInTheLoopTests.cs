@@ -15,7 +15,8 @@ public class FirmwareInTheLoopTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
 
-    private static readonly Lazy<(List<string> Lines, string Dir)> Reference = new(() =>
+    /// <summary>The file-source run of the excerpt: the classifications every live path must reproduce.</summary>
+    internal static readonly Lazy<(List<string> Lines, string Dir)> Reference = new(() =>
     {
         string dir = Directory.CreateTempSubdirectory("edgelstm-fil-reference").FullName;
         using var daemon = new LiveDaemon(DaemonConfig.FileSource(dir, RepoPaths.ExcerptCounts));

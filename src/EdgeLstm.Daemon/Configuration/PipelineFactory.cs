@@ -20,13 +20,16 @@ public static class PipelineFactory
 
     /// <param name="loadModel">Loads a model file; null path means the embedded default.</param>
     /// <param name="baseDirectory">Relative recording paths are resolved against it (the configuration file's directory).</param>
-    public static Pipeline Build(DaemonConfig config, Func<string?, EdgeModel> loadModel, Action<string> log, string? baseDirectory = null)
+    /// <param name="tap">Sees every stream's mapped samples before classification (`edgelstm record`); null for none.</param>
+    /// <param name="sinks">Replaces the configured sinks (which are still validated); null to build the configured ones.</param>
+    public static Pipeline Build(DaemonConfig config, Func<string?, EdgeModel> loadModel, Action<string> log, string? baseDirectory = null,
+                                 ISampleTap? tap = null, IReadOnlyList<ISink>? sinks = null)
     {
-        var blueprint = Validate(config, loadModel, baseDirectory);
-        var sinks = new List<ISink>();
-        foreach (var k in config.Sinks)
+        var blueprint = Validate(config, loadModel, baseDirectory, tap);
+        var built = new List<ISink>();
+        foreach (var k in sinks is null ? config.Sinks : [])
         {
-            sinks.Add(k.Type switch
+            built.Add(k.Type switch
             {
                 "tcp" => new TcpSink(k.Host, k.Port, log),
                 "udp" => new UdpSink(k.Host, k.Port),
@@ -35,14 +38,15 @@ public static class PipelineFactory
                 _ => StreamSink.StandardOutput(),
             });
         }
-        return new Pipeline(blueprint.Options, blueprint.Sources, sinks, blueprint.Planner, log);
+        return new Pipeline(blueprint.Options, blueprint.Sources, sinks ?? built, blueprint.Planner, log);
     }
 
     /// <summary>
     /// Checks the whole configuration (every error collected, then one <see cref="ConfigException"/>)
     /// and loads its models; opens nothing. What `run --check` and a SIGHUP reload use.
     /// </summary>
-    public static PipelineBlueprint Validate(DaemonConfig config, Func<string?, EdgeModel> loadModel, string? baseDirectory = null)
+    public static PipelineBlueprint Validate(DaemonConfig config, Func<string?, EdgeModel> loadModel, string? baseDirectory = null,
+                                             ISampleTap? tap = null)
     {
         string Resolve(string path) => baseDirectory is null ? path : Path.Combine(baseDirectory, path);
         var errors = new List<string>();
@@ -206,6 +210,7 @@ public static class PipelineFactory
             {
                 ModelName = rule.Model, Model = model, Engine = engine,
                 Channels = channelsBySource.GetValueOrDefault(source) ?? [],
+                Tap = tap,
                 Reset = new ResetSettings { OnGap = rule.Reset.OnGap, Timeout = TimeSpan.FromMilliseconds(rule.Reset.TimeoutMs), EverySteps = rule.Reset.EverySteps },
                 Events = new EventSettings
                 {

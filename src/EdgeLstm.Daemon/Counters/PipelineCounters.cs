@@ -28,6 +28,10 @@ public sealed class PipelineCounters
     public long Outages => Volatile.Read(ref SourceOutages);
     public long Reopens => Volatile.Read(ref SourceReopens);
     public long StreamSessions => Volatile.Read(ref Sessions);
+    /// <summary>State resets at gaps in frame sequence numbers (lost or spoiled frames).</summary>
+    public long GapResets => Volatile.Read(ref ResetsGap);
+    /// <summary>Bytes skipped by the decoders while looking for a frame or line (line noise, garbage).</summary>
+    public long SkippedBytes => Volatile.Read(ref GarbageBytes);
     /// <summary>
     /// Bytes allocated inside the per-sample stage code (decoding, classifying, formatting, writing),
     /// measured with the allocating thread's own counter around each synchronous section: the

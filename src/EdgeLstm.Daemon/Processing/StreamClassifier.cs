@@ -58,7 +58,7 @@ public sealed class StreamClassifier
         var labels = model.Metadata.Labels.Count == model.OutputSize ? model.Metadata.Labels : Enumerable.Range(0, model.OutputSize).Select(i => $"class{i}").ToList();
         Labels = labels;
         _labelNames = labels.Select(l => JsonEncodedText.Encode(l, Sinks.JsonLineFormatter.Encoder)).ToArray();
-        _inputNames = model.Metadata.Channels.Select(c => c.Name).ToList();
+        _inputNames = Enumerable.Range(0, _inputs).Select(k => k < model.Metadata.Channels.Count ? model.Metadata.Channels[k].Name : $"ch{k}").ToList();
         _detector = new EventDetector(plan.Events, model.OutputSize);
         _timeoutTicks = (long)(plan.Reset.Timeout.TotalSeconds * Stopwatch.Frequency);
         _timeoutSeconds = plan.Reset.Timeout.TotalSeconds;
@@ -82,6 +82,9 @@ public sealed class StreamClassifier
     /// <summary>The stream's sample index this classifier started at.</summary>
     public long FirstT { get; }
 
+    /// <summary>The model's input channel names (ch0, ch1... where the model names none), in input order.</summary>
+    public IReadOnlyList<string> InputNames => _inputNames;
+
     /// <summary>The stream's samples classified so far: the next sample's `t`.</summary>
     public long T { get; private set; }
 
@@ -104,8 +107,9 @@ public sealed class StreamClassifier
             Interlocked.Increment(ref _counters.UnmappedSamples);
             return;
         }
-        ApplyResetPolicy(batch, i);
         _map.Apply(batch.Row(i), _input);
+        if (_plan.Tap is { } tap && !tap.Sample(this, T, _input, batch, i)) return;
+        ApplyResetPolicy(batch, i);
         CheckRate(batch, i);
 
         bool decided;

@@ -27,6 +27,9 @@ public sealed record StreamPlan
     public EventSettings Events { get; init; } = new();
     public ResetSettings Reset { get; init; } = new();
     public IReadOnlyList<ChannelSetting> Channels { get; init; } = [];
+
+    /// <summary>Sees each mapped sample before it is classified (recording); null for none.</summary>
+    public ISampleTap? Tap { get; init; }
 }
 
 /// <summary>Chooses the plan of a stream on its first sight (by source and stream name).</summary>
