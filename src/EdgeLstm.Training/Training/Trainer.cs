@@ -94,7 +94,9 @@ public static class Trainer
             return new StreamingLanes(normalized, data.Recordings.Select(r => r.Labels).ToList(), data.ChannelCount, o.Chunk, o.BatchSize);
         var windows = WindowIndex.Build(data.Recordings, o.Window, o.Hop);
         if (windows.Count == 0) throw new ArgumentException($"{data.Name}: no window of {o.Window} samples lies inside one labelled segment");
-        return new WindowedBatches(normalized, data.ChannelCount, windows, o.Window, o.BatchSize);
+        // Augmentation draws from its own generator (seed + 2), so runs without it keep their bytes.
+        var augmentation = o.Augmentation.Any ? new WindowAugmentation(o.Augmentation, data.Channels, mean, std, o.Seed + 2) : null;
+        return new WindowedBatches(normalized, data.ChannelCount, windows, o.Window, o.BatchSize, augmentation, data.Recordings.Select(r => r.Labels).ToList(), o.LabelSteps);
     }
 
     /// <summary>Per-class loss weights: explicit, balanced over the training targets, or all one.</summary>
@@ -170,7 +172,7 @@ public static class Trainer
             Std = std,
             Mode = o.Mode,
             Window = o.Window,
-            Hop = o.Hop,
+            Hop = o.ModelHop > 0 ? o.ModelHop : o.Hop,
         };
         metadata.Properties.Add(new("training.dataset", data.Name));
         metadata.Properties.Add(new("training.recordings", data.Recordings.Count.ToString(inv)));
