@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Diagnostics;
 using System.Globalization;
 using EdgeLstm.Core.Format;
@@ -47,6 +48,8 @@ public static class TrainCommand
         var augRotate = new Option<double>("--aug-rotate") { Description = "Augmentation: rotate each window's x/y/z triplets by up to this many degrees" };
         var augNoise = new Option<double>("--aug-noise") { Description = "Augmentation: Gaussian noise of this standard deviation (normalized units)" };
         var labelSteps = new Option<int>("--label-steps") { Description = "Windowed: the window's last N steps carry its label in the loss (1: only the last)", DefaultValueFactory = _ => 1 };
+        var windowLabels = new Option<string>("--window-labels") { Description = "Windowed: inside = train on windows inside one labelled segment (UCI HAR); last = every window whose last sample is labelled, labelled by it", DefaultValueFactory = _ => "inside" }
+            .AcceptOnlyFromAmong("inside", "last");
         var modelHop = new Option<int>("--model-hop") { Description = "The hop the model file declares for the daemon (windowed; default: --hop)" };
         var preset = new Option<string?>("--preset") { Description = "A documented recipe (models/README.md): default = the shipped model; explicit options override it" }
             .AcceptOnlyFromAmong([.. TrainPresets.Names]);
@@ -55,18 +58,17 @@ public static class TrainCommand
         var command = new Command("train", "Train a model on recordings (any cell type), quantize it, write the model file")
         {
             cell, hidden, layers, epochs, seed, window, hop, mode, chunk, lr, batch, patience, classWeights, weightDecay, clipNorm,
-            validation, cellClip, shards, train, test, dataset, rate, augShift, augScale, augRotate, augNoise, labelSteps, modelHop, preset, output, json,
+            validation, cellClip, shards, train, test, dataset, rate, augShift, augScale, augRotate, augNoise, labelSteps, windowLabels, modelHop, preset, output, json,
         };
         command.SetAction(p => CommandGuard.Run(() =>
         {
             if (p.GetValue(preset) is { } name)
             {
                 // A preset is a list of options; the user's explicit ones win. The command line as typed is what the model records.
-                var typed = p.Tokens.Select(t => t.Value).ToList();
-                var expanded = TrainPresets.Expand(name, typed);
-                var again = command.Parse(expanded);
+                var typed = p.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToList();
+                var again = command.Parse(TrainPresets.Expand(name, typed));
                 if (again.Errors.Count > 0) throw new UsageException(again.Errors[0].Message);
-                return Build(again, typed);
+                return Build(again, p.Tokens.Select(t => t.Value));
             }
             return Build(p, p.Tokens.Select(t => t.Value));
         }));
@@ -83,7 +85,7 @@ public static class TrainCommand
                 LearningRate = p.GetValue(lr), BatchSize = p.GetValue(batch), Patience = p.GetValue(patience),
                 Weighting = weighting, ClassWeights = explicitWeights, WeightDecay = p.GetValue(weightDecay),
                 GradientClip = p.GetValue(clipNorm), ValidationFraction = p.GetValue(validation), CellClip = p.GetValue(cellClip),
-                Shards = p.GetValue(shards), ModelHop = p.GetValue(modelHop), LabelSteps = p.GetValue(labelSteps),
+                Shards = p.GetValue(shards), ModelHop = p.GetValue(modelHop), LabelSteps = p.GetValue(labelSteps), LabelByLastSample = p.GetValue(windowLabels) == "last",
                 Augmentation = new AugmentationOptions
                 {
                     Shift = p.GetValue(augShift), Scale = p.GetValue(augScale), RotateDegrees = p.GetValue(augRotate), Noise = p.GetValue(augNoise),

@@ -72,6 +72,13 @@ public sealed record TrainerOptions
     public int LabelSteps { get; init; } = 1;
 
     /// <summary>
+    /// Windowed mode: train on every window whose last sample is labelled, labelled by that sample
+    /// (also windows that straddle a change of activity), instead of only windows inside one
+    /// segment. A stream's latest window then names the activity now, not the one before.
+    /// </summary>
+    public bool LabelByLastSample { get; init; }
+
+    /// <summary>
     /// The hop the model file declares: the daemon re-runs the window every this many samples
     /// (0: the training hop). A shorter hop reacts sooner to a change of activity.
     /// </summary>

@@ -79,3 +79,36 @@ public class TrainingAugmentationTests
         Assert.Equal(16, Trainer.Train(data, null, options with { ModelHop = 0 }).Model.Metadata.Hop);
     }
 }
+
+/// <summary>Window-level label handling: which windows train, and which of their steps carry loss.</summary>
+public class TrainingWindowLabelTests
+{
+    private static Data.Recording Recording() =>
+        // 0..39 class 0, 40..49 unlabelled (a transition), 50..99 class 1.
+        new("r", 1, new float[100], Enumerable.Range(0, 100).Select(t => t < 40 ? 0 : t < 50 ? -1 : 1).ToArray());
+
+    [Fact]
+    public void Inside_windows_lie_in_one_segment_and_last_sample_windows_take_the_latest_label()
+    {
+        var inside = WindowIndex.Build([Recording()], window: 20, hop: 10);
+        Assert.Equal([(0, 0), (10, 0), (20, 0), (50, 1), (60, 1), (70, 1), (80, 1)], inside.Select(w => (w.Start, w.Label)));
+        var last = WindowIndex.Build([Recording()], window: 20, hop: 10, byLastSample: true);
+        // Start 40 ends at 59 (class 1) though it begins in the transition; start 30 ends at 49 (unlabelled): left out.
+        Assert.Equal([(0, 0), (10, 0), (20, 0), (40, 1), (50, 1), (60, 1), (70, 1), (80, 1)], last.Select(w => (w.Start, w.Label)));
+    }
+
+    [Fact]
+    public void Label_steps_put_the_samples_own_labels_on_the_windows_last_steps()
+    {
+        var rec = Recording();
+        var windows = WindowIndex.Build([rec], window: 20, hop: 10, byLastSample: true);
+        var batches = new WindowedBatches([new float[100]], 1, windows, 20, batchSize: windows.Count, null, [rec.Labels], labelSteps: 15, labelledByLastSample: true);
+        var worker = new ShardWorker<float>(new TrainableNetwork<float>(NetworkInitializer.Create("rnn", 1, 2, 1, 2, 1, 0, 0)), windows.Count, 20);
+        batches.BeginEpoch(null);
+        var shape = batches.Fill(0, [worker])[0];
+        int b = windows.FindIndex(w => w.Start == 40);
+        var targets = Enumerable.Range(0, 20).Select(t => worker.Targets[shape.Index(t, b)]).ToArray();
+        // Steps 0..4 carry no loss; 5..9 are samples 45..49 (unlabelled: masked); 10..19 are class 1.
+        Assert.Equal([-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], targets);
+    }
+}
