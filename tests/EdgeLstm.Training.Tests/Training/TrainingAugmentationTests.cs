@@ -22,7 +22,7 @@ public class TrainingAugmentationTests
         float[] mean = [0.1f, -0.2f, 0.3f], std = [0.5f, 2f, 1.5f];
         float[] raw = [0f, 0f, 1f, 0.6f, 0.8f, 0f];
         var window = raw.Select((v, i) => (v - mean[i % 3]) * (1f / std[i % 3])).ToArray();
-        var rotate = new WindowAugmentation(new AugmentationOptions { RotateDegrees = 30 }, ["x", "y", "z"], mean, std, seed: 4);
+        var rotate = new WindowAugmentation(new AugmentationOptions { RotateDegrees = 30 }, ["acc_x", "acc_y", "acc_z"], mean, std, seed: 4);
         rotate.Apply(window, steps: 2, channels: 3);
         var back = window.Select((v, i) => v * std[i % 3] + mean[i % 3]).ToArray();
         for (int t = 0; t < 2; t++)
