@@ -50,6 +50,22 @@ public class TrainCommandTests
         Assert.Equal(bytes, File.ReadAllBytes(first));
     }
 
+    [Fact]
+    public void A_preset_supplies_the_recipe_and_explicit_options_override_it()
+    {
+        // The default preset (the shipped model's recipe) on the user's data, shrunk to a tiny budget by explicit options.
+        string output = Path.Combine(Directory.CreateTempSubdirectory("edgelstm-preset").FullName, "preset.elstm");
+        var run = CliProcess.Run(["train", "--preset", "default", "--train", Recordings.Value, "--hidden", "4", "--layers", "1", "--epochs", "1",
+            "--window", "32", "--hop", "32", "--label-steps", "8", "--batch", "8", "-o", output]);
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        var m = ModelFileReader.Load(output).Metadata;
+        Assert.Equal(16, m.Hop);                       // from the preset (--model-hop 16)
+        Assert.Equal("lstm-1x4", m.Name);              // the explicit --hidden and --layers won
+        Assert.Equal("1", m.Property("training.epochs"));
+        Assert.StartsWith("edgelstm train --preset default", m.Property("training.command"));
+        Assert.Equal(2, CliProcess.Run(["train", "--preset", "nosuch", "-o", output]).ExitCode);
+    }
+
     [Theory]
     [InlineData("--cell", "elman")]
     [InlineData("--hidden", "0")]

@@ -11,7 +11,7 @@ namespace EdgeLstm.Cli.Commands;
 // lead: replace with Evaluation/ when merged
 internal static class EngineAccuracy
 {
-    public static double Measure(EdgeModel model, EngineKind engine, Dataset data)
+    public static double Measure(EdgeModel model, EngineKind engine, Dataset data, int hop = 0)
     {
         var session = model.CreateSession(engine);
         var m = model.Metadata;
@@ -30,7 +30,7 @@ internal static class EngineAccuracy
                 }
                 continue;
             }
-            for (int start = 0; start + m.Window <= r.Length; start += m.Hop)
+            for (int start = 0; start + m.Window <= r.Length; start += hop > 0 ? hop : m.Hop)
             {
                 int label = r.Labels[start];
                 if (label < 0 || r.Labels.AsSpan(start, m.Window).ContainsAnyExcept(label)) continue;

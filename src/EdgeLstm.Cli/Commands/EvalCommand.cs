@@ -20,7 +20,7 @@ public static class EvalCommand
         var protocol = new Option<string>("--protocol") { Description = "windowed: reset, run a window, classify at its end; streaming: run each recording as the daemon does; both", DefaultValueFactory = _ => "both" }
             .AcceptOnlyFromAmong("windowed", "streaming", "both");
         var window = new Option<int?>("--window") { Description = "Window length of the windowed protocol (default: the model's, else 128)" };
-        var hop = new Option<int?>("--hop") { Description = "Hop of the windowed protocol (default: the model's, else half the window)" };
+        var hop = new Option<int?>("--hop") { Description = "Hop of the windowed protocol (default: half the window for segments, as UCI HAR; else the model's)" };
         var rule = new Option<string>("--windows") { Description = "segments: inside single labelled segments, as UCI HAR was cut; uniform: sliding, all samples one class; majority: sliding, majority label", DefaultValueFactory = _ => "segments" }
             .AcceptOnlyFromAmong("segments", "uniform", "majority");
         var minAccuracy = new Option<double?>("--min-accuracy") { Description = "Exit 1 when the integer engine's (else float's) accuracy under any protocol run is below this (0..1)" };
@@ -47,7 +47,8 @@ public static class EvalCommand
         var binding = DataBinding.Create(model, data);
         var results = new List<EngineComparison>();
         int w = window ?? (model.Metadata.Window > 0 ? model.Metadata.Window : Windowing.UciHarWindow);
-        int h = hop ?? (model.Metadata.Hop > 0 && window is null ? model.Metadata.Hop : Math.Max(1, w / 2));
+        // The segments rule is UCI HAR's protocol (50 % overlap) whatever hop the model runs at in the daemon.
+        int h = hop ?? (rule != "segments" && model.Metadata.Hop > 0 && window is null ? model.Metadata.Hop : Math.Max(1, w / 2));
         if (w < 1 || h < 1) throw new UsageException("--window and --hop must be at least 1");
         if (protocol is "windowed" or "both")
         {

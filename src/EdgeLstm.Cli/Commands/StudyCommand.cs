@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using EdgeLstm.Training.Data;
 using EdgeLstm.Training.Training;
 
 namespace EdgeLstm.Cli.Commands;
@@ -36,7 +37,7 @@ public static class StudyCommand
                 LearningRate: p.GetValue(lr), BatchSize: p.GetValue(batch), Distractors: !p.GetValue(quiet));
             return RunLongTerm(settings, p.GetValue(markdown), p.Tokens.Select(t => t.Value));
         }));
-        return new Command("study", "Reproducible experiments behind the docs") { longTerm };
+        return new Command("study", "Reproducible experiments behind the docs") { longTerm, Variants() };
     }
 
     private static int RunLongTerm(LongTermDependencyStudy.Settings settings, FileInfo? markdown, IEnumerable<string> tokens)
@@ -57,6 +58,45 @@ public static class StudyCommand
             File.WriteAllText(markdown.FullName, text);
         }
         return ExitCodes.Success;
+    }
+
+    private static Command Variants()
+    {
+        var cells = new Option<string?>("--cells") { Description = "Comma-separated cells (default: every cell the trainer knows)" };
+        var hidden = new Option<int>("--hidden") { Description = "Hidden units per layer, the same for every cell", DefaultValueFactory = _ => 32 };
+        var layers = new Option<int>("--layers") { Description = "Stacked layers", DefaultValueFactory = _ => 2 };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs per cell (no early stopping)", DefaultValueFactory = _ => 8 };
+        var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 1 };
+        var steps = new Option<long>("--timed-steps") { Description = "Integer-engine steps timed per cell", DefaultValueFactory = _ => 100_000 };
+        var dataset = new Option<string>("--dataset") { Description = "Named dataset", DefaultValueFactory = _ => "hapt" };
+        var output = new Option<FileInfo>("--output", "-o") { Description = "Markdown file to write; the SVG plot goes next to it (same name, .svg)", Required = true };
+        var command = new Command("variants", "Every trainable cell on the same data and budget: accuracy (float, integer), parameters, MACs and ns per step, an SVG plot")
+        {
+            cells, hidden, layers, epochs, seed, steps, dataset, output,
+        };
+        command.SetAction(p => CommandGuard.Run(() =>
+        {
+            var list = p.GetValue(cells) is { } text ? Split(text, s => s) : [.. EdgeLstm.Core.Model.CellVariant.Names];
+            foreach (var c in list)
+                if (!EdgeLstm.Core.Model.CellVariant.Names.Contains(c)) throw new UsageException($"--cells: '{c}' is not a trainable cell ({string.Join(", ", EdgeLstm.Core.Model.CellVariant.Names)})");
+            var settings = new VariantsStudy.Settings(list, p.GetValue(hidden), p.GetValue(layers), p.GetValue(epochs), p.GetValue(seed), p.GetValue(steps));
+            if (settings.Hidden < 1 || settings.Layers < 1 || settings.Epochs < 1 || settings.TimedSteps < 1) throw new UsageException("hidden, layers, epochs and timed steps must be positive");
+            var (train, test) = TrainingData.Load(null, null, p.GetValue(dataset), 50f);
+            if (test is null) throw new UsageException("the dataset has no test split");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var inv = CultureInfo.InvariantCulture;
+            var rows = VariantsStudy.Run(train, test, settings, r => Console.WriteLine(string.Create(inv,
+                $"{r.Cell,-10} float {r.FloatAccuracy * 100,6:F2} %  integer {r.IntegerAccuracy * 100,6:F2} %  {r.Parameters,7:N0} parameters  {r.MacsPerStep,8:N0} MACs  {r.NsPerStep,7:N0} ns/step  {r.TrainSeconds,6:F0} s")));
+            var md = p.GetValue(output)!;
+            string svgPath = Path.ChangeExtension(md.FullName, ".svg");
+            string command = "edgelstm " + string.Join(' ', p.Tokens.Select(t => t.Value));
+            File.WriteAllText(svgPath, AccuracyCostPlot.Svg(rows, string.Create(inv, $"HAPT, {settings.Layers}x{settings.Hidden}, {settings.Epochs} epochs: accuracy against cost")));
+            File.WriteAllText(md.FullName, VariantsReport.Markdown(rows, settings, command, Path.GetFileName(svgPath), clock.Elapsed,
+                train.Recordings.Count, test.Recordings.Count, Windowing.WithinSegments(test.Recordings).Count));
+            Console.WriteLine($"wrote {md.FullName} and {svgPath} in {clock.Elapsed.TotalMinutes:F1} min");
+            return ExitCodes.Success;
+        }));
+        return command;
     }
 
     private static List<T> Split<T>(string text, Func<string, T> parse)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Diagnostics;
 using System.Globalization;
 using EdgeLstm.Core.Format;
@@ -43,14 +44,38 @@ public static class TrainCommand
         var test = new Option<string?>("--test") { Description = "Directory of test recordings (reported, never used for training or early stopping)" };
         var dataset = new Option<string?>("--dataset") { Description = "A named dataset instead of --train" };
         var rate = new Option<float>("--rate") { Description = "Sample rate of the recordings in Hz (stored in the model)", DefaultValueFactory = _ => 50f };
+        var augShift = new Option<int>("--aug-shift") { Description = "Augmentation: move each training window by up to this many samples inside its segment, every epoch" };
+        var augScale = new Option<double>("--aug-scale") { Description = "Augmentation: multiply each training window by 1 + N(0, this)" };
+        var augRotate = new Option<double>("--aug-rotate") { Description = "Augmentation: rotate each window's x/y/z triplets by up to this many degrees" };
+        var augNoise = new Option<double>("--aug-noise") { Description = "Augmentation: Gaussian noise of this standard deviation (normalized units)" };
+        var labelSteps = new Option<int>("--label-steps") { Description = "Windowed: the window's last N steps carry its label in the loss (1: only the last)", DefaultValueFactory = _ => 1 };
+        var windowLabels = new Option<string>("--window-labels") { Description = "Windowed: inside = train on windows inside one labelled segment (UCI HAR); last = every window whose last sample is labelled, labelled by it", DefaultValueFactory = _ => "inside" }
+            .AcceptOnlyFromAmong("inside", "last");
+        var modelHop = new Option<int>("--model-hop") { Description = "The hop the model file declares for the daemon (windowed; default: --hop)" };
+        var preset = new Option<string?>("--preset") { Description = "A documented recipe (models/README.md): default = the shipped model; explicit options override it" }
+            .AcceptOnlyFromAmong([.. TrainPresets.Names]);
         var output = new Option<FileInfo>("--output", "-o") { Description = "Model file to write", Required = true };
         var json = CommonOptions.Json();
         var command = new Command("train", "Train a model on recordings (any cell type), quantize it, write the model file")
         {
             cell, periods, hidden, layers, epochs, seed, window, hop, mode, chunk, lr, batch, patience, classWeights, weightDecay, clipNorm,
-            validation, cellClip, shards, train, test, dataset, rate, output, json,
+            validation, cellClip, shards, train, test, dataset, rate, augShift, augScale, augRotate, augNoise, labelSteps, windowLabels, modelHop, preset, output, json,
         };
         command.SetAction(p => CommandGuard.Run(() =>
+        {
+            if (p.GetValue(preset) is { } name)
+            {
+                // A preset is a list of options; the user's explicit ones win. The command line as typed is what the model records.
+                var typed = p.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToList();
+                var again = command.Parse(TrainPresets.Expand(name, typed));
+                if (again.Errors.Count > 0) throw new UsageException(again.Errors[0].Message);
+                return Build(again, p.Tokens.Select(t => t.Value));
+            }
+            return Build(p, p.Tokens.Select(t => t.Value));
+        }));
+        return command;
+
+        int Build(ParseResult p, IEnumerable<string> typed)
         {
             var (weighting, explicitWeights) = ParseWeights(p.GetValue(classWeights)!);
             var options = new TrainerOptions
@@ -61,11 +86,14 @@ public static class TrainCommand
                 LearningRate = p.GetValue(lr), BatchSize = p.GetValue(batch), Patience = p.GetValue(patience),
                 Weighting = weighting, ClassWeights = explicitWeights, WeightDecay = p.GetValue(weightDecay),
                 GradientClip = p.GetValue(clipNorm), ValidationFraction = p.GetValue(validation), CellClip = p.GetValue(cellClip),
-                Shards = p.GetValue(shards),
+                Shards = p.GetValue(shards), ModelHop = p.GetValue(modelHop), LabelSteps = p.GetValue(labelSteps), LabelByLastSample = p.GetValue(windowLabels) == "last",
+                Augmentation = new AugmentationOptions
+                {
+                    Shift = p.GetValue(augShift), Scale = p.GetValue(augScale), RotateDegrees = p.GetValue(augRotate), Noise = p.GetValue(augNoise),
+                },
             };
-            return Run(options, p.GetValue(train), p.GetValue(test), p.GetValue(dataset), p.GetValue(rate), p.GetValue(output)!, p.GetValue(json), p.Tokens.Select(t => t.Value));
-        }));
-        return command;
+            return Run(options, p.GetValue(train), p.GetValue(test), p.GetValue(dataset), p.GetValue(rate), p.GetValue(output)!, p.GetValue(json), typed);
+        }
     }
 
     private static int Run(TrainerOptions options, string? trainDir, string? testDir, string? dataset, float rate, FileInfo output, bool json, IEnumerable<string> tokens)
@@ -90,8 +118,8 @@ public static class TrainCommand
         double floatAccuracy = double.NaN, intAccuracy = double.NaN;
         if (test is not null)
         {
-            floatAccuracy = EngineAccuracy.Measure(model, EngineKind.Float, test);
-            intAccuracy = EngineAccuracy.Measure(model, EngineKind.Integer, test);
+            floatAccuracy = EngineAccuracy.Measure(model, EngineKind.Float, test, options.Hop);
+            intAccuracy = EngineAccuracy.Measure(model, EngineKind.Integer, test, options.Hop);
             properties.Add(new("test.recordings", test.Recordings.Count.ToString(inv)));
             properties.Add(new("test.float_accuracy", floatAccuracy.ToString("F4", inv)));
             properties.Add(new("test.integer_accuracy", intAccuracy.ToString("F4", inv)));

@@ -92,9 +92,11 @@ public static class Trainer
         var normalized = data.Recordings.Select(r => ChannelStatistics.Normalize(r, mean, std)).ToList();
         if (o.Mode == ClassificationMode.Streaming)
             return new StreamingLanes(normalized, data.Recordings.Select(r => r.Labels).ToList(), data.ChannelCount, o.Chunk, o.BatchSize);
-        var windows = WindowIndex.Build(data.Recordings, o.Window, o.Hop);
+        var windows = WindowIndex.Build(data.Recordings, o.Window, o.Hop, o.LabelByLastSample);
         if (windows.Count == 0) throw new ArgumentException($"{data.Name}: no window of {o.Window} samples lies inside one labelled segment");
-        return new WindowedBatches(normalized, data.ChannelCount, windows, o.Window, o.BatchSize);
+        // Augmentation draws from its own generator (seed + 2), so runs without it keep their bytes.
+        var augmentation = o.Augmentation.Any ? new WindowAugmentation(o.Augmentation, data.Channels, mean, std, o.Seed + 2) : null;
+        return new WindowedBatches(normalized, data.ChannelCount, windows, o.Window, o.BatchSize, augmentation, data.Recordings.Select(r => r.Labels).ToList(), o.LabelSteps, o.LabelByLastSample);
     }
 
     /// <summary>Per-class loss weights: explicit, balanced over the training targets, or all one.</summary>
@@ -117,7 +119,7 @@ public static class Trainer
         }
         else
         {
-            foreach (var w in WindowIndex.Build(data.Recordings, o.Window, o.Hop)) counts[w.Label]++;
+            foreach (var w in WindowIndex.Build(data.Recordings, o.Window, o.Hop, o.LabelByLastSample)) counts[w.Label]++;
         }
         long total = counts.Sum();
         int present = counts.Count(c => c > 0);
@@ -170,7 +172,7 @@ public static class Trainer
             Std = std,
             Mode = o.Mode,
             Window = o.Window,
-            Hop = o.Hop,
+            Hop = o.ModelHop > 0 ? o.ModelHop : o.Hop,
         };
         metadata.Properties.Add(new("training.dataset", data.Name));
         metadata.Properties.Add(new("training.recordings", data.Recordings.Count.ToString(inv)));

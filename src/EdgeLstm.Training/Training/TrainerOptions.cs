@@ -64,6 +64,29 @@ public sealed record TrainerOptions
     /// <summary>Chrono initialization of the gate biases for dependencies up to this many steps (0: off).</summary>
     public int ChronoLag { get; init; }
 
+    /// <summary>Windowed mode: random variations of the training windows (shift, gain, rotation, noise).</summary>
+    public AugmentationOptions Augmentation { get; init; } = new();
+
+    /// <summary>
+    /// Windowed mode: how many of a window's last steps carry its label in the training loss
+    /// (1: only the last, where the engines classify). More gives every window more supervision;
+    /// validation and evaluation still score the last step only.
+    /// </summary>
+    public int LabelSteps { get; init; } = 1;
+
+    /// <summary>
+    /// Windowed mode: train on every window whose last sample is labelled, labelled by that sample
+    /// (also windows that straddle a change of activity), instead of only windows inside one
+    /// segment. A stream's latest window then names the activity now, not the one before.
+    /// </summary>
+    public bool LabelByLastSample { get; init; }
+
+    /// <summary>
+    /// The hop the model file declares: the daemon re-runs the window every this many samples
+    /// (0: the training hop). A shorter hop reacts sooner to a change of activity.
+    /// </summary>
+    public int ModelHop { get; init; }
+
     /// <summary>
     /// The fixed number of shards a minibatch is split into. It is part of the result (summation
     /// order), so it is a constant of the run, never the machine's core count.
@@ -89,5 +112,8 @@ public sealed record TrainerOptions
         if (!(LearningRate > 0)) throw new ArgumentException("learning rate must be positive");
         if (Patience < 0) throw new ArgumentException("patience must not be negative");
         if (ValidationFraction is < 0 or >= 1) throw new ArgumentException("validation fraction must be in [0, 1)");
+        if (LabelSteps < 1 || LabelSteps > Window) throw new ArgumentException("label steps must be between 1 and the window");
+        if (ModelHop < 0) throw new ArgumentException("model hop must not be negative");
+        Augmentation.Validate();
     }
 }
