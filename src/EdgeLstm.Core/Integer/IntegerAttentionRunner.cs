@@ -100,6 +100,6 @@ internal sealed unsafe class IntegerAttentionRunner
 
     private int Exp(int d) => Exp(_exp, d);
 
-    /// <summary>α = w / S in Q15, rounded half up; S ≥ 32760 (the largest score's own weight).</summary>
+    /// <summary>α = w / S in Q15, rounded half up; S ≥ 32700 (the largest score's own weight).</summary>
     public static int Normalize(int w, int sum) => (w * 32768 + sum / 2) / sum;
 }

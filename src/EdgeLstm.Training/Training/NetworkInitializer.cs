@@ -12,10 +12,13 @@ namespace EdgeLstm.Training.Training;
 /// Ollivier (2018): b_f = log(u), u uniform in [1, lag - 1], and b_i = -b_f (LSTM); for CIFG the
 /// input gate gets -log(u); for GRU the update gate z (the share of the old state kept) gets
 /// +log(u). Memory then starts out spanning up to about lag steps.
+/// An attention head (attentionSteps &gt; 0): W uniform ±1/sqrt(H), v uniform ±1/sqrt(size), B zero,
+/// drawn after everything else so a last-state network of the same seed keeps its weights.
 /// </summary>
 public static class NetworkInitializer
 {
-    public static FloatNetwork Create(string cell, int inputs, int hidden, int layers, int classes, int seed, float clip = 0f, int chronoLag = 0)
+    public static FloatNetwork Create(string cell, int inputs, int hidden, int layers, int classes, int seed, float clip = 0f, int chronoLag = 0,
+        int attentionSteps = 0, int attentionSize = 0)
     {
         var random = new Random(seed);
         var list = new List<RecurrentLayer>();
@@ -41,7 +44,11 @@ public static class NetworkInitializer
         }
         var head = new DenseLayer(input, classes);
         Fill(random, head.W, 1f / MathF.Sqrt(input));
-        return new FloatNetwork(list, head);
+        if (attentionSteps <= 0) return new FloatNetwork(list, head);
+        var attention = new AttentionPooling(input, attentionSize > 0 ? attentionSize : input, attentionSteps);
+        Fill(random, attention.W, 1f / MathF.Sqrt(input));
+        Fill(random, attention.V, 1f / MathF.Sqrt(attention.Size));
+        return new FloatNetwork(list, head, attention);
     }
 
     private static void Chrono(Random random, RecurrentLayer l, int lag)

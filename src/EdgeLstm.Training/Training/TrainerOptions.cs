@@ -61,6 +61,12 @@ public sealed record TrainerOptions
     /// <summary>Chrono initialization of the gate biases for dependencies up to this many steps (0: off).</summary>
     public int ChronoLag { get; init; }
 
+    /// <summary>What the dense head classifies: the last hidden state, or attention over the window's hidden states (windowed only).</summary>
+    public HeadKind Head { get; init; } = HeadKind.Last;
+
+    /// <summary>Attention head: rows of the score's hidden layer (0: the hidden size).</summary>
+    public int AttentionSize { get; init; }
+
     /// <summary>
     /// The fixed number of shards a minibatch is split into. It is part of the result (summation
     /// order), so it is a constant of the run, never the machine's core count.
@@ -75,5 +81,10 @@ public sealed record TrainerOptions
         if (!(LearningRate > 0)) throw new ArgumentException("learning rate must be positive");
         if (Patience < 0) throw new ArgumentException("patience must not be negative");
         if (ValidationFraction is < 0 or >= 1) throw new ArgumentException("validation fraction must be in [0, 1)");
+        if (Head == HeadKind.Attention && Mode != ClassificationMode.Windowed)
+            throw new ArgumentException("the attention head pools over a window of hidden states: it needs --mode windowed");
+        if (Head == HeadKind.Attention && Window > AttentionPooling.MaxSteps)
+            throw new ArgumentException($"the attention head buffers at most {AttentionPooling.MaxSteps} steps; the window is {Window}");
+        if (AttentionSize < 0) throw new ArgumentException("attention size must not be negative");
     }
 }
