@@ -56,7 +56,7 @@ public class AttentionCommandTests
     [Fact]
     public void Bench_shape_A_reports_the_attention_head_with_its_cost()
     {
-        var run = CliProcess.Run("bench", "--shape", "A", "--steps", "5000", "--json");
+        var run = CliProcess.Run("bench", "--shape", "A", "--steps", "100000", "--json");
         Assert.True(run.ExitCode == 0, run.StdErr);
         Assert.Contains("\"head\":\"attention\"", run.StdOut);
         Assert.Contains("\"classifyEvery\":128", run.StdOut);
