@@ -45,6 +45,26 @@ public class CrossArchitectureTests
         Assert.Equal(x64.StdOut, CliProcess.Run([.. args, "--scalar"]).StdOut);
     }
 
+    /// <summary>
+    /// The attention head (issue 8): a GRU + LSTM stack pooling over 64 steps, run over 800 samples
+    /// without a reset so the ring of hidden states wraps; `infer` reads the logits after every
+    /// step, so every step runs the integer softmax and the pooling kernel.
+    /// </summary>
+    [Fact]
+    public void Arm64_build_pools_attention_byte_identically()
+    {
+        var (model, csv) = WriteCase("attention", new NetworkShape("attention", 9, [("gru", 23), ("lstm", 21)], 6, AttentionSteps: 64));
+        string[] args = ["infer", "--model", model, "--input", csv, "--engine", "int"];
+        var x64 = CliProcess.RunExecutable(Binary("linux-x64"), args);
+        Assert.True(x64.ExitCode == 0, x64.StdErr);
+        Assert.Equal(801, x64.StdOut.TrimEnd('\n').Split('\n').Length);
+        var qemuEnv = new Dictionary<string, string> { ["QEMU_LD_PREFIX"] = "/usr/aarch64-linux-gnu" };
+        Assert.Equal(x64.StdOut, CliProcess.RunExecutable("qemu-aarch64", [Binary("linux-arm64"), .. args], qemuEnv).StdOut);
+        Assert.Equal(x64.StdOut, CliProcess.RunExecutable("qemu-aarch64", [Binary("linux-arm64"), .. args, "--scalar"], qemuEnv).StdOut);
+        Assert.Equal(x64.StdOut, CliProcess.RunExecutable(Binary("linux-x64-v2"), args).StdOut);
+        Assert.Equal(x64.StdOut, CliProcess.Run([.. args, "--scalar"]).StdOut);
+    }
+
     [Fact]
     public void Arm64_build_reports_its_instruction_set()
     {
@@ -56,16 +76,21 @@ public class CrossArchitectureTests
         Assert.Contains("\"allocatedBytesPerStep\":0", result.StdOut);
     }
 
-    private static (string Model, string Csv) WriteEveryVariantCase()
+    private static (string Model, string Csv) WriteEveryVariantCase() => WriteCase("every-variant",
+        new NetworkShape("every-variant", 9, [("lstm", 21), ("peephole", 19), ("cifg", 17), ("gru", 23), ("gru-lbr0", 18), ("rnn", 13)], 6),
+        m =>
+        {
+            m.Float!.Layers[1].Clip = 2.5f;
+            m.Float!.Layers[1].InputForget = true; // CIFG with peepholes
+        });
+
+    private static (string Model, string Csv) WriteCase(string name, NetworkShape shape, Action<EdgeModel>? adjust = null)
     {
         string dir = Directory.CreateTempSubdirectory("edgelstm-xarch").FullName;
-        var shape = new NetworkShape("every-variant", 9,
-            [("lstm", 21), ("peephole", 19), ("cifg", 17), ("gru", 23), ("gru-lbr0", 18), ("rnn", 13)], 6);
         var model = RandomModels.Create(shape, 11);
-        model.Float!.Layers[1].Clip = 2.5f;
-        model.Float!.Layers[1].InputForget = true; // CIFG with peepholes
+        adjust?.Invoke(model);
         model = QuantizeModel.WithIntegerForm(model, RandomModels.RandomSequences(9, 3, 200, 12));
-        string modelPath = Path.Combine(dir, "every-variant.elstm");
+        string modelPath = Path.Combine(dir, name + ".elstm");
         ModelFileWriter.Save(model, modelPath);
         var csv = new StringBuilder();
         // Larger excursions than calibration saw, so saturation paths run too.

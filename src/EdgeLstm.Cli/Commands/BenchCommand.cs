@@ -12,7 +12,7 @@ public static class BenchCommand
     {
         var shape = new Option<string?>("--shape")
         {
-            Description = "Seeded random-weight shape, 9 inputs, 6 classes: S = LSTM 32, M = LSTM 64 + LSTM 64, L = LSTM 128, G = GRU 64, C = Clockwork RNN 64, D = LSTM 64 + depth-gated LSTM 64",
+            Description = "Seeded random-weight shape, 9 inputs, 6 classes: S = LSTM 32, M = LSTM 64 + LSTM 64, L = LSTM 128, G = GRU 64, C = Clockwork RNN 64, D = LSTM 64 + depth-gated LSTM 64, A = LSTM 32 + attention head over 128 steps",
         }.AcceptOnlyFromAmong([.. RandomModels.Shapes.Keys]);
         var periods = new Option<string?>("--periods") { Description = "Clockwork module periods for the shape's clockwork layers, e.g. 1,2,4,8 (equal modules)" };
         var model = CommonOptions.Model();
@@ -69,7 +69,9 @@ public static class BenchCommand
         string kernels = session is IntegerSession s ? s.KernelName : "float32 reference (scalar)";
         long sessionBytes = session is IntegerSession si ? si.MemoryBytes : 0;
         var inputs = RandomModels.RandomSequences(model.InputSize, 1, 4096, seed + 2)[0];
-        var timing = StepBenchmark.Measure(session, inputs, steps, warmUp: 20_000);
+        // An attention head pools when the output is read: classify once per window, as the daemon does.
+        int classifyEvery = model.HeadKind == HeadKind.Attention ? model.Metadata.Window : 0;
+        var timing = StepBenchmark.Measure(session, inputs, steps, warmUp: 20_000, classifyEvery);
         // Average over a long stream: below the peak for Clockwork RNN, whose slow modules skip steps.
         double macs = model.Float?.AverageMacsPerStep ?? model.Integer!.AverageMacsPerStep;
         long peakMacs = model.Float?.MacsPerStep ?? model.Integer!.MacsPerStep;
@@ -82,6 +84,8 @@ public static class BenchCommand
             {
                 w.WriteStartObject();
                 w.WriteString("shape", name);
+                w.WriteString("head", model.HeadKind == HeadKind.Attention ? "attention" : "last");
+                if (classifyEvery > 0) w.WriteNumber("classifyEvery", classifyEvery);
                 w.WriteString("engine", engine == EngineKind.Float ? "float" : "int");
                 w.WriteString("isa", kernels);
                 w.WriteString("instructionSets", InstructionSets.Describe());
@@ -100,7 +104,8 @@ public static class BenchCommand
         }
         else
         {
-            Console.WriteLine($"model        {name} ({string.Join(" + ", (model.Float?.Layers.Select(l => $"{l.VariantName} {l.HiddenSize}") ?? model.Integer!.Layers.Select(l => $"{l.VariantName} {l.HiddenSize}")))})");
+            Console.WriteLine($"model        {name} ({string.Join(" + ", (model.Float?.Layers.Select(l => $"{l.VariantName} {l.HiddenSize}") ?? model.Integer!.Layers.Select(l => $"{l.VariantName} {l.HiddenSize}")))}" +
+                              (classifyEvery > 0 ? $" + attention head; classified every {classifyEvery} steps, pooling amortized)" : ")"));
             Console.WriteLine($"engine       {(engine == EngineKind.Float ? "float" : "int")} [{kernels}; {InstructionSets.Describe()}]");
             Console.WriteLine($"per step     {timing.MedianNsPerStep:F1} ns median, {timing.P99NsPerStep:F1} ns p99 over {timing.Steps:N0} steps");
             Console.WriteLine($"throughput   {stepsPerSecond:N0} steps/s, {gmac:F3} GMAC/s ({macs:N0} MACs per step{(peakMacs > macs ? $" on average, {peakMacs:N0} at most" : "")})");

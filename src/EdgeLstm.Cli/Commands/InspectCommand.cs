@@ -28,9 +28,13 @@ public static class InspectCommand
                 (long)l.Rows * (l.InputSize + l.HiddenSize) + l.Rows + (l.Peepholes?.Length ?? 0), l.MacsPerStep, l.AverageMacsPerStep, l.ClipQ12 / 4096f, l.Periods)).ToList();
         int headIn = model.Float?.Head.InputSize ?? model.Integer!.Head.InputSize;
         long headParams = (long)headIn * model.OutputSize + model.OutputSize;
-        long parameters = rows.Sum(r => r.Parameters) + headParams;
-        long macs = rows.Sum(r => r.Macs) + (long)headIn * model.OutputSize;
-        double averageMacs = rows.Sum(r => r.AverageMacs) + (long)headIn * model.OutputSize;
+        var attention = AttentionRow.Of(model);
+        // With attention the dense head runs once per window: its MACs are amortized (docs/attention.md).
+        long headMacs = model.Float?.HeadMacsPerStep ?? model.Integer!.HeadMacsPerStep;
+        long denseMacs = attention is null ? headMacs : headMacs - attention.Macs;
+        long parameters = rows.Sum(r => r.Parameters) + headParams + (attention?.Parameters ?? 0);
+        long macs = rows.Sum(r => r.Macs) + headMacs;
+        double averageMacs = rows.Sum(r => r.AverageMacs) + headMacs;
         long floatBytes = model.Float is null ? 0 : 4 * model.Float.ParameterCount;
         long intBytes = model.Integer?.WeightBytes ?? 0;
         string forms = (model.Float, model.Integer) switch
@@ -71,9 +75,16 @@ public static class InspectCommand
                     }
                     w.WriteEndObject();
                 }
+                if (attention is not null)
+                {
+                    w.WriteStartObject(); w.WriteString("cell", "attention"); w.WriteNumber("inputs", attention.Hidden); w.WriteNumber("size", attention.Size);
+                    w.WriteNumber("window", attention.Steps); w.WriteNumber("parameters", attention.Parameters); w.WriteNumber("macsPerStep", attention.Macs);
+                    w.WriteEndObject();
+                }
                 w.WriteStartObject(); w.WriteString("cell", "dense"); w.WriteNumber("inputs", headIn); w.WriteNumber("outputs", model.OutputSize);
-                w.WriteNumber("parameters", headParams); w.WriteNumber("macsPerStep", (long)headIn * model.OutputSize); w.WriteEndObject();
+                w.WriteNumber("parameters", headParams); w.WriteNumber("macsPerStep", denseMacs); w.WriteEndObject();
                 w.WriteEndArray();
+                w.WriteString("head", attention is null ? "last" : "attention");
                 w.WriteNumber("parameters", parameters);
                 w.WriteNumber("floatBytes", floatBytes);
                 w.WriteNumber("integerBytes", intBytes);
@@ -95,11 +106,28 @@ public static class InspectCommand
         foreach (var r in rows)
             Console.WriteLine($"  {r.Variant,-14} {r.Inputs,5} -> {r.Hidden,-5} {r.Parameters,10:N0} params {r.AverageMacs,10:N0} MACs/step" + (r.Clip > 0 ? $"  clip {r.Clip}" : "")
                               + (r.Periods is null ? "" : $"  periods {string.Join(',', r.Periods)} (peak {r.Macs:N0})"));
-        Console.WriteLine($"  {"dense",-14} {headIn,5} -> {model.OutputSize,-5} {headParams,10:N0} params {(long)headIn * model.OutputSize,10:N0} MACs/step");
+        if (attention is not null)
+            Console.WriteLine($"  {"attention",-14} {attention.Hidden,5} -> {attention.Hidden,-5} {attention.Parameters,10:N0} params {attention.Macs,10:N0} MACs/step" +
+                              $"  size {attention.Size}, pools the window's {attention.Steps} hidden states");
+        Console.WriteLine($"  {"dense",-14} {headIn,5} -> {model.OutputSize,-5} {headParams,10:N0} params {denseMacs,10:N0} MACs/step" +
+                          (attention is null ? "" : $"  (once per window, {(long)headIn * model.OutputSize:N0} MACs)"));
+        Console.WriteLine($"head        {(attention is null ? "last hidden state" : "attention pooling over the window (docs/attention.md)")}");
         Console.WriteLine($"parameters  {parameters:N0}");
         Console.WriteLine($"bytes       float {floatBytes:N0}, integer {intBytes:N0}");
         Console.WriteLine($"cost        {averageMacs:N0} MACs per step" + (macs > averageMacs ? $" on average, {macs:N0} at most" : ""));
         foreach (var (k, v) in m.Properties) Console.WriteLine($"{k,-11} {v}");
         return ExitCodes.Success;
+    }
+}
+
+/// <summary>The attention head's row of `inspect`: scoring every step plus its share of the pooling.</summary>
+internal sealed record AttentionRow(int Hidden, int Size, int Steps, long Parameters, long Macs)
+{
+    public static AttentionRow? Of(EdgeModel model)
+    {
+        var (hidden, size, steps) = model.Float?.Attention is { } f ? (f.HiddenSize, f.Size, f.Steps)
+            : model.Integer?.Attention is { } q ? (q.HiddenSize, q.Size, q.Steps) : (0, 0, 0);
+        if (steps == 0) return null;
+        return new AttentionRow(hidden, size, steps, (long)size * hidden + 2L * size, AttentionCost.ScoreMacs(hidden, size) + hidden);
     }
 }

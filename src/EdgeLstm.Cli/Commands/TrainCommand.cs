@@ -39,6 +39,9 @@ public static class TrainCommand
         var clipNorm = new Option<double>("--clip-norm") { Description = "Global gradient-norm clip (0: none)", DefaultValueFactory = _ => 1.0 };
         var validation = new Option<double>("--validation") { Description = "Fraction of training subjects/recordings held out for early stopping", DefaultValueFactory = _ => 0.15 };
         var cellClip = new Option<float>("--cell-clip") { Description = "ONNX clip of gate pre-activations (0: none)" };
+        var head = new Option<string>("--head") { Description = "What the dense head classifies: last (the last hidden state) or attention (attention pooling over the window's hidden states; windowed only)", DefaultValueFactory = _ => "last" }
+            .AcceptOnlyFromAmong("last", "attention");
+        var attentionSize = new Option<int>("--attention-size") { Description = "Attention head: rows of the score's hidden layer (0: the hidden size)" };
         var shards = new Option<int>("--shards") { Description = "Fixed shards per minibatch (part of the result; not the core count)", DefaultValueFactory = _ => 2 };
         var train = new Option<string?>("--train") { Description = "Directory of recording CSV files (split by file when --test is absent)" };
         var test = new Option<string?>("--test") { Description = "Directory of test recordings (reported, never used for training or early stopping)" };
@@ -59,7 +62,7 @@ public static class TrainCommand
         var command = new Command("train", "Train a model on recordings (any cell type), quantize it, write the model file")
         {
             cell, periods, hidden, layers, epochs, seed, window, hop, mode, chunk, lr, batch, patience, classWeights, weightDecay, clipNorm,
-            validation, cellClip, shards, train, test, dataset, rate, augShift, augScale, augRotate, augNoise, labelSteps, windowLabels, modelHop, preset, output, json,
+            validation, cellClip, shards, train, test, dataset, rate, augShift, augScale, augRotate, augNoise, labelSteps, windowLabels, modelHop, preset, output, json, head, attentionSize,
         };
         command.SetAction(p => CommandGuard.Run(() =>
         {
@@ -91,6 +94,7 @@ public static class TrainCommand
                 {
                     Shift = p.GetValue(augShift), Scale = p.GetValue(augScale), RotateDegrees = p.GetValue(augRotate), Noise = p.GetValue(augNoise),
                 },
+                Head = p.GetValue(head) == "attention" ? HeadKind.Attention : HeadKind.Last, AttentionSize = p.GetValue(attentionSize),
             };
             return Run(options, p.GetValue(train), p.GetValue(test), p.GetValue(dataset), p.GetValue(rate), p.GetValue(output)!, p.GetValue(json), typed);
         }
@@ -103,7 +107,7 @@ public static class TrainCommand
         var (train, test) = TrainingData.Load(trainDir, testDir, dataset, rate);
         var log = json ? Console.Error : Console.Out;
         bool terminal = json ? !Console.IsErrorRedirected : !Console.IsOutputRedirected;
-        log.WriteLine($"training {options.Cell} {options.Layers}x{options.Hidden} ({options.Mode.ToString().ToLowerInvariant()}) on {train.Recordings.Count} recordings, " +
+        log.WriteLine($"training {options.Cell} {options.Layers}x{options.Hidden}{(options.Head == HeadKind.Attention ? " with an attention head" : "")} ({options.Mode.ToString().ToLowerInvariant()}) on {train.Recordings.Count} recordings, " +
                       $"{train.ChannelCount} channels, {train.ClassCount} classes; seed {options.Seed}");
         var clock = Stopwatch.StartNew();
         var result = Trainer.Train(train, null, options, new TrainProgress(log, terminal).Callbacks);

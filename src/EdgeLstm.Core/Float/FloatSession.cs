@@ -5,7 +5,10 @@ namespace EdgeLstm.Core.Float;
 /// <summary>
 /// The float32 reference engine as a streaming session: normalizes a raw sample with the
 /// model's statistics, steps every layer, and produces logits and softmax probabilities.
-/// State and scratch are allocated once; Step and Reset allocate nothing.
+/// State and scratch are allocated once; Step and Reset allocate nothing. With an attention head
+/// a step only scores and buffers the hidden state; the pooling and the dense head run when the
+/// output is first read after a step (logits, probabilities, prediction), once per window in
+/// windowed use.
 /// </summary>
 public sealed class FloatSession : IClassifierSession
 {
@@ -13,6 +16,9 @@ public sealed class FloatSession : IClassifierSession
     private readonly float[] _mean, _invStd;
     private readonly FloatLayerRunner[] _runners;
     private readonly float[] _input, _logits, _probabilities;
+    private readonly FloatAttentionRunner? _attention;
+    private readonly float[] _context;
+    private bool _headStale;
 
     public FloatSession(FloatNetwork network, ModelMetadata metadata)
     {
@@ -23,12 +29,20 @@ public sealed class FloatSession : IClassifierSession
         _logits = new float[network.OutputSize];
         _probabilities = new float[network.OutputSize];
         (_mean, _invStd) = Normalization.From(metadata, network.InputSize);
+        _attention = network.Attention is null ? null : new FloatAttentionRunner(network.Attention);
+        _context = new float[network.Head.InputSize];
     }
 
     public int InputSize => _network.InputSize;
     public int OutputSize => _network.OutputSize;
-    public ReadOnlySpan<float> Logits => _logits;
-    public ReadOnlySpan<float> Probabilities => _probabilities;
+    public ReadOnlySpan<float> Logits { get { RunHead(); return _logits; } }
+    public ReadOnlySpan<float> Probabilities { get { RunHead(); return _probabilities; } }
+
+    /// <summary>What the dense head classified after the last step: the last hidden state or the attention context.</summary>
+    public ReadOnlySpan<float> HeadInput { get { RunHead(); return _attention is null ? _runners[^1].Hidden : _context; } }
+
+    /// <summary>The attention weights over the buffered window, oldest first (empty without an attention head).</summary>
+    public ReadOnlySpan<float> AttentionWeights { get { RunHead(); return _attention is null ? default : _attention.Weights; } }
 
     /// <summary>The normalized input of the last step (what the first layer saw).</summary>
     public ReadOnlySpan<float> NormalizedInput => _input;
@@ -40,6 +54,8 @@ public sealed class FloatSession : IClassifierSession
     public void Reset()
     {
         foreach (var r in _runners) r.Reset();
+        _attention?.Reset();
+        if (_attention is not null) _headStale = true;
     }
 
     /// <summary>
@@ -69,13 +85,32 @@ public sealed class FloatSession : IClassifierSession
             r.Step(x);
             x = r.Hidden;
         }
+        if (_attention is null)
+        {
+            Classify(x);
+            return;
+        }
+        _attention.Step(x);
+        _headStale = true;
+    }
+
+    private void RunHead()
+    {
+        if (!_headStale) return;
+        _headStale = false;
+        _attention!.Pool(_context);
+        Classify(_context);
+    }
+
+    private void Classify(ReadOnlySpan<float> x)
+    {
         var head = _network.Head;
         head.B.CopyTo(_logits, 0);
         FloatMath.MatVecAdd(head.W, x, _logits);
         FloatMath.Softmax(_logits, _probabilities);
     }
 
-    public void GetProbabilities(Span<float> destination) => _probabilities.CopyTo(destination);
+    public void GetProbabilities(Span<float> destination) => Probabilities.CopyTo(destination);
 
-    public int Predicted => ArgMax.Of(_logits);
+    public int Predicted => ArgMax.Of(Logits);
 }

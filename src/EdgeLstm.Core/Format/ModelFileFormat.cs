@@ -10,7 +10,17 @@ namespace EdgeLstm.Core.Format;
 public static class ModelFileFormat
 {
     public static ReadOnlySpan<byte> Magic => "ELSTMMDL"u8;
-    public const ushort Version = 1;
+    /// <summary>The newest version this build reads. Files are written with the oldest version that can hold them.</summary>
+    public const ushort Version = 2;
+
+    /// <summary>Files without new head kinds: what every reader of version 1 loads.</summary>
+    public const ushort BaseVersion = 1;
+
+    /// <summary>
+    /// Files with an attention head. A version-1 reader would skip the attention sections and
+    /// silently run the model as a last-state model; the version bump makes it refuse instead.
+    /// </summary>
+    public const ushort AttentionVersion = 2;
     public const int HeaderSize = 8 + 2 + 2 + 4 + 8 + 4;
 
     /// <summary>Refuse payloads above this size before allocating (a corrupted length field must not exhaust memory).</summary>
@@ -19,6 +29,8 @@ public static class ModelFileFormat
     public const uint MetadataTag = 0x4154454D;  // "META"
     public const uint FloatTag = 0x30544C46;     // "FLT0"
     public const uint IntegerTag = 0x30544E49;   // "INT0"
+    public const uint FloatAttentionTag = 0x46545441;   // "ATTF": the float network's attention pooling
+    public const uint IntegerAttentionTag = 0x49545441; // "ATTI": the integer network's attention pooling
 
     /// <summary>Layer flag bits.</summary>
     public const byte FlagPeepholes = 1, FlagInputForget = 2, FlagLinearBeforeReset = 4;

@@ -58,6 +58,8 @@ public static class ModelFileReader
         ModelMetadata? metadata = null;
         FloatNetwork? floatNetwork = null;
         QuantizedNetwork? integerNetwork = null;
+        AttentionPooling? floatAttention = null;
+        QuantizedAttention? integerAttention = null;
         var rest = payload;
         for (uint s = 0; s < sections; s++)
         {
@@ -75,6 +77,8 @@ public static class ModelFileReader
                     case MetadataTag: metadata = ReadMetadata(r); break;
                     case FloatTag: floatNetwork = ReadFloat(r); break;
                     case IntegerTag: integerNetwork = ReadInteger(r); break;
+                    case FloatAttentionTag: floatAttention = ReadFloatAttention(r); break;
+                    case IntegerAttentionTag: integerAttention = ReadIntegerAttention(r); break;
                     default: continue; // a section from a newer writer: skip it
                 }
             }
@@ -91,7 +95,46 @@ public static class ModelFileReader
         }
         if (rest.Length != 0) throw new ModelException("payload has bytes after the last section");
         if (metadata is null) throw new ModelException("metadata section is missing");
+        floatNetwork = AttachAttention(floatNetwork, floatAttention);
+        integerNetwork = AttachAttention(integerNetwork, integerAttention);
+        if ((floatAttention is not null || integerAttention is not null) && version < AttentionVersion)
+            throw new ModelException($"attention sections in a version {version} file (they need version {AttentionVersion}): the file is inconsistent");
         return new EdgeModel(metadata, floatNetwork, integerNetwork);
+    }
+
+    private static FloatNetwork? AttachAttention(FloatNetwork? network, AttentionPooling? attention)
+    {
+        if (attention is null) return network;
+        if (network is null) throw new ModelException("section 'ATTF' holds an attention head but the file has no float network");
+        return new FloatNetwork(network.Layers, network.Head, attention);
+    }
+
+    private static QuantizedNetwork? AttachAttention(QuantizedNetwork? network, QuantizedAttention? attention)
+    {
+        if (attention is null) return network;
+        if (network is null) throw new ModelException("section 'ATTI' holds an attention head but the file has no integer network");
+        return new QuantizedNetwork(network.InputOffset, network.InputMultiplier, network.Layers, network.Head, attention);
+    }
+
+    private static (int Steps, int Hidden, int Size) ReadAttentionShape(BinaryReader r)
+    {
+        int steps = r.ReadInt32();
+        if (steps < 1 || steps > AttentionPooling.MaxSteps) throw new ModelException($"attention window of {steps} steps is outside [1, {AttentionPooling.MaxSteps}]");
+        return (steps, ReadSize(r, "attention hidden size"), ReadSize(r, "attention size"));
+    }
+
+    private static AttentionPooling ReadFloatAttention(BinaryReader r)
+    {
+        var (steps, hidden, size) = ReadAttentionShape(r);
+        var a = new AttentionPooling(hidden, size, steps);
+        ReadRaw(r, a.W); ReadRaw(r, a.B); ReadRaw(r, a.V);
+        return a;
+    }
+
+    private static QuantizedAttention ReadIntegerAttention(BinaryReader r)
+    {
+        var (steps, hidden, size) = ReadAttentionShape(r);
+        return new QuantizedAttention(steps, ReadMatrix(r, size, hidden), ReadArray<int>(r, size), ReadMatrix(r, 1, size));
     }
 
     private static string TagName(uint tag)

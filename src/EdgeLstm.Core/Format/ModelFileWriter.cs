@@ -26,11 +26,14 @@ public static class ModelFileWriter
         WriteSection(payload, MetadataTag, w => WriteMetadata(w, model.Metadata), ref sections);
         if (model.Float is not null) WriteSection(payload, FloatTag, w => WriteFloat(w, model.Float), ref sections);
         if (model.Integer is not null) WriteSection(payload, IntegerTag, w => WriteInteger(w, model.Integer), ref sections);
+        if (model.Float?.Attention is { } fa) WriteSection(payload, FloatAttentionTag, w => WriteFloatAttention(w, fa), ref sections);
+        if (model.Integer?.Attention is { } qa) WriteSection(payload, IntegerAttentionTag, w => WriteIntegerAttention(w, qa), ref sections);
+        ushort version = model.HeadKind == HeadKind.Attention ? AttentionVersion : BaseVersion;
 
         var body = payload.ToArray();
         var file = new byte[HeaderSize + body.Length];
         Magic.CopyTo(file);
-        BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(8), ModelFileFormat.Version);
+        BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(8), version);
         BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(10), 0);
         BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(12), (uint)sections);
         BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(16), (ulong)body.Length);
@@ -127,6 +130,28 @@ public static class ModelFileWriter
         w.Write(n.Head.OutputSize);
         WriteMatrix(w, n.Head.W);
         WriteRaw(w, n.Head.Bias);
+    }
+
+    /// <summary>Attention section header: steps, hidden size, size (what the reader checks the arrays against).</summary>
+    private static void WriteAttentionShape(BinaryWriter w, int steps, int hidden, int size)
+    {
+        w.Write(steps);
+        w.Write(hidden);
+        w.Write(size);
+    }
+
+    private static void WriteFloatAttention(BinaryWriter w, AttentionPooling a)
+    {
+        WriteAttentionShape(w, a.Steps, a.HiddenSize, a.Size);
+        WriteRaw(w, a.W); WriteRaw(w, a.B); WriteRaw(w, a.V);
+    }
+
+    private static void WriteIntegerAttention(BinaryWriter w, QuantizedAttention a)
+    {
+        WriteAttentionShape(w, a.Steps, a.HiddenSize, a.Size);
+        WriteMatrix(w, a.W);
+        WriteRaw(w, a.Bias);
+        WriteMatrix(w, a.V);
     }
 
     /// <summary>A length-prefixed record, so a reader can tell a layer whose shapes do not match its bytes.</summary>

@@ -52,6 +52,9 @@ internal static unsafe class Elementwise
     public static int GruCandidatePre(int xPart, int r, int hPart, int lo, int hi) =>
         Clamp(xPart + MulQ15(r, Clamp(hPart, -65535, 65535)), lo, hi);
 
+    /// <summary>The Q15 pooled value of one attention weighted sum: sat16((sum + 2^14) >> 15).</summary>
+    public static int PoolRound(int sum) => QFormats.SaturateInt16((sum + (1 << 14)) >> 15);
+
     /// <summary>h' = (1 - z) * candidate + z * h, evaluated as candidate + z * (h - candidate).</summary>
     public static int GruHidden(int z, int candidate, int h) => QFormats.SaturateInt16(candidate + MulQ15(z, h - candidate));
 }

@@ -61,4 +61,11 @@ internal abstract unsafe class IntegerKernels
 
     /// <summary>h = act (values already in the int16 range).</summary>
     public abstract void StoreHidden(int* act, short* h, int n);
+
+    /// <summary>
+    /// Attention pooling: context[k] = sat16((Σ_t alpha[t] * states[t * stride + k] + 2^14) >> 15) over
+    /// count rows, alpha in Q15 (Σ alpha ≈ 2^15), states and context in Q15. Exact in int32
+    /// (docs/attention.md), so the order of the sum cannot change the result.
+    /// </summary>
+    public abstract void AttentionPool(short* states, int stride, int* alpha, int count, short* context, int n);
 }

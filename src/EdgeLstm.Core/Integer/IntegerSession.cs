@@ -9,7 +9,9 @@ namespace EdgeLstm.Core.Integer;
 /// step: int16 input, int32 Q.12 logits out. <see cref="Step"/> adds the input boundary (raw
 /// float sample to int16, the one float operation, see <see cref="QuantizedNetwork"/>).
 /// Probabilities are a float view of the logits computed on request, outside the step.
-/// State and scratch are allocated once; Step and Reset allocate nothing.
+/// State and scratch are allocated once; Step and Reset allocate nothing. With an attention head
+/// a step scores and buffers the hidden state; the integer pooling and the dense head run when
+/// the output is first read after a step, once per window in windowed use (docs/attention.md).
 /// </summary>
 public sealed unsafe class IntegerSession : IClassifierSession
 {
@@ -22,6 +24,9 @@ public sealed unsafe class IntegerSession : IClassifierSession
     private readonly float[] _offset, _multiplier;
     private readonly PinnedArena _arena = new();
     private readonly int _inputs, _outputs;
+    private readonly IntegerAttentionRunner? _attention;
+    private readonly short* _context;
+    private bool _headStale;
 
     public IntegerSession(QuantizedNetwork network, KernelChoice kernels = KernelChoice.Auto)
     {
@@ -42,6 +47,11 @@ public sealed unsafe class IntegerSession : IClassifierSession
         _input = _arena.Allocate<short>(_inputs);
         _offset = network.InputOffset;
         _multiplier = network.InputMultiplier;
+        if (network.Attention is not null)
+        {
+            _attention = new IntegerAttentionRunner(network.Attention, _kernels, _arena, _tanh);
+            _context = _arena.Allocate<short>(network.Head.InputSize);
+        }
     }
 
     public int InputSize => _inputs;
@@ -51,7 +61,13 @@ public sealed unsafe class IntegerSession : IClassifierSession
     public string KernelName => _kernels.Name;
 
     /// <summary>Logits of the last step, Q.12 (real = value / 4096).</summary>
-    public ReadOnlySpan<int> Logits => new(_logits, _outputs);
+    public ReadOnlySpan<int> Logits { get { RunHead(); return new(_logits, _outputs); } }
+
+    /// <summary>What the dense head classified after the last step: the top hidden state or the Q15 attention context.</summary>
+    public ReadOnlySpan<short> HeadInput { get { RunHead(); return _attention is null ? _runners[^1].HiddenSpan : new(_context, _network.Head.InputSize); } }
+
+    /// <summary>The Q15 attention weights of the buffered window by ring slot (empty without an attention head).</summary>
+    public ReadOnlySpan<int> AttentionWeights { get { RunHead(); return _attention is null ? default : _attention.Alpha; } }
 
     /// <summary>The int16 input of the last step.</summary>
     public ReadOnlySpan<short> QuantizedInput => new(_input, _inputs);
@@ -70,6 +86,8 @@ public sealed unsafe class IntegerSession : IClassifierSession
     {
         foreach (var r in _runners) r.Reset();
         new Span<int>(_logits, _outputs).Clear();
+        _attention?.Reset();
+        _headStale = _attention is not null;
     }
 
     /// <summary>
@@ -118,6 +136,25 @@ public sealed unsafe class IntegerSession : IClassifierSession
             r.Step(x);
             x = r.Hidden;
         }
+        if (_attention is null)
+        {
+            Classify(x);
+            return;
+        }
+        _attention.Step(x);
+        _headStale = true;
+    }
+
+    private void RunHead()
+    {
+        if (!_headStale) return;
+        _headStale = false;
+        _attention!.Pool(_context);
+        Classify(_context);
+    }
+
+    private void Classify(short* x)
+    {
         _kernels.MatVec(_head, x, _headAcc);
         _kernels.RequantAdd(_headAcc, _head.Requant, _headBias, int.MinValue, int.MaxValue, _logits, _outputs);
     }
@@ -125,6 +162,7 @@ public sealed unsafe class IntegerSession : IClassifierSession
     /// <summary>Softmax of the logits (a float view for emitting scores; not part of the integer step).</summary>
     public void GetProbabilities(Span<float> destination)
     {
+        RunHead();
         int max = int.MinValue;
         for (int i = 0; i < _outputs; i++) max = Math.Max(max, _logits[i]);
         float sum = 0;

@@ -96,5 +96,15 @@ internal sealed unsafe class ScalarKernels : IntegerKernels
         for (int k = 0; k < n; k++) h[k] = (short)act[k];
     }
 
+    public override void AttentionPool(short* states, int stride, int* alpha, int count, short* context, int n)
+    {
+        for (int k = 0; k < n; k++)
+        {
+            int sum = 0;
+            for (int t = 0; t < count; t++) sum += alpha[t] * states[t * stride + k];
+            context[k] = (short)PoolRound(sum);
+        }
+    }
+
     private static int RequantAt(int acc, RequantRows rq, int r) => Requant(acc, rq.M[r], rq.RoundHigh[r], rq.RoundLow[r], rq.Shift[r]);
 }

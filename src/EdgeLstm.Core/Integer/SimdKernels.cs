@@ -266,4 +266,18 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
         for (; k + C <= n; k += C) TOps.StoreNarrowed(h + k, TOps.Load(act + k));
         if (k < n) Tail.StoreHidden(act + k, h + k, n - k);
     }
+
+    public override void AttentionPool(short* states, int stride, int* alpha, int count, short* context, int n)
+    {
+        TV round = TOps.Splat(1 << 14), min16 = TOps.Splat(short.MinValue), max16 = TOps.Splat(short.MaxValue);
+        int k = 0;
+        for (; k + C <= n; k += C)
+        {
+            TV sum = default;
+            for (int t = 0; t < count; t++)
+                sum = TOps.Add(sum, TOps.Mul(TOps.Splat(alpha[t]), TOps.LoadWidened(states + t * stride + k)));
+            TOps.StoreNarrowed(context + k, Clamp(TOps.ShiftRight(TOps.Add(sum, round), 15), min16, max16));
+        }
+        if (k < n) Tail.AttentionPool(states + k, stride, alpha, count, context + k, n - k);
+    }
 }

@@ -16,6 +16,8 @@ public sealed class EdgeModel
         if (floatNetwork is not null && integerNetwork is not null &&
             (floatNetwork.InputSize != integerNetwork.InputSize || floatNetwork.OutputSize != integerNetwork.OutputSize))
             throw new ModelException("float and integer networks disagree on input or output size");
+        if (floatNetwork is not null && integerNetwork is not null && floatNetwork.HeadKind != integerNetwork.HeadKind)
+            throw new ModelException($"float and integer networks disagree on the head ({floatNetwork.HeadKind} against {integerNetwork.HeadKind})");
         Metadata = metadata;
         Float = floatNetwork;
         Integer = integerNetwork;
@@ -23,7 +25,21 @@ public sealed class EdgeModel
             throw new ModelException($"metadata names {metadata.Labels.Count} labels but the network has {OutputSize} outputs");
         if (metadata.Channels.Count != 0 && metadata.Channels.Count != InputSize)
             throw new ModelException($"metadata names {metadata.Channels.Count} channels but the network takes {InputSize} inputs");
+        int? attentionSteps = floatNetwork?.Attention?.Steps ?? integerNetwork?.Attention?.Steps;
+        if (attentionSteps is { } steps)
+        {
+            if (integerNetwork?.Attention is { } qa && floatNetwork?.Attention is { } fa && (qa.Steps != fa.Steps || qa.Size != fa.Size))
+                throw new ModelException("float and integer attention heads disagree on their window or size");
+            // Attention pools the hidden states of one window; a streaming model has no window to pool
+            // over (its state runs on for ever), so it is refused rather than given a made-up meaning.
+            if (metadata.Mode != ClassificationMode.Windowed)
+                throw new ModelException("an attention head pools over a window of hidden states: the model must be windowed (train it with --mode windowed), this one says streaming");
+            if (metadata.Window < 1 || metadata.Window > steps)
+                throw new ModelException($"the model's window of {metadata.Window} samples does not fit its attention head's buffer of {steps} steps");
+        }
     }
+
+    public HeadKind HeadKind => Float?.HeadKind ?? Integer!.HeadKind;
 
     public ModelMetadata Metadata { get; }
     public FloatNetwork? Float { get; }

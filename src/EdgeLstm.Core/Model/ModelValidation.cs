@@ -54,6 +54,21 @@ internal static class ModelValidation
         if (n.Head.InputSize != input) throw new ModelException($"head: input size {n.Head.InputSize} does not match the last layer's hidden size {input}");
         CheckFinite("head", "W", n.Head.W);
         CheckFinite("head", "B", n.Head.B);
+        if (n.Attention is { } a)
+        {
+            CheckAttentionShape("attention", a.HiddenSize, a.Steps, input);
+            CheckLength("attention", "W", a.W.Length, a.Size * a.HiddenSize);
+            CheckLength("attention", "B", a.B.Length, a.Size);
+            CheckLength("attention", "v", a.V.Length, a.Size);
+            CheckFinite("attention", "W", a.W); CheckFinite("attention", "B", a.B); CheckFinite("attention", "v", a.V);
+        }
+    }
+
+    public static void CheckAttentionShape(string where, int hidden, int steps, int topHidden)
+    {
+        if (hidden != topHidden) throw new ModelException($"{where}: pools {hidden} hidden units but the last layer has {topHidden}");
+        if (steps < 1 || steps > AttentionPooling.MaxSteps)
+            throw new ModelException($"{where}: window of {steps} steps outside [1, {AttentionPooling.MaxSteps}]");
     }
 
     public static void ValidateInteger(QuantizedNetwork n)
@@ -103,6 +118,15 @@ internal static class ModelValidation
             input = l.HiddenSize;
         }
         CheckMatrix("integer head", "W", n.Head.W, n.Head.OutputSize, input);
+        if (n.Attention is { } a)
+        {
+            CheckAttentionShape("integer attention", a.HiddenSize, a.Steps, input);
+            if (a.Size > QFormats.MaxFanIn) throw new ModelException($"integer attention: size {a.Size} above {QFormats.MaxFanIn} is not supported by the int32 accumulators");
+            CheckMatrix("integer attention", "W", a.W, a.Size, a.HiddenSize);
+            CheckMatrix("integer attention", "v", a.V, 1, a.Size);
+            CheckLength("integer attention", "bias", a.Bias.Length, a.Size);
+            foreach (int b in a.Bias) if (Math.Abs((long)b) > QFormats.PreWideLimit) throw new ModelException("integer attention: bias out of range");
+        }
     }
 
     private static void CheckMatrix(string where, string name, QuantizedMatrix m, int rows, int cols)

@@ -1,10 +1,14 @@
 namespace EdgeLstm.Core.Model;
 
-/// <summary>A network shape: input channels, recurrent layers (variant, hidden size), classes.</summary>
-public sealed record NetworkShape(string Name, int Inputs, IReadOnlyList<(string Variant, int Hidden)> Layers, int Classes)
+/// <summary>
+/// A network shape: input channels, recurrent layers (variant, hidden size), classes, and
+/// optionally an attention head pooling over a window of AttentionSteps (a windowed model).
+/// </summary>
+public sealed record NetworkShape(string Name, int Inputs, IReadOnlyList<(string Variant, int Hidden)> Layers, int Classes, int AttentionSteps = 0)
 {
     public override string ToString() =>
-        $"{Name}: {string.Join(" + ", Layers.Select(l => $"{l.Variant.ToUpperInvariant()} {l.Hidden}"))}, {Inputs} in, {Classes} out";
+        $"{Name}: {string.Join(" + ", Layers.Select(l => $"{l.Variant.ToUpperInvariant()} {l.Hidden}"))}" +
+        (AttentionSteps > 0 ? $" + attention over {AttentionSteps} steps" : "") + $", {Inputs} in, {Classes} out";
 }
 
 /// <summary>
@@ -23,6 +27,7 @@ public static class RandomModels
         ["G"] = new("G", 9, [("gru", 64)], 6),
         ["C"] = new("C", 9, [("clockwork", 64)], 6),
         ["D"] = new("D", 9, [("lstm", 64), ("depth-gated", 64)], 6),
+        ["A"] = new("A", 9, [("lstm", 32)], 6, AttentionSteps: 128),
     };
 
     public static EdgeModel Create(NetworkShape shape, int seed, int[]? clockworkPeriods = null)
@@ -55,7 +60,20 @@ public static class RandomModels
         metadata.Name = shape.Name;
         metadata.SampleRateHz = 50;
         metadata.Properties.Add(new("provenance", $"random weights, seed {seed}, shape {shape}"));
-        return new EdgeModel(metadata, new FloatNetwork(layers, head), null);
+        AttentionPooling? attention = null;
+        if (shape.AttentionSteps > 0)
+        {
+            // v is drawn four times wider than the rest so scores spread over a few units and the
+            // weights are far from uniform, as in trained models (the softmax then matters).
+            attention = new AttentionPooling(input, input, shape.AttentionSteps);
+            Fill(random, attention.W, kh);
+            Fill(random, attention.B, kh);
+            Fill(random, attention.V, 4f / MathF.Sqrt(attention.Size));
+            metadata.Mode = ClassificationMode.Windowed;
+            metadata.Window = shape.AttentionSteps;
+            metadata.Hop = Math.Max(1, shape.AttentionSteps / 2);
+        }
+        return new EdgeModel(metadata, new FloatNetwork(layers, head, attention), null);
     }
 
     /// <summary>

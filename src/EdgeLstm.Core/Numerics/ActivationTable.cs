@@ -29,6 +29,13 @@ public sealed class ActivationTable
     public static ActivationTable Sigmoid { get; } = Build("sigmoid", x => 1.0 / (1.0 + Math.Exp(-x)));
     public static ActivationTable Tanh { get; } = Build("tanh", Math.Tanh);
 
+    /// <summary>
+    /// exp(x - 8) over x in [-8, 8): the attention softmax's exponential of a max-subtracted Q.12
+    /// score d in [-16, 0], looked up at x = d + 8 (docs/attention.md). exp(0) = 1 does not fit Q15,
+    /// so the caller looks up d - 2^-12 throughout: a common factor the normalization cancels.
+    /// </summary>
+    public static ActivationTable ShiftedExp { get; } = Build("exp", x => Math.Exp(x - 8));
+
     private static ActivationTable Build(string name, Func<double, double> f)
     {
         // Knot k sits at x = -8 + k/64. Values are Q15, clamped to the int16 range.

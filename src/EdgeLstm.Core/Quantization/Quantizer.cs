@@ -40,8 +40,19 @@ public static class Quantizer
         }
         var head = new QuantizedDense(QuantizeMatrix(net.Head.W, net.Head.OutputSize, net.Head.InputSize, HiddenScale),
             net.Head.B.Select(b => ToQ12(b)).ToArray());
-        return new QuantizedNetwork(mean, multiplier, layers, head);
+        return new QuantizedNetwork(mean, multiplier, layers, head, net.Attention is null ? null : QuantizeAttention(net.Attention));
     }
+
+    /// <summary>
+    /// Attention pooling: W and v int8 per row like every matrix (their inputs, h and tanh(.), are
+    /// Q15), W's requantizers giving the Q3.12 pre-activation and v's the Q.12 score; bias Q3.12.
+    /// The softmax and pooling formats are fixed (docs/attention.md), so no range is calibrated here.
+    /// </summary>
+    public static QuantizedAttention QuantizeAttention(AttentionPooling a) => new(
+        a.Steps,
+        QuantizeMatrix(a.W, a.Size, a.HiddenSize, HiddenScale),
+        a.B.Select(b => ToQ12(b)).ToArray(),
+        QuantizeMatrix(a.V, 1, a.Size, HiddenScale));
 
     /// <summary>Fractional bits of the int16 cell state so that ±range fits: 15 - ceil(log2(range)), within limits.</summary>
     public static int CellFracBits(float range)

@@ -16,10 +16,13 @@ namespace EdgeLstm.Training.Training;
 /// faster into slower modules zero (the cell has no such connections). Depth-gated LSTM: the
 /// first layer is a plain LSTM (the depth gate reads the cell of the layer below, and the input
 /// has none); every depth gate's weights and bias are uniform ±1/sqrt(H) like the gates'.
+/// An attention head (attentionSteps &gt; 0): W uniform ±1/sqrt(H), v uniform ±1/sqrt(size), B zero,
+/// drawn after everything else so a last-state network of the same seed keeps its weights.
 /// </summary>
 public static class NetworkInitializer
 {
-    public static FloatNetwork Create(string cell, int inputs, int hidden, int layers, int classes, int seed, float clip = 0f, int chronoLag = 0, int[]? periods = null)
+    public static FloatNetwork Create(string cell, int inputs, int hidden, int layers, int classes, int seed, float clip = 0f, int chronoLag = 0,
+        int[]? periods = null, int attentionSteps = 0, int attentionSize = 0)
     {
         var random = new Random(seed);
         var list = new List<RecurrentLayer>();
@@ -54,7 +57,11 @@ public static class NetworkInitializer
         }
         var head = new DenseLayer(input, classes);
         Fill(random, head.W, 1f / MathF.Sqrt(input));
-        return new FloatNetwork(list, head);
+        if (attentionSteps <= 0) return new FloatNetwork(list, head);
+        var attention = new AttentionPooling(input, attentionSize > 0 ? attentionSize : input, attentionSteps);
+        Fill(random, attention.W, 1f / MathF.Sqrt(input));
+        Fill(random, attention.V, 1f / MathF.Sqrt(attention.Size));
+        return new FloatNetwork(list, head, attention);
     }
 
     private static void Chrono(Random random, RecurrentLayer l, int lag)

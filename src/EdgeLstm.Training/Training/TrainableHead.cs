@@ -29,4 +29,7 @@ internal abstract class TrainableHead<T> where T : unmanaged, IFloatingPointIeee
     public abstract void Logits(ReadOnlySpan<T> hidden, Span<T> logits);
 
     public abstract DenseLayer ToCore();
+
+    /// <summary>The attention pooling in Core's layout, or null for a head on the last hidden state.</summary>
+    public virtual AttentionPooling? AttentionToCore() => null;
 }

@@ -12,7 +12,7 @@ internal sealed class TrainableNetwork<T> where T : unmanaged, IFloatingPointIee
     public TrainableNetwork(FloatNetwork core)
     {
         Layers = core.Layers.Select(Create).ToArray();
-        Head = new DenseHead<T>(core.Head);
+        Head = core.Attention is null ? new DenseHead<T>(core.Head) : new AttentionHead<T>(core.Head, core.Attention);
         Parameters = [.. Layers.SelectMany(l => l.Parameters), .. Head.Parameters];
         var offsets = new int[Layers.Count + 1];
         for (int i = 0; i < Layers.Count; i++) offsets[i + 1] = offsets[i] + Layers[i].Parameters.Count;
@@ -31,7 +31,7 @@ internal sealed class TrainableNetwork<T> where T : unmanaged, IFloatingPointIee
     public int InputSize => Layers[0].InputSize;
     public int Classes => Head.Classes;
 
-    public FloatNetwork ToCore() => new(Layers.Select(l => l.ToCore()).ToList(), Head.ToCore());
+    public FloatNetwork ToCore() => new(Layers.Select(l => l.ToCore()).ToList(), Head.ToCore(), Head.AttentionToCore());
 
     /// <summary>Copies every parameter value (best-epoch snapshots).</summary>
     public T[][] Snapshot() => Parameters.Select(p => (T[])p.Values.Clone()).ToArray();

@@ -18,7 +18,8 @@ public static class Trainer
         options.Validate();
         if (validation is null) (training, validation) = ValidationSplit.Split(training, options.ValidationFraction, options.Seed);
         var (mean, std) = ChannelStatistics.Compute(training);
-        var core = NetworkInitializer.Create(options.Cell, training.ChannelCount, options.Hidden, options.Layers, training.ClassCount, options.Seed, options.CellClip, options.ChronoLag, options.Periods?.ToArray());
+        var core = NetworkInitializer.Create(options.Cell, training.ChannelCount, options.Hidden, options.Layers, training.ClassCount, options.Seed, options.CellClip, options.ChronoLag,
+            options.Periods?.ToArray(), options.Head == HeadKind.Attention ? options.Window : 0, options.AttentionSize);
         var network = new TrainableNetwork<float>(core);
 
         var trainSource = CreateSource(training, mean, std, options);
@@ -164,7 +165,7 @@ public static class Trainer
         var inv = CultureInfo.InvariantCulture;
         var metadata = new ModelMetadata
         {
-            Name = $"{o.Cell}-{o.Layers}x{o.Hidden}",
+            Name = $"{o.Cell}-{o.Layers}x{o.Hidden}" + (o.Head == HeadKind.Attention ? "-attention" : ""),
             Labels = [.. data.ClassNames],
             Channels = data.Channels.Select((c, i) => new InputChannel(c, i < data.Units.Count ? data.Units[i] : "")).ToList(),
             SampleRateHz = data.SampleRateHz,

@@ -87,6 +87,12 @@ public sealed record TrainerOptions
     /// </summary>
     public int ModelHop { get; init; }
 
+    /// <summary>What the dense head classifies: the last hidden state, or attention over the window's hidden states (windowed only).</summary>
+    public HeadKind Head { get; init; } = HeadKind.Last;
+
+    /// <summary>Attention head: rows of the score's hidden layer (0: the hidden size).</summary>
+    public int AttentionSize { get; init; }
+
     /// <summary>
     /// The fixed number of shards a minibatch is split into. It is part of the result (summation
     /// order), so it is a constant of the run, never the machine's core count.
@@ -115,5 +121,11 @@ public sealed record TrainerOptions
         if (LabelSteps < 1 || LabelSteps > Window) throw new ArgumentException("label steps must be between 1 and the window");
         if (ModelHop < 0) throw new ArgumentException("model hop must not be negative");
         Augmentation.Validate();
+
+        if (Head == HeadKind.Attention && Mode != ClassificationMode.Windowed)
+            throw new ArgumentException("the attention head pools over a window of hidden states: it needs --mode windowed");
+        if (Head == HeadKind.Attention && Window > AttentionPooling.MaxSteps)
+            throw new ArgumentException($"the attention head buffers at most {AttentionPooling.MaxSteps} steps; the window is {Window}");
+        if (AttentionSize < 0) throw new ArgumentException("attention size must not be negative");
     }
 }
