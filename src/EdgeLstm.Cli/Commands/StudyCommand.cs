@@ -62,7 +62,7 @@ public static class StudyCommand
 
     private static Command Variants()
     {
-        var cells = new Option<string?>("--cells") { Description = "Comma-separated cells (default: every cell the trainer knows)" };
+        var cells = new Option<string?>("--cells") { Description = "Comma-separated cells, CELL+attention for the attention head (default: every cell the trainer knows, then lstm+attention and gru+attention)" };
         var hidden = new Option<int>("--hidden") { Description = "Hidden units per layer, the same for every cell", DefaultValueFactory = _ => 32 };
         var layers = new Option<int>("--layers") { Description = "Stacked layers", DefaultValueFactory = _ => 2 };
         var epochs = new Option<int>("--epochs") { Description = "Epochs per cell (no early stopping)", DefaultValueFactory = _ => 8 };
@@ -76,9 +76,9 @@ public static class StudyCommand
         };
         command.SetAction(p => CommandGuard.Run(() =>
         {
-            var list = p.GetValue(cells) is { } text ? Split(text, s => s) : [.. EdgeLstm.Core.Model.CellVariant.Names];
+            var list = p.GetValue(cells) is { } text ? Split(text, s => s) : [.. EdgeLstm.Core.Model.CellVariant.Names, .. VariantsStudy.DefaultHeadVariants];
             foreach (var c in list)
-                if (!EdgeLstm.Core.Model.CellVariant.Names.Contains(c)) throw new UsageException($"--cells: '{c}' is not a trainable cell ({string.Join(", ", EdgeLstm.Core.Model.CellVariant.Names)})");
+                if (!EdgeLstm.Core.Model.CellVariant.Names.Contains(VariantsStudy.CellOf(c))) throw new UsageException($"--cells: '{c}' is not a trainable cell ({string.Join(", ", EdgeLstm.Core.Model.CellVariant.Names)})");
             var settings = new VariantsStudy.Settings(list, p.GetValue(hidden), p.GetValue(layers), p.GetValue(epochs), p.GetValue(seed), p.GetValue(steps));
             if (settings.Hidden < 1 || settings.Layers < 1 || settings.Epochs < 1 || settings.TimedSteps < 1) throw new UsageException("hidden, layers, epochs and timed steps must be positive");
             var (train, test) = TrainingData.Load(null, null, p.GetValue(dataset), 50f);

@@ -21,6 +21,15 @@ internal static class VariantsStudy
     public sealed record Row(string Cell, double FloatAccuracy, double IntegerAccuracy, double IntegerMacroF1, long Parameters,
         double MacsPerStep, double NsPerStep, double TrainSeconds);
 
+    /// <summary>The attention head (docs/attention.md) on the two cells a user would put it on; a row's name is CELL+attention.</summary>
+    public static readonly IReadOnlyList<string> DefaultHeadVariants = ["lstm+attention", "gru+attention"];
+
+    private const string AttentionSuffix = "+attention";
+
+    /// <summary>The cell of a row name (CELL or CELL+attention).</summary>
+    public static string CellOf(string variant) =>
+        variant.EndsWith(AttentionSuffix, StringComparison.Ordinal) ? variant[..^AttentionSuffix.Length] : variant;
+
     public static List<Row> Run(Dataset train, Dataset test, Settings s, Action<Row> progress)
     {
         var windows = Windowing.WithinSegments(test.Recordings);
@@ -29,7 +38,7 @@ internal static class VariantsStudy
         {
             var options = new TrainerOptions
             {
-                Cell = cell, Hidden = s.Hidden, Layers = s.Layers, Epochs = s.Epochs, Seed = s.Seed,
+                Cell = CellOf(cell), Head = cell.EndsWith(AttentionSuffix, StringComparison.Ordinal) ? HeadKind.Attention : HeadKind.Last, Hidden = s.Hidden, Layers = s.Layers, Epochs = s.Epochs, Seed = s.Seed,
                 Patience = 0, ValidationFraction = 0, // the same number of epochs for every cell; the last one is kept
             };
             var clock = Stopwatch.StartNew();
