@@ -61,4 +61,16 @@ internal abstract unsafe class IntegerKernels
 
     /// <summary>h = act (values already in the int16 range).</summary>
     public abstract void StoreHidden(int* act, short* h, int n);
+
+    /// <summary>Whether this family runs covered layers (<see cref="FusedLayer.Covers"/>) as one fused pass.</summary>
+    public virtual bool Fuses => false;
+
+    /// <summary>
+    /// A whole LSTM step (no peepholes) over a <see cref="FusedLayer"/>: the products of x and of the
+    /// previous hidden state, GateActivate, LstmUpdate; h' goes to hNew (hOld is read to the end).
+    /// </summary>
+    public virtual void LstmFused(FusedLayer f, short* x, short* hOld, short* hNew, int* cell) => throw new NotSupportedException();
+
+    /// <summary>A whole GRU step with linear_before_reset = 1 over a <see cref="FusedLayer"/>, h' to hNew.</summary>
+    public virtual void GruFused(FusedLayer f, short* x, short* hOld, short* hNew) => throw new NotSupportedException();
 }

@@ -36,9 +36,9 @@ public sealed unsafe class IntegerSession : IClassifierSession
         _inputs = network.InputSize;
         _outputs = network.OutputSize;
         _headAcc = Ints(_head.RowsPadded);
-        _headBias = Ints(_outputs);
+        _headBias = Ints(_head.RowsPadded);
         network.Head.Bias.CopyTo(new Span<int>(_headBias, _outputs));
-        _logits = Ints(_outputs);
+        _logits = Ints(_head.RowsPadded); // the head's requantization runs over whole padded vectors
         _input = _arena.Allocate<short>(_inputs);
         _offset = network.InputOffset;
         _multiplier = network.InputMultiplier;
@@ -119,7 +119,8 @@ public sealed unsafe class IntegerSession : IClassifierSession
             x = r.Hidden;
         }
         _kernels.MatVec(_head, x, _headAcc);
-        _kernels.RequantAdd(_headAcc, _head.Requant, _headBias, int.MinValue, int.MaxValue, _logits, _outputs);
+        // Padded rows have zero weights, constants and bias, so their logits are 0 and nobody reads them.
+        _kernels.RequantAdd(_headAcc, _head.Requant, _headBias, int.MinValue, int.MaxValue, _logits, _head.RowsPadded);
     }
 
     /// <summary>Softmax of the logits (a float view for emitting scores; not part of the integer step).</summary>
