@@ -47,6 +47,34 @@ public class EngineAgreementTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>The vector input boundary against the scalar formula: ties, saturation, infinities, NaN, and inputs of 9 and 3 (tail only).</summary>
+    [Theory]
+    [InlineData(9)]
+    [InlineData(3)]
+    public void Input_quantization_is_bit_identical_to_the_scalar_reference(int inputs)
+    {
+        var model = TestModels.Quantized("lstm", inputs: inputs, hidden: 8);
+        var (offset, multiplier) = (model.Integer!.InputOffset, model.Integer.InputMultiplier);
+        float[] special = [float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, 1e30f, -1e30f, float.Epsilon];
+        var scalar = model.CreateIntegerSession(KernelChoice.Scalar);
+        var vector = KernelSupport.Available.Where(c => c != KernelChoice.Scalar).Select(c => (c, model.CreateIntegerSession(c))).ToList();
+        var rng = new Random(3);
+        short[] expected = new short[inputs], actual = new short[inputs];
+        var x = new float[inputs];
+        for (int t = 0; t < 20_000; t++)
+        {
+            for (int j = 0; j < inputs; j++)
+                x[j] = rng.Next(8) == 0 ? special[rng.Next(special.Length)]
+                    : offset[j] + rng.Next(-80_000, 80_000) / 2f / multiplier[j]; // half-integers: ties, and beyond the int16 range
+            scalar.QuantizeInput(x, expected);
+            foreach (var (choice, session) in vector)
+            {
+                session.QuantizeInput(x, actual);
+                Assert.True(expected.AsSpan().SequenceEqual(actual), $"{choice}: [{string.Join(", ", x)}] gave [{string.Join(", ", actual)}], scalar [{string.Join(", ", expected)}]");
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(TestModels.Variants), MemberType = typeof(TestModels))]
     public void Integer_engine_tracks_the_float_reference_within_the_numeric_contract(string variant)

@@ -62,6 +62,12 @@ internal abstract unsafe class IntegerKernels
     /// <summary>h = act (values already in the int16 range).</summary>
     public abstract void StoreHidden(int* act, short* h, int n);
 
+    /// <summary>
+    /// The input boundary, the engine's one float operation: q[j] = saturate16(round_half_even((x[j] -
+    /// offset[j]) * multiplier[j])), NaN to 0 (<see cref="Elementwise.QuantizeInput"/>).
+    /// </summary>
+    public abstract void QuantizeInput(float* sample, float* offset, float* multiplier, short* q, int n);
+
     /// <summary>Whether this family runs covered layers (<see cref="FusedLayer.Covers"/>) as one fused pass.</summary>
     public virtual bool Fuses => false;
 

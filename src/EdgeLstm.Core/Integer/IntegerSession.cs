@@ -19,7 +19,7 @@ public sealed unsafe class IntegerSession : IClassifierSession
     private readonly PreparedMatrix _head;
     private readonly int* _headAcc, _headBias, _logits, _sigmoid, _tanh;
     private readonly short* _input;
-    private readonly float[] _offset, _multiplier;
+    private readonly float* _offset, _multiplier;
     private readonly PinnedArena _arena = new();
     private readonly int _inputs, _outputs;
 
@@ -40,8 +40,8 @@ public sealed unsafe class IntegerSession : IClassifierSession
         network.Head.Bias.CopyTo(new Span<int>(_headBias, _outputs));
         _logits = Ints(_head.RowsPadded); // the head's requantization runs over whole padded vectors
         _input = _arena.Allocate<short>(_inputs);
-        _offset = network.InputOffset;
-        _multiplier = network.InputMultiplier;
+        _offset = Floats(network.InputOffset);
+        _multiplier = Floats(network.InputMultiplier);
     }
 
     public int InputSize => _inputs;
@@ -88,11 +88,11 @@ public sealed unsafe class IntegerSession : IClassifierSession
     {
         if (sample.Length != _inputs)
             throw new ArgumentException($"sample has {sample.Length} values, the model takes {_inputs}", nameof(sample));
-        for (int j = 0; j < _inputs; j++)
-        {
-            float v = (sample[j] - _offset[j]) * _multiplier[j];
-            destination[j] = float.IsNaN(v) ? (short)0 : (short)MathF.Round(Math.Clamp(v, -32768f, 32767f));
-        }
+        if (destination.Length < _inputs)
+            throw new ArgumentException($"destination has room for {destination.Length} values, the model takes {_inputs}", nameof(destination));
+        fixed (float* x = sample)
+        fixed (short* q = destination)
+            _kernels.QuantizeInput(x, _offset, _multiplier, q, _inputs);
     }
 
     public void Step(ReadOnlySpan<float> sample)
@@ -145,4 +145,11 @@ public sealed unsafe class IntegerSession : IClassifierSession
     }
 
     private int* Ints(int n) => _arena.Allocate<int>(n);
+
+    private float* Floats(float[] values)
+    {
+        float* p = _arena.Allocate<float>(values.Length);
+        values.CopyTo(new Span<float>(p, values.Length));
+        return p;
+    }
 }

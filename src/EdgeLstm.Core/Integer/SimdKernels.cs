@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using EdgeLstm.Core.Numerics;
 
 namespace EdgeLstm.Core.Integer;
@@ -268,6 +269,25 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
         int k = 0;
         for (; k + C <= n; k += C) TOps.StoreNarrowed(h + k, TOps.Load(act + k));
         if (k < n) Tail.StoreHidden(act + k, h + k, n - k);
+    }
+
+    /// <summary>
+    /// Four inputs at a time in float lanes (Vector128 on every vector family: inputs are few):
+    /// the same float operations as the scalar formula, MathF.Round's ties-to-even rounding, NaN
+    /// lanes replaced by 0 after the fact (min/max and the conversion may do anything with them).
+    /// </summary>
+    public override void QuantizeInput(float* sample, float* offset, float* multiplier, short* q, int n)
+    {
+        int j = 0;
+        for (; j + 4 <= n; j += 4)
+        {
+            var v = (Vector128.Load(sample + j) - Vector128.Load(offset + j)) * Vector128.Load(multiplier + j);
+            var clamped = Vector128.MinNative(Vector128.MaxNative(v, Vector128.Create(-32768f)), Vector128.Create(32767f));
+            var rounded = Vector128.ConvertToInt32(Vector128.Round(clamped));
+            rounded = Vector128.ConditionalSelect(Vector128.Equals(v, v).AsInt32(), rounded, Vector128<int>.Zero);
+            *(long*)(q + j) = Vector128.Narrow(rounded, rounded).AsInt64().ToScalar();
+        }
+        if (j < n) Tail.QuantizeInput(sample + j, offset + j, multiplier + j, q + j, n - j);
     }
 
     public override bool Fuses => true;
