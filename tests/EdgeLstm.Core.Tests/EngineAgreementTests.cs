@@ -23,6 +23,58 @@ public class EngineAgreementTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// The fused LSTM and GRU steps (one pass per block of hidden units) at unit counts around
+    /// every vector width (padded units), inputs of odd width and narrower than a vector (K = 9 as
+    /// in the benchmark shapes, 1, 3, 17), int16-held weights (small layers) and int8 (large),
+    /// stacked so a fused layer reads another's double-buffered hidden state.
+    /// </summary>
+    [Theory]
+    [InlineData("lstm")]
+    [InlineData("cifg")]
+    [InlineData("gru")]
+    public void Fused_steps_are_bit_identical_to_the_scalar_reference_around_the_vector_widths(string variant)
+    {
+        foreach (var (inputs, hidden, layers) in new[] { (9, 32, 1), (1, 1, 1), (3, 4, 2), (17, 8, 1), (9, 15, 2), (2, 16, 1), (9, 33, 1), (9, 100, 1) })
+        {
+            var model = TestModels.Quantized(variant, inputs: inputs, hidden: hidden, layers: layers, seed: hidden + inputs);
+            var reference = Run(model.CreateIntegerSession(KernelChoice.Scalar), TestModels.Inputs(inputs, 5, sequences: 1, length: 150));
+            foreach (var choice in KernelSupport.Available.Where(c => c != KernelChoice.Scalar))
+            {
+                var actual = Run(model.CreateIntegerSession(choice), TestModels.Inputs(inputs, 5, sequences: 1, length: 150));
+                Assert.True(reference.SequenceEqual(actual), $"{variant} I={inputs} H={hidden} x{layers}: {choice} differs from scalar");
+            }
+        }
+    }
+
+    /// <summary>The vector input boundary against the scalar formula: ties, saturation, infinities, NaN, and inputs of 9 and 3 (tail only).</summary>
+    [Theory]
+    [InlineData(9)]
+    [InlineData(3)]
+    public void Input_quantization_is_bit_identical_to_the_scalar_reference(int inputs)
+    {
+        var model = TestModels.Quantized("lstm", inputs: inputs, hidden: 8);
+        var (offset, multiplier) = (model.Integer!.InputOffset, model.Integer.InputMultiplier);
+        float[] special = [float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, 1e30f, -1e30f, float.Epsilon];
+        var scalar = model.CreateIntegerSession(KernelChoice.Scalar);
+        var vector = KernelSupport.Available.Where(c => c != KernelChoice.Scalar).Select(c => (c, model.CreateIntegerSession(c))).ToList();
+        var rng = new Random(3);
+        short[] expected = new short[inputs], actual = new short[inputs];
+        var x = new float[inputs];
+        for (int t = 0; t < 20_000; t++)
+        {
+            for (int j = 0; j < inputs; j++)
+                x[j] = rng.Next(8) == 0 ? special[rng.Next(special.Length)]
+                    : offset[j] + rng.Next(-80_000, 80_000) / 2f / multiplier[j]; // half-integers: ties, and beyond the int16 range
+            scalar.QuantizeInput(x, expected);
+            foreach (var (choice, session) in vector)
+            {
+                session.QuantizeInput(x, actual);
+                Assert.True(expected.AsSpan().SequenceEqual(actual), $"{choice}: [{string.Join(", ", x)}] gave [{string.Join(", ", actual)}], scalar [{string.Join(", ", expected)}]");
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(TestModels.Variants), MemberType = typeof(TestModels))]
     public void Integer_engine_tracks_the_float_reference_within_the_numeric_contract(string variant)

@@ -14,6 +14,13 @@ internal static unsafe class Elementwise
     public static int Requant(int acc, int m, int rh, int rl, int s) =>
         (int)(((long)acc * m + ((long)rh << 16) + rl) >> (s + 16));
 
+    /// <summary>The input boundary (see <see cref="Quantized.QuantizedNetwork"/>): the only float formula, outside the integer step.</summary>
+    public static short QuantizeInput(float x, float offset, float multiplier)
+    {
+        float v = (x - offset) * multiplier;
+        return float.IsNaN(v) ? (short)0 : (short)MathF.Round(Math.Clamp(v, -32768f, 32767f));
+    }
+
     public static int Clamp(int v, int lo, int hi) => v < lo ? lo : v > hi ? hi : v;
 
     /// <summary>Table lookup with linear interpolation (<see cref="ActivationTable"/>), input in the int16 range.</summary>

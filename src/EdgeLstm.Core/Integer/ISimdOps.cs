@@ -44,4 +44,7 @@ internal unsafe interface ISimdOps<TV> where TV : struct
     /// as they are loaded) and (x0, x1) the int16 pair packed in every int32 lane of pair.
     /// </summary>
     static abstract TV MultiplyAddPairs(TV acc, sbyte* w, TV pair);
+
+    /// <summary>The same over 2*Count int16 weights already widened (held so when they fit in L1).</summary>
+    static abstract TV MultiplyAddPairs16(TV acc, short* w, TV pair);
 }

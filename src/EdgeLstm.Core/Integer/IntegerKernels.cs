@@ -68,4 +68,22 @@ internal abstract unsafe class IntegerKernels
     /// (docs/attention.md), so the order of the sum cannot change the result.
     /// </summary>
     public abstract void AttentionPool(short* states, int stride, int* alpha, int count, short* context, int n);
+
+    /// <summary>
+    /// The input boundary, the engine's one float operation: q[j] = saturate16(round_half_even((x[j] -
+    /// offset[j]) * multiplier[j])), NaN to 0 (<see cref="Elementwise.QuantizeInput"/>).
+    /// </summary>
+    public abstract void QuantizeInput(float* sample, float* offset, float* multiplier, short* q, int n);
+
+    /// <summary>Whether this family runs covered layers (<see cref="FusedLayer.Covers"/>) as one fused pass.</summary>
+    public virtual bool Fuses => false;
+
+    /// <summary>
+    /// A whole LSTM step (no peepholes) over a <see cref="FusedLayer"/>: the products of x and of the
+    /// previous hidden state, GateActivate, LstmUpdate; h' goes to hNew (hOld is read to the end).
+    /// </summary>
+    public virtual void LstmFused(FusedLayer f, short* x, short* hOld, short* hNew, int* cell) => throw new NotSupportedException();
+
+    /// <summary>A whole GRU step with linear_before_reset = 1 over a <see cref="FusedLayer"/>, h' to hNew.</summary>
+    public virtual void GruFused(FusedLayer f, short* x, short* hOld, short* hNew) => throw new NotSupportedException();
 }

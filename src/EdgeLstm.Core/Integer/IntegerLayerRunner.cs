@@ -15,7 +15,9 @@ internal sealed unsafe class IntegerLayerRunner
     private readonly IntegerKernels _k;
     private readonly PreparedMatrix _w, _r, _rCandidate; // GRU: _r holds the z,r rows; _rCandidate the h rows
     private readonly int* _accX, _accH, _accCandidate, _pre, _act, _bias, _candidateBias, _peep, _cell;
-    private readonly short* _h, _resetHidden;
+    private readonly short* _resetHidden;
+    private short* _h, _hNext; // the fused step writes h' beside h and swaps
+    private readonly FusedLayer? _fused;
     private readonly int _lo, _hi, _hs;
     private readonly RequantConstants[] _peepRequant;
     private readonly int* _sigmoid, _tanh;
@@ -37,11 +39,15 @@ internal sealed unsafe class IntegerLayerRunner
         _sigmoid = sigmoid;
         _tanh = tanh;
         bool gru = layer.Kind == CellKind.Gru, clockwork = layer.Kind == CellKind.Clockwork;
+        (_lo, _hi) = layer.ClipQ12 > 0 ? (-layer.ClipQ12, layer.ClipQ12) : (short.MinValue, (int)short.MaxValue);
+        // Covered layers run fused and keep their weights only in its layout (the unfused matrices stay one row).
+        if (kernels.Fuses && FusedLayer.Covers(layer)) _fused = new FusedLayer(layer, kernels.RowBlock, _lo, _hi, sigmoid, tanh, arena);
+        bool unfused = _fused is null;
         // Clockwork prepares its weights per module (below); the whole-layer matrices stay one row.
         // Depth-gated: the depth gate's rows ride below W's, so one product serves all five gates.
-        _w = kernels.Prepare(clockwork ? layer.W.SliceRows(0, 1) : layer.DepthW is { } dw ? Stack(layer.W, dw) : layer.W, arena);
-        _r = kernels.Prepare(gru ? layer.R.SliceRows(0, 2 * _hs) : clockwork ? layer.R.SliceRows(0, 1) : layer.R, arena);
-        _rCandidate = kernels.Prepare(gru ? layer.R.SliceRows(2 * _hs, _hs) : layer.R.SliceRows(0, 1), arena);
+        _w = kernels.Prepare(clockwork || !unfused ? layer.W.SliceRows(0, 1) : layer.DepthW is { } dw ? Stack(layer.W, dw) : layer.W, arena);
+        _r = kernels.Prepare(gru && unfused ? layer.R.SliceRows(0, 2 * _hs) : clockwork || !unfused ? layer.R.SliceRows(0, 1) : layer.R, arena);
+        _rCandidate = kernels.Prepare(gru && unfused ? layer.R.SliceRows(2 * _hs, _hs) : layer.R.SliceRows(0, 1), arena);
         int accRows = clockwork ? (layer.Rows + kernels.RowBlock - 1) / kernels.RowBlock * kernels.RowBlock : 0;
         _accX = Ints(Math.Max(_w.RowsPadded, accRows));
         _accH = Ints(Math.Max(_r.RowsPadded, accRows));
@@ -56,11 +62,13 @@ internal sealed unsafe class IntegerLayerRunner
         if (layer.Peepholes is not null)
             for (int k = 0; k < 3 * _hs; k++) _peep[k] = layer.Peepholes[k];
         _peepRequant = layer.PeepholeRequant?.Select(RequantConstants.From).ToArray() ?? [];
-        _cell = Ints(_hs);
+        // The fused step writes whole unit blocks (padded units stay 0).
+        int padded = (_hs + kernels.RowBlock - 1) / kernels.RowBlock * kernels.RowBlock;
+        _cell = Ints(padded);
         // Two spare zeros: column pairs may read one unit past the end (odd sizes, Clockwork module offsets).
-        _h = Shorts(_hs + 2);
+        _h = Shorts(Math.Max(_hs + 2, padded));
+        _hNext = unfused ? null : Shorts(Math.Max(_hs + 2, padded));
         _resetHidden = Shorts(_hs);
-        (_lo, _hi) = layer.ClipQ12 > 0 ? (-layer.ClipQ12, layer.ClipQ12) : (short.MinValue, (int)short.MaxValue);
         if (layer.DepthW is not null)
         {
             _lowerCell = lower!._cell;
@@ -120,6 +128,15 @@ internal sealed unsafe class IntegerLayerRunner
         if (_layer.Kind == CellKind.Clockwork)
         {
             StepClockwork(x);
+            return;
+        }
+        if (_fused is not null)
+        {
+            if (_layer.Kind == CellKind.Lstm) _k.LstmFused(_fused, x, _h, _hNext, _cell);
+            else _k.GruFused(_fused, x, _h, _hNext);
+            short* previous = _h;
+            _h = _hNext;
+            _hNext = previous;
             return;
         }
         _k.MatVec(_w, x, _accX);

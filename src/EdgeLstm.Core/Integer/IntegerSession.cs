@@ -21,7 +21,7 @@ public sealed unsafe class IntegerSession : IClassifierSession
     private readonly PreparedMatrix _head;
     private readonly int* _headAcc, _headBias, _logits, _sigmoid, _tanh;
     private readonly short* _input;
-    private readonly float[] _offset, _multiplier;
+    private readonly float* _offset, _multiplier;
     private readonly PinnedArena _arena = new();
     private readonly int _inputs, _outputs;
     private readonly IntegerAttentionRunner? _attention;
@@ -41,12 +41,12 @@ public sealed unsafe class IntegerSession : IClassifierSession
         _inputs = network.InputSize;
         _outputs = network.OutputSize;
         _headAcc = Ints(_head.RowsPadded);
-        _headBias = Ints(_outputs);
+        _headBias = Ints(_head.RowsPadded);
         network.Head.Bias.CopyTo(new Span<int>(_headBias, _outputs));
-        _logits = Ints(_outputs);
+        _logits = Ints(_head.RowsPadded); // the head's requantization runs over whole padded vectors
         _input = _arena.Allocate<short>(_inputs);
-        _offset = network.InputOffset;
-        _multiplier = network.InputMultiplier;
+        _offset = Floats(network.InputOffset);
+        _multiplier = Floats(network.InputMultiplier);
         if (network.Attention is not null)
         {
             _attention = new IntegerAttentionRunner(network.Attention, _kernels, _arena, _tanh);
@@ -106,11 +106,11 @@ public sealed unsafe class IntegerSession : IClassifierSession
     {
         if (sample.Length != _inputs)
             throw new ArgumentException($"sample has {sample.Length} values, the model takes {_inputs}", nameof(sample));
-        for (int j = 0; j < _inputs; j++)
-        {
-            float v = (sample[j] - _offset[j]) * _multiplier[j];
-            destination[j] = float.IsNaN(v) ? (short)0 : (short)MathF.Round(Math.Clamp(v, -32768f, 32767f));
-        }
+        if (destination.Length < _inputs)
+            throw new ArgumentException($"destination has room for {destination.Length} values, the model takes {_inputs}", nameof(destination));
+        fixed (float* x = sample)
+        fixed (short* q = destination)
+            _kernels.QuantizeInput(x, _offset, _multiplier, q, _inputs);
     }
 
     public void Step(ReadOnlySpan<float> sample)
@@ -156,7 +156,8 @@ public sealed unsafe class IntegerSession : IClassifierSession
     private void Classify(short* x)
     {
         _kernels.MatVec(_head, x, _headAcc);
-        _kernels.RequantAdd(_headAcc, _head.Requant, _headBias, int.MinValue, int.MaxValue, _logits, _outputs);
+        // Padded rows have zero weights, constants and bias, so their logits are 0 and nobody reads them.
+        _kernels.RequantAdd(_headAcc, _head.Requant, _headBias, int.MinValue, int.MaxValue, _logits, _head.RowsPadded);
     }
 
     /// <summary>Softmax of the logits (a float view for emitting scores; not part of the integer step).</summary>
@@ -182,4 +183,11 @@ public sealed unsafe class IntegerSession : IClassifierSession
     }
 
     private int* Ints(int n) => _arena.Allocate<int>(n);
+
+    private float* Floats(float[] values)
+    {
+        float* p = _arena.Allocate<float>(values.Length);
+        values.CopyTo(new Span<float>(p, values.Length));
+        return p;
+    }
 }

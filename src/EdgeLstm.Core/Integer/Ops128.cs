@@ -70,4 +70,19 @@ internal readonly unsafe struct Ops128 : ISimdOps<Vector128<int>>
         }
         throw new PlatformNotSupportedException();
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> MultiplyAddPairs16(Vector128<int> acc, short* w, Vector128<int> pair)
+    {
+        var ws = Vector128.Load(w);
+        if (Sse2.IsSupported) return acc + Sse2.MultiplyAddAdjacent(ws, pair.AsInt16());
+        if (AdvSimd.Arm64.IsSupported)
+        {
+            var xs = pair.AsInt16();
+            var lo = AdvSimd.MultiplyWideningLower(ws.GetLower(), xs.GetLower());
+            var hi = AdvSimd.MultiplyWideningUpper(ws, xs);
+            return acc + AdvSimd.Arm64.AddPairwise(lo, hi);
+        }
+        throw new PlatformNotSupportedException();
+    }
 }

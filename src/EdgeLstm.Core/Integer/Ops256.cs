@@ -32,4 +32,8 @@ internal readonly unsafe struct Ops256 : ISimdOps<Vector256<int>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> MultiplyAddPairs(Vector256<int> acc, sbyte* w, Vector256<int> pair) =>
         acc + Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(w), pair.AsInt16());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> MultiplyAddPairs16(Vector256<int> acc, short* w, Vector256<int> pair) =>
+        acc + Avx2.MultiplyAddAdjacent(Vector256.Load(w), pair.AsInt16());
 }

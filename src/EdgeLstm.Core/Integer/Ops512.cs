@@ -35,4 +35,8 @@ internal readonly unsafe struct Ops512 : ISimdOps<Vector512<int>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<int> MultiplyAddPairs(Vector512<int> acc, sbyte* w, Vector512<int> pair) =>
         acc + Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.Load(w)), pair.AsInt16());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> MultiplyAddPairs16(Vector512<int> acc, short* w, Vector512<int> pair) =>
+        acc + Avx512BW.MultiplyAddAdjacent(Vector512.Load(w), pair.AsInt16());
 }

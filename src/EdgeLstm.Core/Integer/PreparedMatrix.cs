@@ -19,7 +19,8 @@ internal readonly unsafe struct RequantRows(int* m, int* roundHigh, int* roundLo
 /// multiply-add-adjacent give B row sums over two columns. Padding rows and columns are zero.
 /// Weights stay int8 in memory and are sign-extended to int16 as they are loaded: holding them
 /// widened was measured 2 to 6 % slower on M, L and G (the matrices stream from L2, where int8
-/// halves the traffic) and 3 % faster only on S, at twice the memory.
+/// halves the traffic) and 3 % faster only on S, at twice the memory. (Layers the fused step
+/// covers use <see cref="GateInterleavedMatrix"/> instead, which widens only small layers.)
 /// Memory comes from the session's <see cref="PinnedArena"/>.
 /// </summary>
 internal sealed unsafe class PreparedMatrix

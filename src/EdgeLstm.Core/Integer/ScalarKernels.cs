@@ -20,6 +20,11 @@ internal sealed unsafe class ScalarKernels : IntegerKernels
         }
     }
 
+    public override void QuantizeInput(float* sample, float* offset, float* multiplier, short* q, int n)
+    {
+        for (int j = 0; j < n; j++) q[j] = Elementwise.QuantizeInput(sample[j], offset[j], multiplier[j]);
+    }
+
     public override void GatePre(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int lo, int hi, int* pre, int n)
     {
         for (int r = 0; r < n; r++)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using EdgeLstm.Core.Numerics;
 
 namespace EdgeLstm.Core.Integer;
@@ -161,9 +162,12 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
 
     /// <summary>c' = sat16(f*c + i*g) per lane (<see cref="Elementwise.LstmCell"/>); f = 1 - i when coupled.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV CellStep(in CellFormat fmt, TV vi, int* f, TV vg, TV c, bool coupled)
+    private static TV CellStep(in CellFormat fmt, TV vi, int* f, TV vg, TV c, bool coupled) =>
+        CellStep(fmt, vi, coupled ? TOps.Sub(fmt.One, vi) : TOps.Load(f), vg, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV CellStep(in CellFormat fmt, TV vi, TV vf, TV vg, TV c)
     {
-        TV vf = coupled ? TOps.Sub(fmt.One, vi) : TOps.Load(f);
         TV ig = TOps.ShiftRight(TOps.Add(TOps.Mul(vi, vg), fmt.Round), fmt.Shift);
         return Clamp(TOps.Add(MulQ15(vf, c), ig), fmt.Min16, fmt.Max16);
     }
@@ -279,5 +283,142 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
             TOps.StoreNarrowed(context + k, Clamp(TOps.ShiftRight(TOps.Add(sum, round), 15), min16, max16));
         }
         if (k < n) Tail.AttentionPool(states + k, stride, alpha, count, context + k, n - k);
+    }
+
+    /// <summary>
+    /// Four inputs at a time in float lanes (Vector128 on every vector family: inputs are few):
+    /// the same float operations as the scalar formula, MathF.Round's ties-to-even rounding, NaN
+    /// lanes replaced by 0 after the fact (min/max and the conversion may do anything with them).
+    /// </summary>
+    public override void QuantizeInput(float* sample, float* offset, float* multiplier, short* q, int n)
+    {
+        int j = 0;
+        for (; j + 4 <= n; j += 4)
+        {
+            var v = (Vector128.Load(sample + j) - Vector128.Load(offset + j)) * Vector128.Load(multiplier + j);
+            var clamped = Vector128.MinNative(Vector128.MaxNative(v, Vector128.Create(-32768f)), Vector128.Create(32767f));
+            var rounded = Vector128.ConvertToInt32(Vector128.Round(clamped));
+            rounded = Vector128.ConditionalSelect(Vector128.Equals(v, v).AsInt32(), rounded, Vector128<int>.Zero);
+            *(long*)(q + j) = Vector128.Narrow(rounded, rounded).AsInt64().ToScalar();
+        }
+        if (j < n) Tail.QuantizeInput(sample + j, offset + j, multiplier + j, q + j, n - j);
+    }
+
+    public override bool Fuses => true;
+
+    /// <summary>The gate sums of <see cref="GateActivate"/> for the C rows starting at interleaved row r.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV GatePre(TV accX, TV accH, FusedLayer f, int r, TV lo, TV hi) =>
+        Clamp(TOps.Add(TOps.Add(Requant(accX, f.W.Requant, r), Requant(accH, f.R.Requant, r)), TOps.Load(f.Bias + r)), lo, hi);
+
+    public override void LstmFused(FusedLayer f, short* x, short* hOld, short* hNew, int* cell)
+    {
+        var fmt = new CellFormat(f.CellFracBits);
+        TV vlo = TOps.Splat(f.Lo), vhi = TOps.Splat(f.Hi);
+        int* sigmoid = f.Sigmoid, tanh = f.Tanh;
+        bool coupled = f.Coupled;
+        for (int u = 0; u < f.UnitBlocks; u++)
+        {
+            Dot4(f.W, u, (int*)x, out TV xi, out TV xo, out TV xf, out TV xg);
+            Dot4(f.R, u, (int*)hOld, out TV hi, out TV ho, out TV hf, out TV hg);
+            int r = u * 4 * C, k = u * C;
+            TV i = Activate(sigmoid, GatePre(xi, hi, f, r, vlo, vhi));
+            TV o = Activate(sigmoid, GatePre(xo, ho, f, r + C, vlo, vhi));
+            TV forget = coupled ? TOps.Sub(fmt.One, i) : Activate(sigmoid, GatePre(xf, hf, f, r + 2 * C, vlo, vhi));
+            TV g = Activate(tanh, GatePre(xg, hg, f, r + 3 * C, vlo, vhi));
+            TV c = CellStep(fmt, i, forget, g, TOps.Load(cell + k));
+            TOps.Store(cell + k, c);
+            TOps.StoreNarrowed(hNew + k, HiddenStep(fmt, o, c, tanh));
+        }
+    }
+
+    public override void GruFused(FusedLayer f, short* x, short* hOld, short* hNew)
+    {
+        TV vlo = TOps.Splat(f.Lo), vhi = TOps.Splat(f.Hi);
+        TV wideLo = TOps.Splat(-QFormats.PreWideLimit), wideHi = TOps.Splat(QFormats.PreWideLimit);
+        TV partLo = TOps.Splat(-65535), partHi = TOps.Splat(65535);
+        TV min16 = TOps.Splat(short.MinValue), max16 = TOps.Splat(short.MaxValue);
+        int* sigmoid = f.Sigmoid, tanh = f.Tanh;
+        for (int u = 0; u < f.UnitBlocks; u++)
+        {
+            Dot3(f.W, u, (int*)x, out TV xz, out TV xr, out TV xh);
+            Dot3(f.R, u, (int*)hOld, out TV hz, out TV hr, out TV hh);
+            int r = u * 3 * C, k = u * C, rc = r + 2 * C;
+            TV z = Activate(sigmoid, GatePre(xz, hz, f, r, vlo, vhi));
+            TV reset = Activate(sigmoid, GatePre(xr, hr, f, r + C, vlo, vhi));
+            TV xPart = Clamp(TOps.Add(Requant(xh, f.W.Requant, rc), TOps.Load(f.Bias + rc)), wideLo, wideHi);
+            TV hPart = Clamp(TOps.Add(Requant(hh, f.R.Requant, rc), TOps.Load(f.HiddenBias + rc)), partLo, partHi);
+            TV candidate = Activate(tanh, Clamp(TOps.Add(xPart, MulQ15(reset, hPart)), vlo, vhi));
+            TV diff = TOps.Sub(TOps.LoadWidened(hOld + k), candidate);
+            TOps.StoreNarrowed(hNew + k, Clamp(TOps.Add(candidate, MulQ15(z, diff)), min16, max16));
+        }
+    }
+
+    /// <summary>The four gates' row sums of unit block u over the input's column pairs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Dot4(GateInterleavedMatrix m, int u, int* xPairs, out TV a0, out TV a1, out TV a2, out TV a3)
+    {
+        int pairs = m.ColPairs, stride = 2 * C, block = pairs * stride;
+        nint first = (nint)u * 4 * block;
+        a0 = default; a1 = default; a2 = default; a3 = default;
+        if (m.Widened)
+        {
+            short* w0 = m.Weights16 + first, w1 = w0 + block, w2 = w1 + block, w3 = w2 + block;
+            for (int p = 0; p < pairs; p++)
+            {
+                TV pair = TOps.Splat(xPairs[p]);
+                int o = p * stride;
+                a0 = TOps.MultiplyAddPairs16(a0, w0 + o, pair);
+                a1 = TOps.MultiplyAddPairs16(a1, w1 + o, pair);
+                a2 = TOps.MultiplyAddPairs16(a2, w2 + o, pair);
+                a3 = TOps.MultiplyAddPairs16(a3, w3 + o, pair);
+            }
+        }
+        else
+        {
+            sbyte* w0 = m.Weights8 + first, w1 = w0 + block, w2 = w1 + block, w3 = w2 + block;
+            for (int p = 0; p < pairs; p++)
+            {
+                TV pair = TOps.Splat(xPairs[p]);
+                int o = p * stride;
+                a0 = TOps.MultiplyAddPairs(a0, w0 + o, pair);
+                a1 = TOps.MultiplyAddPairs(a1, w1 + o, pair);
+                a2 = TOps.MultiplyAddPairs(a2, w2 + o, pair);
+                a3 = TOps.MultiplyAddPairs(a3, w3 + o, pair);
+            }
+        }
+    }
+
+    /// <summary>The three gates' row sums of unit block u (GRU).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Dot3(GateInterleavedMatrix m, int u, int* xPairs, out TV a0, out TV a1, out TV a2)
+    {
+        int pairs = m.ColPairs, stride = 2 * C, block = pairs * stride;
+        nint first = (nint)u * 3 * block;
+        a0 = default; a1 = default; a2 = default;
+        if (m.Widened)
+        {
+            short* w0 = m.Weights16 + first, w1 = w0 + block, w2 = w1 + block;
+            for (int p = 0; p < pairs; p++)
+            {
+                TV pair = TOps.Splat(xPairs[p]);
+                int o = p * stride;
+                a0 = TOps.MultiplyAddPairs16(a0, w0 + o, pair);
+                a1 = TOps.MultiplyAddPairs16(a1, w1 + o, pair);
+                a2 = TOps.MultiplyAddPairs16(a2, w2 + o, pair);
+            }
+        }
+        else
+        {
+            sbyte* w0 = m.Weights8 + first, w1 = w0 + block, w2 = w1 + block;
+            for (int p = 0; p < pairs; p++)
+            {
+                TV pair = TOps.Splat(xPairs[p]);
+                int o = p * stride;
+                a0 = TOps.MultiplyAddPairs(a0, w0 + o, pair);
+                a1 = TOps.MultiplyAddPairs(a1, w1 + o, pair);
+                a2 = TOps.MultiplyAddPairs(a2, w2 + o, pair);
+            }
+        }
     }
 }
