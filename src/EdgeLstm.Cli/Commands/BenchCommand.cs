@@ -20,14 +20,15 @@ public static class BenchCommand
         var scalar = CommonOptions.Scalar();
         var json = CommonOptions.Json();
         var steps = new Option<long>("--steps") { Description = "Measured steps (at least 100,000)", DefaultValueFactory = _ => 200_000 };
+        var hidden = new Option<int?>("--hidden") { Description = "Hidden units of every layer of the --shape instead of its own (e.g. a wide Clockwork RNN, whose matrix products then dominate the step)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the random shape's weights", DefaultValueFactory = _ => 1 };
         var save = new Option<FileInfo?>("--save-model") { Description = "Write the benchmarked model (float and integer forms) to FILE" };
         var command = new Command("bench", "Measure per-step latency (median ns), throughput, allocations and MACs per step")
         {
-            shape, periods, model, engine, scalar, steps, seed, save, json,
+            shape, periods, hidden, model, engine, scalar, steps, seed, save, json,
         };
         command.SetAction(p => CommandGuard.Run(() => Run(
-            p.GetValue(shape), ParsePeriods(p.GetValue(periods)), p.GetValue(model), CommonOptions.ParseEngine(p.GetValue(engine)!), p.GetValue(scalar),
+            p.GetValue(shape), ParsePeriods(p.GetValue(periods)), p.GetValue(hidden), p.GetValue(model), CommonOptions.ParseEngine(p.GetValue(engine)!), p.GetValue(scalar),
             p.GetValue(steps), p.GetValue(seed), p.GetValue(save), p.GetValue(json))));
         return command;
     }
@@ -43,20 +44,23 @@ public static class BenchCommand
         return periods;
     }
 
-    private static int Run(string? shapeName, int[]? periods, FileInfo? modelPath, EngineKind engine, bool scalar, long steps, int seed, FileInfo? save, bool json)
+    private static int Run(string? shapeName, int[]? periods, int? hidden, FileInfo? modelPath, EngineKind engine, bool scalar, long steps, int seed, FileInfo? save, bool json)
     {
         if (shapeName is not null && modelPath is not null) throw new UsageException("give --shape or --model, not both");
         if (periods is not null && shapeName is null) throw new UsageException("--periods applies to a --shape with clockwork layers");
+        if (hidden is not null && shapeName is null) throw new UsageException("--hidden applies to a --shape");
+        if (hidden is < 1 or > 4096) throw new UsageException("--hidden: must be 1 to 4096");
         if (steps < 100_000) throw new UsageException("--steps must be at least 100000");
         EdgeModel model;
         string name;
         if (shapeName is not null)
         {
             var shape = RandomModels.Shapes[shapeName];
+            if (hidden is { } units) shape = shape with { Name = $"{shapeName}{units}", Layers = [.. shape.Layers.Select(l => (l.Variant, units))] };
             if (periods is not null && !shape.Layers.Any(l => l.Variant == "clockwork"))
                 throw new UsageException($"--periods: shape {shapeName} has no clockwork layer");
             model = RandomModels.CreateQuantized(shape, seed, periods);
-            name = periods is null ? shapeName : $"{shapeName} periods {string.Join(',', periods)}";
+            name = periods is null ? shape.Name : $"{shape.Name} periods {string.Join(',', periods)}";
         }
         else
         {
