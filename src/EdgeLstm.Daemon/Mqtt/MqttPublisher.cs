@@ -203,6 +203,9 @@ public sealed class MqttPublisher : IAsyncDisposable
         {
             var result = await _client.PublishAsync(Build(message), token).ConfigureAwait(false);
             if (result.IsSuccess) return true;
+            // A publish cut off by a lost connection can also end in a failed result rather than an
+            // exception: then it was not refused, and goes again after reconnecting.
+            if (!_client.IsConnected) return false;
             // The broker refused this message (e.g. not authorized for the topic): retrying will not help.
             _log($"mqtt: broker refused a message on {message.Topic}: {result.ReasonCode} {result.ReasonString}");
             Interlocked.Increment(ref _dropped);

@@ -12,7 +12,13 @@ internal sealed class Subscriber : IAsyncDisposable
 
     public Subscriber(int port, string clientId)
     {
-        _options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(clientId).WithCleanSession(false).Build();
+        // A persistent session that outlives the connection: MQTT 5 with a session expiry interval,
+        // which is what keeps the session (and the QoS 1 messages queued for it) when the broker
+        // sees this connection close before it saves its state on a restart. Without the interval
+        // an MQTT 5 session ends with its connection, so whether it survived a broker restart was a
+        // race between the broker's shutdown and its noticing the closed socket.
+        _options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(clientId)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).WithCleanStart(false).WithSessionExpiryInterval(3600).Build();
         _client.ApplicationMessageReceivedAsync += e =>
         {
             Messages.Enqueue((e.ApplicationMessage.Topic, e.ApplicationMessage.ConvertPayloadToString(), e.ApplicationMessage.Retain));
