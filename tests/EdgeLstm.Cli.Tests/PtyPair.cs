@@ -15,13 +15,15 @@ internal sealed class PtyPair : IDisposable
     {
         DevicePath = devicePath;
         FeedPath = feedPath;
+        // Links left by an earlier pair would satisfy the wait below before socat replaces them.
+        RemoveLinks();
         var start = new ProcessStartInfo("socat") { UseShellExecute = false, RedirectStandardError = true };
         foreach (var a in new[] { $"pty,raw,echo=0,link={devicePath}", $"pty,raw,echo=0,link={feedPath}" }) start.ArgumentList.Add(a);
         _socat = Process.Start(start)!;
         _socat.ErrorDataReceived += (_, _) => { };
         _socat.BeginErrorReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!(File.Exists(devicePath) && File.Exists(feedPath)))
+        while (!(Resolves(devicePath) && Resolves(feedPath)))
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException("socat did not create the pty pair");
             Thread.Sleep(20);
@@ -52,11 +54,24 @@ internal sealed class PtyPair : IDisposable
     {
         if (!_socat.HasExited)
         {
-            _socat.Kill();
-            _socat.WaitForExit(10_000);
+            // SIGTERM: socat closes the ptys and removes its links itself (SIGKILL would leave them dangling).
+            Process.Start("kill", ["-TERM", _socat.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+            if (!_socat.WaitForExit(10_000)) _socat.Kill();
         }
         _socat.Dispose();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while ((File.Exists(DevicePath) || File.Exists(FeedPath)) && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        RemoveLinks();
+    }
+
+    /// <summary>The link exists and points at a pty that exists.</summary>
+    private static bool Resolves(string link)
+    {
+        try { return new FileInfo(link).ResolveLinkTarget(returnFinalTarget: true)?.Exists == true; }
+        catch (IOException) { return false; }
+    }
+
+    private void RemoveLinks()
+    {
+        foreach (var link in new[] { DevicePath, FeedPath })
+            if (new FileInfo(link) is { Exists: true } or { LinkTarget: not null }) File.Delete(link);
     }
 }
