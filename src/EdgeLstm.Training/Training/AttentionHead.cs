@@ -57,7 +57,7 @@ internal sealed class AttentionHead<T> : TrainableHead<T> where T : unmanaged, I
             if (y < 0) continue;
             int t = at / s.Batch, b = at % s.Batch, start = WindowStart(s, t, b), length = t - start + 1;
             Pool(hidden, s, start, length, b, alpha, context);
-            if (DenseLogits(context, p) == y) correct++;
+            if (DenseLogits(_w, _b, context, p) == y) correct++;
             T logP = LogSoftmaxInPlace(p, y);
             T w = classWeights[y];
             loss += double.CreateChecked(-w * logP);
@@ -114,14 +114,14 @@ internal sealed class AttentionHead<T> : TrainableHead<T> where T : unmanaged, I
             if (y < 0) continue;
             int t = at / s.Batch, b = at % s.Batch, start = WindowStart(s, t, b);
             Pool(hidden, s, start, t - start + 1, b, alpha, context);
-            predicted[at] = DenseLogits(context, p);
+            predicted[at] = DenseLogits(_w, _b, context, p);
             loss += double.CreateChecked(-classWeights[y] * LogSoftmaxInPlace(p, y));
         }
         return loss;
     }
 
     /// <summary>The dense head alone on one (pooled) vector.</summary>
-    public override void Logits(ReadOnlySpan<T> context, Span<T> logits) => DenseLogits(context, logits);
+    public override void Logits(ReadOnlySpan<T> context, Span<T> logits) => DenseLogits(_w, _b, context, logits);
 
     /// <summary>The logits after step t of sequence b of the last forward pass (tests compare them with the float engine).</summary>
     public void WindowLogits(ReadOnlySpan<T> hidden, SequenceShape s, int t, int b, Span<T> logits)
@@ -130,7 +130,7 @@ internal sealed class AttentionHead<T> : TrainableHead<T> where T : unmanaged, I
         var context = new T[InputSize];
         int start = WindowStart(s, t, b);
         Pool(hidden, s, start, t - start + 1, b, new T[_steps], context);
-        DenseLogits(context, logits);
+        DenseLogits(_w, _b, context, logits);
     }
 
     public override DenseLayer ToCore()
@@ -191,27 +191,6 @@ internal sealed class AttentionHead<T> : TrainableHead<T> where T : unmanaged, I
     }
 
     private ReadOnlySpan<T> HiddenAt(ReadOnlySpan<T> hidden, SequenceShape s, int t, int b) => hidden.Slice(s.Index(t, b) * InputSize, InputSize);
-
-    private int DenseLogits(ReadOnlySpan<T> h, Span<T> p)
-    {
-        int best = 0;
-        for (int c = 0; c < Classes; c++)
-        {
-            p[c] = _b[c] + TensorPrimitives.Dot(_w.AsSpan(c * InputSize, InputSize), h);
-            if (p[c] > p[best]) best = c;
-        }
-        return best;
-    }
-
-    private static T LogSoftmaxInPlace(Span<T> p, int y)
-    {
-        T max = TensorPrimitives.Max<T>(p);
-        T sum = T.Zero;
-        for (int c = 0; c < p.Length; c++) sum += T.Exp(p[c] - max);
-        T logP = p[y] - max - T.Log(sum);
-        for (int c = 0; c < p.Length; c++) p[c] = T.Exp(p[c] - max) / sum;
-        return logP;
-    }
 
     private static T[] Convert(float[] values) => values.Select(v => T.CreateChecked(v)).ToArray();
 

@@ -37,7 +37,7 @@ internal sealed class DenseHead<T> : TrainableHead<T> where T : unmanaged, IFloa
             int y = targets[at];
             if (y < 0) continue;
             var h = hidden.Slice(at * hs, hs);
-            if (ArgMaxLogits(h, p) == y) correct++;
+            if (DenseLogits(_w, _b, h, p) == y) correct++;
             T logP = LogSoftmaxInPlace(p, y);
             T w = classWeights[y];
             loss += double.CreateChecked(-w * logP);
@@ -67,13 +67,13 @@ internal sealed class DenseHead<T> : TrainableHead<T> where T : unmanaged, IFloa
             int y = targets[at];
             predicted[at] = -1;
             if (y < 0) continue;
-            predicted[at] = ArgMaxLogits(hidden.Slice(at * hs, hs), p);
+            predicted[at] = DenseLogits(_w, _b, hidden.Slice(at * hs, hs), p);
             loss += double.CreateChecked(-classWeights[y] * LogSoftmaxInPlace(p, y));
         }
         return loss;
     }
 
-    public override void Logits(ReadOnlySpan<T> hidden, Span<T> logits) => ArgMaxLogits(hidden, logits);
+    public override void Logits(ReadOnlySpan<T> hidden, Span<T> logits) => DenseLogits(_w, _b, hidden, logits);
 
     public override DenseLayer ToCore()
     {
@@ -83,26 +83,4 @@ internal sealed class DenseHead<T> : TrainableHead<T> where T : unmanaged, IFloa
         return d;
     }
 
-    /// <summary>Writes the logits into p and returns the arg max (first of equals, like Core's ArgMax).</summary>
-    private int ArgMaxLogits(ReadOnlySpan<T> h, Span<T> p)
-    {
-        int best = 0;
-        for (int c = 0; c < Classes; c++)
-        {
-            p[c] = _b[c] + TensorPrimitives.Dot(_w.AsSpan(c * InputSize, InputSize), h);
-            if (p[c] > p[best]) best = c;
-        }
-        return best;
-    }
-
-    /// <summary>Turns logits into probabilities in place and returns log p[y], computed stably.</summary>
-    private static T LogSoftmaxInPlace(Span<T> p, int y)
-    {
-        T max = TensorPrimitives.Max<T>(p);
-        T sum = T.Zero;
-        for (int c = 0; c < p.Length; c++) sum += T.Exp(p[c] - max);
-        T logP = p[y] - max - T.Log(sum);
-        for (int c = 0; c < p.Length; c++) p[c] = T.Exp(p[c] - max) / sum;
-        return logP;
-    }
 }

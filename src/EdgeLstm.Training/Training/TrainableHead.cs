@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using EdgeLstm.Core.Model;
 
 namespace EdgeLstm.Training.Training;
@@ -32,4 +33,30 @@ internal abstract class TrainableHead<T> where T : unmanaged, IFloatingPointIeee
 
     /// <summary>The attention pooling in Core's layout, or null for a head on the last hidden state.</summary>
     public virtual AttentionPooling? AttentionToCore() => null;
+
+    /// <summary>
+    /// The dense layer's logits p = W h + b (W row-major, Classes x h.Length) and their arg max
+    /// (first of equals, like Core's ArgMax). Shared by every head: they differ in what h is.
+    /// </summary>
+    protected static int DenseLogits(T[] w, T[] b, ReadOnlySpan<T> h, Span<T> p)
+    {
+        int best = 0;
+        for (int c = 0; c < b.Length; c++)
+        {
+            p[c] = b[c] + TensorPrimitives.Dot(w.AsSpan(c * h.Length, h.Length), h);
+            if (p[c] > p[best]) best = c;
+        }
+        return best;
+    }
+
+    /// <summary>Turns logits into probabilities in place and returns log p[y], computed stably.</summary>
+    protected static T LogSoftmaxInPlace(Span<T> p, int y)
+    {
+        T max = TensorPrimitives.Max<T>(p);
+        T sum = T.Zero;
+        for (int c = 0; c < p.Length; c++) sum += T.Exp(p[c] - max);
+        T logP = p[y] - max - T.Log(sum);
+        for (int c = 0; c < p.Length; c++) p[c] = T.Exp(p[c] - max) / sum;
+        return logP;
+    }
 }
