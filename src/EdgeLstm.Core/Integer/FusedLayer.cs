@@ -1,4 +1,5 @@
 using EdgeLstm.Core.Model;
+using EdgeLstm.Core.Numerics;
 using EdgeLstm.Core.Quantized;
 
 namespace EdgeLstm.Core.Integer;
@@ -18,6 +19,14 @@ internal sealed unsafe class FusedLayer
     /// <summary>Layers whose int16 weights fit in this many bytes are held widened (they stay in L1 with room for the rest).</summary>
     public const int WidenBudgetBytes = 16 * 1024;
 
+    /// <summary>
+    /// Per-row constants of one gate of one unit block, each a vector of L lanes, in this order
+    /// (<see cref="Constants"/>): the requantization of the input product and of the recurrent
+    /// product (<see cref="RequantConstants"/>: multiplier, round high, round low, shift), the
+    /// bias, and a GRU candidate's recurrent bias (zero for every other gate).
+    /// </summary>
+    public const int XRequant = 0, HRequant = 4, BiasField = 8, HiddenBiasField = 9, Fields = 10;
+
     public FusedLayer(QuantizedRecurrentLayer layer, int lanes, int lo, int hi, int* sigmoid, int* tanh, PinnedArena arena)
     {
         int hs = layer.HiddenSize, gates = Gates.Count(layer.Kind);
@@ -26,20 +35,34 @@ internal sealed unsafe class FusedLayer
         bool widen = wideBytes <= WidenBudgetBytes;
         W = new GateInterleavedMatrix(layer.W, gates, hs, lanes, widen, arena);
         R = new GateInterleavedMatrix(layer.R, gates, hs, lanes, widen, arena);
-        Bias = W.Interleave(layer.Bias, hs, arena);
-        if (layer.Kind == CellKind.Gru)
-        {
-            // Rbh rides in the candidate gate's rows.
-            var hBias = new int[gates * hs];
-            layer.CandidateRecurrentBias?.CopyTo(hBias, Model.Gates.GruHidden * hs);
-            HiddenBias = W.Interleave(hBias, hs, arena);
-        }
+        GateStride = Fields * lanes;
+        BlockStride = gates * GateStride;
+        Constants = arena.Allocate<int>(UnitBlocks * BlockStride);
+        for (int g = 0; g < gates; g++)
+            for (int unit = 0; unit < hs; unit++)
+            {
+                int row = g * hs + unit;
+                int* at = Constants + (unit / lanes) * BlockStride + g * GateStride + unit % lanes;
+                Put(at + XRequant * lanes, lanes, RequantConstants.From(layer.W.Requant[row]));
+                Put(at + HRequant * lanes, lanes, RequantConstants.From(layer.R.Requant[row]));
+                at[BiasField * lanes] = layer.Bias[row];
+                if (layer.Kind == CellKind.Gru && g == Model.Gates.GruHidden && layer.CandidateRecurrentBias is { } rbh)
+                    at[HiddenBiasField * lanes] = rbh[unit];
+            }
         Lo = lo;
         Hi = hi;
         Sigmoid = sigmoid;
         Tanh = tanh;
         CellFracBits = layer.CellFracBits;
         Coupled = layer.InputForget;
+    }
+
+    private static void Put(int* at, int lanes, RequantConstants c)
+    {
+        at[0] = c.Multiplier;
+        at[lanes] = c.RoundHigh;
+        at[2 * lanes] = c.RoundLow;
+        at[3 * lanes] = c.Shift;
     }
 
     /// <summary>Whether the fused step covers this layer.</summary>
@@ -49,8 +72,15 @@ internal sealed unsafe class FusedLayer
     public int UnitBlocks { get; }
     public GateInterleavedMatrix W { get; }
     public GateInterleavedMatrix R { get; }
-    public int* Bias { get; }
-    public int* HiddenBias { get; }
+
+    /// <summary>Per unit block, per gate, the <see cref="Fields"/> constant vectors.</summary>
+    public int* Constants { get; }
+
+    /// <summary>Ints between one gate's constants and the next gate's within a unit block.</summary>
+    public int GateStride { get; }
+
+    /// <summary>Ints between one unit block's constants and the next's.</summary>
+    public int BlockStride { get; }
     public int Lo { get; }
     public int Hi { get; }
     public int* Sigmoid { get; }

@@ -47,4 +47,10 @@ internal unsafe interface ISimdOps<TV> where TV : struct
 
     /// <summary>The same over 2*Count int16 weights already widened (held so when they fit in L1).</summary>
     static abstract TV MultiplyAddPairs16(TV acc, short* w, TV pair);
+
+    /// <summary>
+    /// Per lane a.lo*b.lo + a.hi*b.hi of the int16 halves of each int32 lane (pmaddwd); exact when
+    /// not both products are (-32768)^2.
+    /// </summary>
+    static abstract TV DotPairs(TV a, TV b);
 }

@@ -75,13 +75,26 @@ internal readonly unsafe struct Ops128 : ISimdOps<Vector128<int>>
     public static Vector128<int> MultiplyAddPairs16(Vector128<int> acc, short* w, Vector128<int> pair)
     {
         var ws = Vector128.Load(w);
-        if (Sse2.IsSupported) return acc + Sse2.MultiplyAddAdjacent(ws, pair.AsInt16());
+        if (Sse2.IsSupported) return acc + Sse2.MultiplyAddAdjacent(pair.AsInt16(), ws);
         if (AdvSimd.Arm64.IsSupported)
         {
             var xs = pair.AsInt16();
             var lo = AdvSimd.MultiplyWideningLower(ws.GetLower(), xs.GetLower());
             var hi = AdvSimd.MultiplyWideningUpper(ws, xs);
             return acc + AdvSimd.Arm64.AddPairwise(lo, hi);
+        }
+        throw new PlatformNotSupportedException();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> DotPairs(Vector128<int> a, Vector128<int> b)
+    {
+        if (Sse2.IsSupported) return Sse2.MultiplyAddAdjacent(a.AsInt16(), b.AsInt16());
+        if (AdvSimd.Arm64.IsSupported)
+        {
+            var x = a.AsInt16();
+            var y = b.AsInt16();
+            return AdvSimd.Arm64.AddPairwise(AdvSimd.MultiplyWideningLower(x.GetLower(), y.GetLower()), AdvSimd.MultiplyWideningUpper(x, y));
         }
         throw new PlatformNotSupportedException();
     }

@@ -31,9 +31,12 @@ internal readonly unsafe struct Ops256 : ISimdOps<Vector256<int>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> MultiplyAddPairs(Vector256<int> acc, sbyte* w, Vector256<int> pair) =>
-        acc + Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(w), pair.AsInt16());
+        acc + Avx2.MultiplyAddAdjacent(pair.AsInt16(), Avx2.ConvertToVector256Int16(w));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> MultiplyAddPairs16(Vector256<int> acc, short* w, Vector256<int> pair) =>
-        acc + Avx2.MultiplyAddAdjacent(Vector256.Load(w), pair.AsInt16());
+        acc + Avx2.MultiplyAddAdjacent(pair.AsInt16(), Vector256.Load(w)); // the load second, where it folds into vpmaddwd
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> DotPairs(Vector256<int> a, Vector256<int> b) => Avx2.MultiplyAddAdjacent(a.AsInt16(), b.AsInt16());
 }

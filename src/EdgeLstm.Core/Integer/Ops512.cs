@@ -38,5 +38,8 @@ internal readonly unsafe struct Ops512 : ISimdOps<Vector512<int>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<int> MultiplyAddPairs16(Vector512<int> acc, short* w, Vector512<int> pair) =>
-        acc + Avx512BW.MultiplyAddAdjacent(Vector512.Load(w), pair.AsInt16());
+        acc + Avx512BW.MultiplyAddAdjacent(pair.AsInt16(), Vector512.Load(w));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> DotPairs(Vector512<int> a, Vector512<int> b) => Avx512BW.MultiplyAddAdjacent(a.AsInt16(), b.AsInt16());
 }

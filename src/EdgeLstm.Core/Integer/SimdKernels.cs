@@ -81,10 +81,10 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
     {
         TV u = TOps.Add(x, TOps.Splat(32768));
         TV entry = TOps.Gather(table, TOps.ShiftRight(u, ActivationTable.StepBits));
-        TV value = TOps.ShiftRight(TOps.ShiftLeft(entry, 16), 16);
-        TV step = TOps.ShiftRight(entry, 16);
-        TV frac = TOps.And(u, TOps.Splat(63));
-        return TOps.Add(value, TOps.ShiftRight(TOps.Add(TOps.Mul(step, frac), TOps.Splat(32)), ActivationTable.StepBits));
+        // value + ((step * frac + 32) >> 6) = (64 * value + step * frac + 32) >> 6, and the entry's
+        // int16 halves are (value, step): one pair product with (64, frac) gives the numerator.
+        TV weights = TOps.Add(TOps.ShiftLeft(TOps.And(u, TOps.Splat(63)), 16), TOps.Splat(1 << ActivationTable.StepBits));
+        return TOps.ShiftRight(TOps.Add(TOps.DotPairs(entry, weights), TOps.Splat(32)), ActivationTable.StepBits);
     }
 
     public override void GatePre(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int lo, int hi, int* pre, int n)
@@ -306,29 +306,57 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
 
     public override bool Fuses => true;
 
-    /// <summary>The gate sums of <see cref="GateActivate"/> for the C rows starting at interleaved row r.</summary>
+    /// <summary>
+    /// The requantization rule (<see cref="Requantizer.Apply32"/>) with one gate's constants at k
+    /// (<see cref="FusedLayer"/>: multiplier, round high, round low, shift, C ints apart).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV GatePre(TV accX, TV accH, FusedLayer f, int r, TV lo, TV hi) =>
-        Clamp(TOps.Add(TOps.Add(Requant(accX, f.W.Requant, r), Requant(accH, f.R.Requant, r)), TOps.Load(f.Bias + r)), lo, hi);
+    private static TV Requant(TV acc, int* k)
+    {
+        TV m = TOps.Load(k);
+        TV low = TOps.ShiftRightLogical(TOps.Add(TOps.Mul(TOps.And(acc, TOps.Splat(0xFFFF)), m), TOps.Load(k + 2 * C)), 16);
+        TV t = TOps.Add(TOps.Add(TOps.Mul(TOps.ShiftRight(acc, 16), m), TOps.Load(k + C)), low);
+        return TOps.ShiftRightVariable(t, TOps.Load(k + 3 * C));
+    }
+
+    /// <summary>
+    /// A gate's input part, requantized and biased; it waits in a register while the recurrent
+    /// products run. Adding the bias before the recurrent part instead of after it cannot change
+    /// the sum (int32 addition wraps, so it is associative).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV InputPart(TV accX, int* k) =>
+        TOps.Add(Requant(accX, k + FusedLayer.XRequant * C), TOps.Load(k + FusedLayer.BiasField * C));
+
+    /// <summary>The gate's pre-activation, clamp(input part + requantized recurrent product, lo, hi) (<see cref="GateActivate"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV GatePre(TV inputPart, TV accH, int* k, TV lo, TV hi) =>
+        Clamp(TOps.Add(inputPart, Requant(accH, k + FusedLayer.HRequant * C)), lo, hi);
 
     public override void LstmFused(FusedLayer f, short* x, short* hOld, short* hNew, int* cell)
     {
         var fmt = new CellFormat(f.CellFracBits);
         TV vlo = TOps.Splat(f.Lo), vhi = TOps.Splat(f.Hi);
         int* sigmoid = f.Sigmoid, tanh = f.Tanh;
+        int gs = f.GateStride;
         bool coupled = f.Coupled;
         for (int u = 0; u < f.UnitBlocks; u++)
         {
+            int* k = f.Constants + (nint)u * f.BlockStride;
             Dot4(f.W, u, (int*)x, out TV xi, out TV xo, out TV xf, out TV xg);
+            xi = InputPart(xi, k);
+            xo = InputPart(xo, k + gs);
+            xf = InputPart(xf, k + 2 * gs);
+            xg = InputPart(xg, k + 3 * gs);
             Dot4(f.R, u, (int*)hOld, out TV hi, out TV ho, out TV hf, out TV hg);
-            int r = u * 4 * C, k = u * C;
-            TV i = Activate(sigmoid, GatePre(xi, hi, f, r, vlo, vhi));
-            TV o = Activate(sigmoid, GatePre(xo, ho, f, r + C, vlo, vhi));
-            TV forget = coupled ? TOps.Sub(fmt.One, i) : Activate(sigmoid, GatePre(xf, hf, f, r + 2 * C, vlo, vhi));
-            TV g = Activate(tanh, GatePre(xg, hg, f, r + 3 * C, vlo, vhi));
-            TV c = CellStep(fmt, i, forget, g, TOps.Load(cell + k));
-            TOps.Store(cell + k, c);
-            TOps.StoreNarrowed(hNew + k, HiddenStep(fmt, o, c, tanh));
+            TV i = Activate(sigmoid, GatePre(xi, hi, k, vlo, vhi));
+            TV o = Activate(sigmoid, GatePre(xo, ho, k + gs, vlo, vhi));
+            TV forget = coupled ? TOps.Sub(fmt.One, i) : Activate(sigmoid, GatePre(xf, hf, k + 2 * gs, vlo, vhi));
+            TV g = Activate(tanh, GatePre(xg, hg, k + 3 * gs, vlo, vhi));
+            int at = u * C;
+            TV c = CellStep(fmt, i, forget, g, TOps.Load(cell + at));
+            TOps.Store(cell + at, c);
+            TOps.StoreNarrowed(hNew + at, HiddenStep(fmt, o, c, tanh));
         }
     }
 
@@ -339,52 +367,54 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
         TV partLo = TOps.Splat(-65535), partHi = TOps.Splat(65535);
         TV min16 = TOps.Splat(short.MinValue), max16 = TOps.Splat(short.MaxValue);
         int* sigmoid = f.Sigmoid, tanh = f.Tanh;
+        int gs = f.GateStride;
         for (int u = 0; u < f.UnitBlocks; u++)
         {
+            int* k = f.Constants + (nint)u * f.BlockStride, kc = k + 2 * gs;
             Dot3(f.W, u, (int*)x, out TV xz, out TV xr, out TV xh);
+            xz = InputPart(xz, k);
+            xr = InputPart(xr, k + gs);
+            TV xPart = Clamp(InputPart(xh, kc), wideLo, wideHi);
             Dot3(f.R, u, (int*)hOld, out TV hz, out TV hr, out TV hh);
-            int r = u * 3 * C, k = u * C, rc = r + 2 * C;
-            TV z = Activate(sigmoid, GatePre(xz, hz, f, r, vlo, vhi));
-            TV reset = Activate(sigmoid, GatePre(xr, hr, f, r + C, vlo, vhi));
-            TV xPart = Clamp(TOps.Add(Requant(xh, f.W.Requant, rc), TOps.Load(f.Bias + rc)), wideLo, wideHi);
-            TV hPart = Clamp(TOps.Add(Requant(hh, f.R.Requant, rc), TOps.Load(f.HiddenBias + rc)), partLo, partHi);
+            TV z = Activate(sigmoid, GatePre(xz, hz, k, vlo, vhi));
+            TV reset = Activate(sigmoid, GatePre(xr, hr, k + gs, vlo, vhi));
+            TV hPart = Clamp(TOps.Add(Requant(hh, kc + FusedLayer.HRequant * C), TOps.Load(kc + FusedLayer.HiddenBiasField * C)), partLo, partHi);
             TV candidate = Activate(tanh, Clamp(TOps.Add(xPart, MulQ15(reset, hPart)), vlo, vhi));
-            TV diff = TOps.Sub(TOps.LoadWidened(hOld + k), candidate);
-            TOps.StoreNarrowed(hNew + k, Clamp(TOps.Add(candidate, MulQ15(z, diff)), min16, max16));
+            int at = u * C;
+            TV diff = TOps.Sub(TOps.LoadWidened(hOld + at), candidate);
+            TOps.StoreNarrowed(hNew + at, Clamp(TOps.Add(candidate, MulQ15(z, diff)), min16, max16));
         }
     }
 
-    /// <summary>The four gates' row sums of unit block u over the input's column pairs.</summary>
+    /// <summary>The four gates' row sums of unit block u over the input's column pairs, its weights read in order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Dot4(GateInterleavedMatrix m, int u, int* xPairs, out TV a0, out TV a1, out TV a2, out TV a3)
     {
-        int pairs = m.ColPairs, stride = 2 * C, block = pairs * stride;
-        nint first = (nint)u * 4 * block;
+        int pairs = m.ColPairs;
+        nint first = (nint)u * m.BlockValues;
         a0 = default; a1 = default; a2 = default; a3 = default;
         if (m.Widened)
         {
-            short* w0 = m.Weights16 + first, w1 = w0 + block, w2 = w1 + block, w3 = w2 + block;
-            for (int p = 0; p < pairs; p++)
+            short* w = m.Weights16 + first;
+            for (int p = 0; p < pairs; p++, w += 8 * C)
             {
                 TV pair = TOps.Splat(xPairs[p]);
-                int o = p * stride;
-                a0 = TOps.MultiplyAddPairs16(a0, w0 + o, pair);
-                a1 = TOps.MultiplyAddPairs16(a1, w1 + o, pair);
-                a2 = TOps.MultiplyAddPairs16(a2, w2 + o, pair);
-                a3 = TOps.MultiplyAddPairs16(a3, w3 + o, pair);
+                a0 = TOps.MultiplyAddPairs16(a0, w, pair);
+                a1 = TOps.MultiplyAddPairs16(a1, w + 2 * C, pair);
+                a2 = TOps.MultiplyAddPairs16(a2, w + 4 * C, pair);
+                a3 = TOps.MultiplyAddPairs16(a3, w + 6 * C, pair);
             }
         }
         else
         {
-            sbyte* w0 = m.Weights8 + first, w1 = w0 + block, w2 = w1 + block, w3 = w2 + block;
-            for (int p = 0; p < pairs; p++)
+            sbyte* w = m.Weights8 + first;
+            for (int p = 0; p < pairs; p++, w += 8 * C)
             {
                 TV pair = TOps.Splat(xPairs[p]);
-                int o = p * stride;
-                a0 = TOps.MultiplyAddPairs(a0, w0 + o, pair);
-                a1 = TOps.MultiplyAddPairs(a1, w1 + o, pair);
-                a2 = TOps.MultiplyAddPairs(a2, w2 + o, pair);
-                a3 = TOps.MultiplyAddPairs(a3, w3 + o, pair);
+                a0 = TOps.MultiplyAddPairs(a0, w, pair);
+                a1 = TOps.MultiplyAddPairs(a1, w + 2 * C, pair);
+                a2 = TOps.MultiplyAddPairs(a2, w + 4 * C, pair);
+                a3 = TOps.MultiplyAddPairs(a3, w + 6 * C, pair);
             }
         }
     }
@@ -393,31 +423,29 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Dot3(GateInterleavedMatrix m, int u, int* xPairs, out TV a0, out TV a1, out TV a2)
     {
-        int pairs = m.ColPairs, stride = 2 * C, block = pairs * stride;
-        nint first = (nint)u * 3 * block;
+        int pairs = m.ColPairs;
+        nint first = (nint)u * m.BlockValues;
         a0 = default; a1 = default; a2 = default;
         if (m.Widened)
         {
-            short* w0 = m.Weights16 + first, w1 = w0 + block, w2 = w1 + block;
-            for (int p = 0; p < pairs; p++)
+            short* w = m.Weights16 + first;
+            for (int p = 0; p < pairs; p++, w += 6 * C)
             {
                 TV pair = TOps.Splat(xPairs[p]);
-                int o = p * stride;
-                a0 = TOps.MultiplyAddPairs16(a0, w0 + o, pair);
-                a1 = TOps.MultiplyAddPairs16(a1, w1 + o, pair);
-                a2 = TOps.MultiplyAddPairs16(a2, w2 + o, pair);
+                a0 = TOps.MultiplyAddPairs16(a0, w, pair);
+                a1 = TOps.MultiplyAddPairs16(a1, w + 2 * C, pair);
+                a2 = TOps.MultiplyAddPairs16(a2, w + 4 * C, pair);
             }
         }
         else
         {
-            sbyte* w0 = m.Weights8 + first, w1 = w0 + block, w2 = w1 + block;
-            for (int p = 0; p < pairs; p++)
+            sbyte* w = m.Weights8 + first;
+            for (int p = 0; p < pairs; p++, w += 6 * C)
             {
                 TV pair = TOps.Splat(xPairs[p]);
-                int o = p * stride;
-                a0 = TOps.MultiplyAddPairs(a0, w0 + o, pair);
-                a1 = TOps.MultiplyAddPairs(a1, w1 + o, pair);
-                a2 = TOps.MultiplyAddPairs(a2, w2 + o, pair);
+                a0 = TOps.MultiplyAddPairs(a0, w, pair);
+                a1 = TOps.MultiplyAddPairs(a1, w + 2 * C, pair);
+                a2 = TOps.MultiplyAddPairs(a2, w + 4 * C, pair);
             }
         }
     }
