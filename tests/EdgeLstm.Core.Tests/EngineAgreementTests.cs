@@ -47,9 +47,15 @@ public class EngineAgreementTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>The vector input boundary against the scalar formula: ties, saturation, infinities, NaN, and inputs of 9 and 3 (tail only).</summary>
+    /// <summary>
+    /// The vector input boundary against the scalar formula: ties, saturation, infinities, NaN; widths
+    /// that end with an overlapping group (9, 6), whole groups (4, 8) and fewer than one group (3).
+    /// </summary>
     [Theory]
     [InlineData(9)]
+    [InlineData(6)]
+    [InlineData(8)]
+    [InlineData(4)]
     [InlineData(3)]
     public void Input_quantization_is_bit_identical_to_the_scalar_reference(int inputs)
     {

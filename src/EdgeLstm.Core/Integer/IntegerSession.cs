@@ -115,7 +115,10 @@ public sealed unsafe class IntegerSession : IClassifierSession
 
     public void Step(ReadOnlySpan<float> sample)
     {
-        QuantizeInput(sample, new Span<short>(_input, _inputs));
+        if (sample.Length != _inputs)
+            throw new ArgumentException($"sample has {sample.Length} values, the model takes {_inputs}", nameof(sample));
+        fixed (float* x = sample)
+            _kernels.QuantizeInput(x, _offset, _multiplier, _input, _inputs);
         StepCore();
     }
 

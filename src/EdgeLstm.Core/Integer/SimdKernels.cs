@@ -148,6 +148,7 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
         public readonly int Shift, Down;
         public readonly TV Round, RoundDown, One, Min16, Max16;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public CellFormat(int cellFracBits)
         {
             Shift = 30 - cellFracBits;
@@ -289,19 +290,27 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
     /// Four inputs at a time in float lanes (Vector128 on every vector family: inputs are few):
     /// the same float operations as the scalar formula, MathF.Round's ties-to-even rounding, NaN
     /// lanes replaced by 0 after the fact (min/max and the conversion may do anything with them).
+    /// A width that is not a multiple of 4 ends with the last four inputs again, overlapping the
+    /// previous group (each lane's result depends on its own input only, so the overlap rewrites
+    /// the same values); fewer than 4 inputs go to the scalar kernel.
     /// </summary>
     public override void QuantizeInput(float* sample, float* offset, float* multiplier, short* q, int n)
     {
-        int j = 0;
-        for (; j + 4 <= n; j += 4)
+        if (n < 4)
         {
+            Tail.QuantizeInput(sample, offset, multiplier, q, n);
+            return;
+        }
+        for (int j = 0; ; j += 4)
+        {
+            if (j > n - 4) j = n - 4;
             var v = (Vector128.Load(sample + j) - Vector128.Load(offset + j)) * Vector128.Load(multiplier + j);
             var clamped = Vector128.MinNative(Vector128.MaxNative(v, Vector128.Create(-32768f)), Vector128.Create(32767f));
             var rounded = Vector128.ConvertToInt32(Vector128.Round(clamped));
             rounded = Vector128.ConditionalSelect(Vector128.Equals(v, v).AsInt32(), rounded, Vector128<int>.Zero);
             *(long*)(q + j) = Vector128.Narrow(rounded, rounded).AsInt64().ToScalar();
+            if (j == n - 4) return;
         }
-        if (j < n) Tail.QuantizeInput(sample + j, offset + j, multiplier + j, q + j, n - j);
     }
 
     public override bool Fuses => true;
@@ -396,9 +405,9 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
         if (m.Widened)
         {
             short* w = m.Weights16 + first;
-            for (int p = 0; p < pairs; p++, w += 8 * C)
+            for (int* xp = xPairs, end = xPairs + pairs; xp < end; xp++, w += 8 * C)
             {
-                TV pair = TOps.Splat(xPairs[p]);
+                TV pair = TOps.Splat(*xp);
                 a0 = TOps.MultiplyAddPairs16(a0, w, pair);
                 a1 = TOps.MultiplyAddPairs16(a1, w + 2 * C, pair);
                 a2 = TOps.MultiplyAddPairs16(a2, w + 4 * C, pair);
@@ -408,9 +417,9 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
         else
         {
             sbyte* w = m.Weights8 + first;
-            for (int p = 0; p < pairs; p++, w += 8 * C)
+            for (int* xp = xPairs, end = xPairs + pairs; xp < end; xp++, w += 8 * C)
             {
-                TV pair = TOps.Splat(xPairs[p]);
+                TV pair = TOps.Splat(*xp);
                 a0 = TOps.MultiplyAddPairs(a0, w, pair);
                 a1 = TOps.MultiplyAddPairs(a1, w + 2 * C, pair);
                 a2 = TOps.MultiplyAddPairs(a2, w + 4 * C, pair);
@@ -429,9 +438,9 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
         if (m.Widened)
         {
             short* w = m.Weights16 + first;
-            for (int p = 0; p < pairs; p++, w += 6 * C)
+            for (int* xp = xPairs, end = xPairs + pairs; xp < end; xp++, w += 6 * C)
             {
-                TV pair = TOps.Splat(xPairs[p]);
+                TV pair = TOps.Splat(*xp);
                 a0 = TOps.MultiplyAddPairs16(a0, w, pair);
                 a1 = TOps.MultiplyAddPairs16(a1, w + 2 * C, pair);
                 a2 = TOps.MultiplyAddPairs16(a2, w + 4 * C, pair);
@@ -440,9 +449,9 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
         else
         {
             sbyte* w = m.Weights8 + first;
-            for (int p = 0; p < pairs; p++, w += 6 * C)
+            for (int* xp = xPairs, end = xPairs + pairs; xp < end; xp++, w += 6 * C)
             {
-                TV pair = TOps.Splat(xPairs[p]);
+                TV pair = TOps.Splat(*xp);
                 a0 = TOps.MultiplyAddPairs(a0, w, pair);
                 a1 = TOps.MultiplyAddPairs(a1, w + 2 * C, pair);
                 a2 = TOps.MultiplyAddPairs(a2, w + 4 * C, pair);
