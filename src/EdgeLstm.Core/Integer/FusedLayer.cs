@@ -38,6 +38,7 @@ internal sealed unsafe class FusedLayer
         GateStride = Fields * lanes;
         BlockStride = gates * GateStride;
         Constants = arena.Allocate<int>(UnitBlocks * BlockStride);
+        PreActivations = arena.Allocate<int>(UnitBlocks * 4 * lanes);
         for (int g = 0; g < gates; g++)
             for (int unit = 0; unit < hs; unit++)
             {
@@ -75,6 +76,9 @@ internal sealed unsafe class FusedLayer
 
     /// <summary>Per unit block, per gate, the <see cref="Fields"/> constant vectors.</summary>
     public int* Constants { get; }
+
+    /// <summary>Scratch between the two passes of a step: per unit block four vectors (LSTM: the gates' pre-activations; GRU: z, r, and the candidate's two parts).</summary>
+    public int* PreActivations { get; }
 
     /// <summary>Ints between one gate's constants and the next gate's within a unit block.</summary>
     public int GateStride { get; }

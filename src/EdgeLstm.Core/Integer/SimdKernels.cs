@@ -349,6 +349,10 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
         int* sigmoid = f.Sigmoid, tanh = f.Tanh;
         int gs = f.GateStride;
         bool coupled = f.Coupled;
+        int* pre = f.PreActivations;
+        // Two passes: first every block's products and pre-activations, then every block's
+        // activations and state update. The table lookups of the second pass do not wait behind
+        // the next block's products, so they overlap each other (a gather has a long latency).
         for (int u = 0; u < f.UnitBlocks; u++)
         {
             int* k = f.Constants + (nint)u * f.BlockStride;
@@ -358,10 +362,19 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
             xf = InputPart(xf, k + 2 * gs);
             xg = InputPart(xg, k + 3 * gs);
             Dot4(f.R, u, (int*)hOld, out TV hi, out TV ho, out TV hf, out TV hg);
-            TV i = Activate(sigmoid, GatePre(xi, hi, k, vlo, vhi));
-            TV o = Activate(sigmoid, GatePre(xo, ho, k + gs, vlo, vhi));
-            TV forget = coupled ? TOps.Sub(fmt.One, i) : Activate(sigmoid, GatePre(xf, hf, k + 2 * gs, vlo, vhi));
-            TV g = Activate(tanh, GatePre(xg, hg, k + 3 * gs, vlo, vhi));
+            int* p = pre + u * 4 * C;
+            TOps.Store(p, GatePre(xi, hi, k, vlo, vhi));
+            TOps.Store(p + C, GatePre(xo, ho, k + gs, vlo, vhi));
+            TOps.Store(p + 2 * C, GatePre(xf, hf, k + 2 * gs, vlo, vhi));
+            TOps.Store(p + 3 * C, GatePre(xg, hg, k + 3 * gs, vlo, vhi));
+        }
+        for (int u = 0; u < f.UnitBlocks; u++)
+        {
+            int* p = pre + u * 4 * C;
+            TV i = Activate(sigmoid, TOps.Load(p));
+            TV o = Activate(sigmoid, TOps.Load(p + C));
+            TV forget = coupled ? TOps.Sub(fmt.One, i) : Activate(sigmoid, TOps.Load(p + 2 * C));
+            TV g = Activate(tanh, TOps.Load(p + 3 * C));
             int at = u * C;
             TV c = CellStep(fmt, i, forget, g, TOps.Load(cell + at));
             TOps.Store(cell + at, c);
@@ -377,6 +390,8 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
         TV min16 = TOps.Splat(short.MinValue), max16 = TOps.Splat(short.MaxValue);
         int* sigmoid = f.Sigmoid, tanh = f.Tanh;
         int gs = f.GateStride;
+        int* pre = f.PreActivations;
+        // Two passes, as in LstmFused: products first, then the table lookups back to back.
         for (int u = 0; u < f.UnitBlocks; u++)
         {
             int* k = f.Constants + (nint)u * f.BlockStride, kc = k + 2 * gs;
@@ -385,10 +400,18 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
             xr = InputPart(xr, k + gs);
             TV xPart = Clamp(InputPart(xh, kc), wideLo, wideHi);
             Dot3(f.R, u, (int*)hOld, out TV hz, out TV hr, out TV hh);
-            TV z = Activate(sigmoid, GatePre(xz, hz, k, vlo, vhi));
-            TV reset = Activate(sigmoid, GatePre(xr, hr, k + gs, vlo, vhi));
-            TV hPart = Clamp(TOps.Add(Requant(hh, kc + FusedLayer.HRequant * C), TOps.Load(kc + FusedLayer.HiddenBiasField * C)), partLo, partHi);
-            TV candidate = Activate(tanh, Clamp(TOps.Add(xPart, MulQ15(reset, hPart)), vlo, vhi));
+            int* p = pre + u * 4 * C;
+            TOps.Store(p, GatePre(xz, hz, k, vlo, vhi));
+            TOps.Store(p + C, GatePre(xr, hr, k + gs, vlo, vhi));
+            TOps.Store(p + 2 * C, xPart);
+            TOps.Store(p + 3 * C, Clamp(TOps.Add(Requant(hh, kc + FusedLayer.HRequant * C), TOps.Load(kc + FusedLayer.HiddenBiasField * C)), partLo, partHi));
+        }
+        for (int u = 0; u < f.UnitBlocks; u++)
+        {
+            int* p = pre + u * 4 * C;
+            TV z = Activate(sigmoid, TOps.Load(p));
+            TV reset = Activate(sigmoid, TOps.Load(p + C));
+            TV candidate = Activate(tanh, Clamp(TOps.Add(TOps.Load(p + 2 * C), MulQ15(reset, TOps.Load(p + 3 * C))), vlo, vhi));
             int at = u * C;
             TV diff = TOps.Sub(TOps.LoadWidened(hOld + at), candidate);
             TOps.StoreNarrowed(hNew + at, Clamp(TOps.Add(candidate, MulQ15(z, diff)), min16, max16));
