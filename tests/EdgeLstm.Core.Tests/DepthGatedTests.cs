@@ -1,4 +1,5 @@
 using EdgeLstm.Core.Model;
+using EdgeLstm.Core.Quantization;
 
 namespace EdgeLstm.Core.Tests;
 
@@ -90,5 +91,36 @@ public class DepthGatedTests
         Assert.Contains("sizes must match", narrow.Message);
         var noGate = new RecurrentLayer(CellKind.DepthGated, 8, 8);
         Assert.Contains("needs its depth gate", Assert.Throws<ModelException>(() => new FloatNetwork([CellVariant.CreateLayer("lstm", 4, 8), noGate], head)).Message);
+    }
+
+    /// <summary>
+    /// The depth-gated cell sums the lower cells over the steps, so its calibrated range is wide;
+    /// its format is held at least as fine as the lower cell's (the grid d ⊙ c_lower arrives on),
+    /// but never narrower than ±8, the range tanh reads the cell in.
+    /// </summary>
+    [Theory]
+    [InlineData(6, 9, 9)]   // HAPT: calibrated ±512, lower ±64 -> ±64
+    [InlineData(10, 9, 10)] // already finer than the lower cell: calibrated
+    [InlineData(6, 14, 12)] // a narrow lower cell: ±8 at least
+    [InlineData(13, 14, 13)]
+    public void A_depth_gated_cell_is_no_coarser_than_the_cell_below(int calibrated, int lower, int expected)
+    {
+        Assert.Equal(expected, Quantizer.DepthGatedCellFracBits(calibrated, lower));
+    }
+
+    [Fact]
+    public void The_quantizer_applies_the_depth_gated_cell_format()
+    {
+        var model = Model();
+        var stats = new CalibrationStatistics(2) { MaxAbsInput = 3f };
+        stats.MaxAbsCell[0] = 40f; // ±64 with headroom: 9 fraction bits
+        stats.MaxAbsCell[1] = 300f; // ±512: 6
+        var q = Quantizer.Quantize(model, stats);
+        Assert.Equal(9, q.Layers[0].CellFracBits);
+        Assert.Equal(9, q.Layers[1].CellFracBits);
+        Assert.Equal(9, q.Layers[1].LowerCellFracBits);
+        // The own-cell product is requantized for the format the cell is kept in.
+        var own = q.Layers[1].DepthRequant![0];
+        Assert.Equal(q.Layers[1].DepthPeepholeScales![0] * Math.Pow(2, -9) * 4096, own.Factor, 1e-4 * own.Factor);
     }
 }
