@@ -1,4 +1,6 @@
+using EdgeLstm.Core.Integer;
 using EdgeLstm.Core.Model;
+using EdgeLstm.Core.Numerics;
 using EdgeLstm.Core.Quantization;
 
 namespace EdgeLstm.Core.Tests;
@@ -122,5 +124,32 @@ public class DepthGatedTests
         // The own-cell product is requantized for the format the cell is kept in.
         var own = q.Layers[1].DepthRequant![0];
         Assert.Equal(q.Layers[1].DepthPeepholeScales![0] * Math.Pow(2, -9) * 4096, own.Factor, 1e-4 * own.Factor);
+    }
+
+    /// <summary>
+    /// The integer cell update rounds once: against the exact f·c + i·g + d·c_lower it is off by at
+    /// most half a step of the cell's grid plus the three guard-bit roundings, for every pair of
+    /// formats (the plain LSTM's two roundings would allow a whole step, three a step and a half).
+    /// </summary>
+    [Fact]
+    public void The_depth_gated_cell_update_rounds_once()
+    {
+        var random = new Random(11);
+        for (int n = QFormats.MinCellFracBits; n <= QFormats.MaxCellFracBits; n++)
+            for (int lowerN = QFormats.MinCellFracBits; lowerN <= QFormats.MaxCellFracBits; lowerN++)
+            {
+                var format = new DepthCellFormat(n, lowerN);
+                double bound = 0.5 + 3 * 0.5 * Math.Pow(2, -format.Extra);
+                for (int t = 0; t < 2000; t++)
+                {
+                    int i = random.Next(0, 32768), f = random.Next(0, 32768), d = random.Next(0, 32768), g = random.Next(-32768, 32768);
+                    int c = random.Next(-32768, 32768), lower = random.Next(-32768, 32768);
+                    if (t % 3 == 0) (c, lower) = (c >> 8, lower >> 8); // small cells too, where the grid matters most
+                    double exact = (f / 32768.0 * c) + (i / 32768.0 * g / 32768.0) * Math.Pow(2, n) + d / 32768.0 * lower * Math.Pow(2, n - lowerN);
+                    int actual = Elementwise.DepthGatedCell(i, f, g, c, d, lower, format);
+                    if (exact >= short.MaxValue || exact <= short.MinValue) Assert.Equal(exact > 0 ? short.MaxValue : short.MinValue, actual);
+                    else Assert.True(Math.Abs(actual - exact) <= bound, $"n={n} lower={lowerN}: {actual} against {exact}");
+                }
+            }
     }
 }
