@@ -72,7 +72,8 @@ public static class Quantizer
     /// error of 1.1e-2 in h on the first step, five times the contract's 2e-3. Beyond the lower
     /// cell's range the cell saturates instead; there h = o·tanh(c) is saturated anyway, so only
     /// how long a saturated cell takes to decay differs (measured on HAPT: decisions agree with
-    /// the float reference on 99.83 % of the test windows against 99.80 % with the wide format).
+    /// the float reference on 99.83 % of the test windows against 99.80 % with the wide format;
+    /// a streaming model pays a little more, models/lineage/README.md).
     /// </summary>
     public static int DepthGatedCellFracBits(int calibratedFracBits, int lowerCellFracBits) =>
         Math.Max(calibratedFracBits, Math.Min(lowerCellFracBits, 15 - DepthGatedMinCellIntBits));
