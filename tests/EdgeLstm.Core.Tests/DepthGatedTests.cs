@@ -1,4 +1,7 @@
+using EdgeLstm.Core.Integer;
 using EdgeLstm.Core.Model;
+using EdgeLstm.Core.Numerics;
+using EdgeLstm.Core.Quantization;
 
 namespace EdgeLstm.Core.Tests;
 
@@ -90,5 +93,63 @@ public class DepthGatedTests
         Assert.Contains("sizes must match", narrow.Message);
         var noGate = new RecurrentLayer(CellKind.DepthGated, 8, 8);
         Assert.Contains("needs its depth gate", Assert.Throws<ModelException>(() => new FloatNetwork([CellVariant.CreateLayer("lstm", 4, 8), noGate], head)).Message);
+    }
+
+    /// <summary>
+    /// The depth-gated cell sums the lower cells over the steps, so its calibrated range is wide;
+    /// its format is held at least as fine as the lower cell's (the grid d ⊙ c_lower arrives on),
+    /// but never narrower than ±8, the range tanh reads the cell in.
+    /// </summary>
+    [Theory]
+    [InlineData(6, 9, 9)]   // HAPT: calibrated ±512, lower ±64 -> ±64
+    [InlineData(10, 9, 10)] // already finer than the lower cell: calibrated
+    [InlineData(6, 14, 12)] // a narrow lower cell: ±8 at least
+    [InlineData(13, 14, 13)]
+    public void A_depth_gated_cell_is_no_coarser_than_the_cell_below(int calibrated, int lower, int expected)
+    {
+        Assert.Equal(expected, Quantizer.DepthGatedCellFracBits(calibrated, lower));
+    }
+
+    [Fact]
+    public void The_quantizer_applies_the_depth_gated_cell_format()
+    {
+        var model = Model();
+        var stats = new CalibrationStatistics(2) { MaxAbsInput = 3f };
+        stats.MaxAbsCell[0] = 40f; // ±64 with headroom: 9 fraction bits
+        stats.MaxAbsCell[1] = 300f; // ±512: 6
+        var q = Quantizer.Quantize(model, stats);
+        Assert.Equal(9, q.Layers[0].CellFracBits);
+        Assert.Equal(9, q.Layers[1].CellFracBits);
+        Assert.Equal(9, q.Layers[1].LowerCellFracBits);
+        // The own-cell product is requantized for the format the cell is kept in.
+        var own = q.Layers[1].DepthRequant![0];
+        Assert.Equal(q.Layers[1].DepthPeepholeScales![0] * Math.Pow(2, -9) * 4096, own.Factor, 1e-4 * own.Factor);
+    }
+
+    /// <summary>
+    /// The integer cell update rounds once: against the exact f·c + i·g + d·c_lower it is off by at
+    /// most half a step of the cell's grid plus the three guard-bit roundings, for every pair of
+    /// formats (the plain LSTM's two roundings would allow a whole step, three a step and a half).
+    /// </summary>
+    [Fact]
+    public void The_depth_gated_cell_update_rounds_once()
+    {
+        var random = new Random(11);
+        for (int n = QFormats.MinCellFracBits; n <= QFormats.MaxCellFracBits; n++)
+            for (int lowerN = QFormats.MinCellFracBits; lowerN <= QFormats.MaxCellFracBits; lowerN++)
+            {
+                var format = new DepthCellFormat(n, lowerN);
+                double bound = 0.5 + 3 * 0.5 * Math.Pow(2, -format.Extra);
+                for (int t = 0; t < 2000; t++)
+                {
+                    int i = random.Next(0, 32768), f = random.Next(0, 32768), d = random.Next(0, 32768), g = random.Next(-32768, 32768);
+                    int c = random.Next(-32768, 32768), lower = random.Next(-32768, 32768);
+                    if (t % 3 == 0) (c, lower) = (c >> 8, lower >> 8); // small cells too, where the grid matters most
+                    double exact = (f / 32768.0 * c) + (i / 32768.0 * g / 32768.0) * Math.Pow(2, n) + d / 32768.0 * lower * Math.Pow(2, n - lowerN);
+                    int actual = Elementwise.DepthGatedCell(i, f, g, c, d, lower, format);
+                    if (exact >= short.MaxValue || exact <= short.MinValue) Assert.Equal(exact > 0 ? short.MaxValue : short.MinValue, actual);
+                    else Assert.True(Math.Abs(actual - exact) <= bound, $"n={n} lower={lowerN}: {actual} against {exact}");
+                }
+            }
     }
 }

@@ -46,11 +46,15 @@ internal static unsafe class Elementwise
     }
 
     /// <summary>
-    /// Depth-gated LSTM: c' = sat16(c + d * c_lower), d in Q15 and c_lower in its own cell format:
-    /// shift = 15 + lowerFracBits - cellFracBits (4 to 26 for formats of 4 to 15 fraction bits).
+    /// Depth-gated LSTM: c' = sat16(f*c + i*g + d*c_lower) with a single rounding to the cell's
+    /// grid: each product is first rounded to <see cref="DepthCellFormat.Extra"/> bits below it
+    /// (f*c: Q15 x Qn, i*g: Q30, d*c_lower: Q15 x Q(lower n)), the three summed, then rounded once.
+    /// Every product is at most 2^30 in magnitude and the sum of the shifted ones below 2^30 (the depth
+    /// term is shifted by at least 1, the others by at least 9), so nothing overflows int32.
     /// </summary>
-    public static int DepthCellAdd(int c, int d, int lower, int shift) =>
-        QFormats.SaturateInt16(c + ((d * lower + (1 << (shift - 1))) >> shift));
+    public static int DepthGatedCell(int i, int f, int g, int c, int d, int lower, in DepthCellFormat m) =>
+        QFormats.SaturateInt16((((f * c + m.ForgetRound) >> m.ForgetShift) + ((i * g + m.InputRound) >> m.InputShift)
+            + ((d * lower + m.DepthRound) >> m.DepthShift) + m.Round) >> m.Extra);
 
     public static int LstmHidden(int o, int c, int cellFracBits, int* tanh) =>
         MulQ15(o, Activate(tanh, CellToQ12(c, cellFracBits)));

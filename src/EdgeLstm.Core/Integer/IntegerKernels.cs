@@ -37,8 +37,8 @@ internal abstract unsafe class IntegerKernels
     /// <summary>cell = LstmCell(i, f or 1 - i, g, cell).</summary>
     public abstract void LstmCell(int* i, int* f, int* g, int* cell, bool coupled, int cellFracBits, int n);
 
-    /// <summary>cell = DepthCellAdd(cell, d, lower): the depth-gated LSTM's path from the lower layer's cell.</summary>
-    public abstract void DepthCellAdd(int* cell, int* d, int* lower, int shift, int n);
+    /// <summary>cell = DepthGatedCell(i, f, g, cell, d, lower): the depth-gated LSTM's cell update, one rounding.</summary>
+    public abstract void DepthGatedCell(int* i, int* f, int* g, int* d, int* lower, int* cell, in DepthCellFormat format, int n);
 
     /// <summary>LstmCell then LstmHidden in one pass (no peepholes: o does not depend on the new cell).</summary>
     public abstract void LstmUpdate(int* i, int* f, int* g, int* o, int* cell, bool coupled, int cellFracBits, int* tanh, short* h, int n);

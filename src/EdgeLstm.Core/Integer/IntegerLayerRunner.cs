@@ -27,7 +27,7 @@ internal sealed unsafe class IntegerLayerRunner
 
     private readonly int* _lowerCell, _depthBias, _depthPeep, _depthPre, _depth; // depth-gated only
     private readonly RequantConstants[] _depthRequant = [];
-    private readonly int _depthShift;
+    private readonly DepthCellFormat _depthCell;
 
     public IntegerLayerRunner(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena, int* sigmoid, int* tanh,
         IntegerLayerRunner? lower = null)
@@ -79,7 +79,7 @@ internal sealed unsafe class IntegerLayerRunner
             _depthRequant = layer.DepthRequant!.Select(RequantConstants.From).ToArray();
             _depthPre = Ints(_hs);
             _depth = Ints(_hs);
-            _depthShift = 15 + layer.LowerCellFracBits - layer.CellFracBits;
+            _depthCell = new DepthCellFormat(layer.CellFracBits, layer.LowerCellFracBits);
         }
         if (layer.Kind == CellKind.Clockwork)
         {
@@ -209,7 +209,7 @@ internal sealed unsafe class IntegerLayerRunner
 
     /// <summary>
     /// LSTM gates as usual; the depth gate from its x rows, its bias and its two cell products
-    /// (own previous cell, lower layer's new cell); then c = f c + i g, c += d c_lower, h = o tanh(c).
+    /// (own previous cell, lower layer's new cell); then c = f c + i g + d c_lower rounded once, h = o tanh(c).
     /// </summary>
     private void StepDepthGated()
     {
@@ -224,8 +224,7 @@ internal sealed unsafe class IntegerLayerRunner
         var low = _depthRequant[1];
         _k.PeepholeAdd(_depthPre, _depthPeep + hs, _lowerCell, low.Multiplier, low.RoundHigh, low.RoundLow, low.Shift, _lo, _hi, hs);
         _k.Activate(_sigmoid, _depthPre, _depth, hs);
-        _k.LstmCell(i, f, g, _cell, coupled: false, _layer.CellFracBits, hs);
-        _k.DepthCellAdd(_cell, _depth, _lowerCell, _depthShift, hs);
+        _k.DepthGatedCell(i, f, g, _depth, _lowerCell, _cell, _depthCell, hs);
         _k.LstmHidden(o, _cell, _layer.CellFracBits, _tanh, _h, hs);
     }
 

@@ -58,9 +58,9 @@ internal sealed unsafe class ScalarKernels : IntegerKernels
             cell[k] = Elementwise.LstmCell(i[k], coupled ? 32768 - i[k] : f[k], g[k], cell[k], cellFracBits);
     }
 
-    public override void DepthCellAdd(int* cell, int* d, int* lower, int shift, int n)
+    public override void DepthGatedCell(int* i, int* f, int* g, int* d, int* lower, int* cell, in DepthCellFormat format, int n)
     {
-        for (int k = 0; k < n; k++) cell[k] = Elementwise.DepthCellAdd(cell[k], d[k], lower[k], shift);
+        for (int k = 0; k < n; k++) cell[k] = Elementwise.DepthGatedCell(i[k], f[k], g[k], cell[k], d[k], lower[k], format);
     }
 
     public override void LstmUpdate(int* i, int* f, int* g, int* o, int* cell, bool coupled, int cellFracBits, int* tanh, short* h, int n)

@@ -192,16 +192,19 @@ internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
         if (k < n) Tail.LstmCell(i + k, f + k, g + k, cell + k, coupled, cellFracBits, n - k);
     }
 
-    public override void DepthCellAdd(int* cell, int* d, int* lower, int shift, int n)
+    public override void DepthGatedCell(int* i, int* f, int* g, int* d, int* lower, int* cell, in DepthCellFormat m, int n)
     {
-        TV round = TOps.Splat(1 << (shift - 1)), min16 = TOps.Splat(short.MinValue), max16 = TOps.Splat(short.MaxValue);
+        TV forgetRound = TOps.Splat(m.ForgetRound), inputRound = TOps.Splat(m.InputRound), depthRound = TOps.Splat(m.DepthRound);
+        TV round = TOps.Splat(m.Round), min16 = TOps.Splat(short.MinValue), max16 = TOps.Splat(short.MaxValue);
         int k = 0;
         for (; k + C <= n; k += C)
         {
-            TV product = TOps.ShiftRight(TOps.Add(TOps.Mul(TOps.Load(d + k), TOps.Load(lower + k)), round), shift);
-            TOps.Store(cell + k, Clamp(TOps.Add(TOps.Load(cell + k), product), min16, max16));
+            TV fc = TOps.ShiftRight(TOps.Add(TOps.Mul(TOps.Load(f + k), TOps.Load(cell + k)), forgetRound), m.ForgetShift);
+            TV ig = TOps.ShiftRight(TOps.Add(TOps.Mul(TOps.Load(i + k), TOps.Load(g + k)), inputRound), m.InputShift);
+            TV dl = TOps.ShiftRight(TOps.Add(TOps.Mul(TOps.Load(d + k), TOps.Load(lower + k)), depthRound), m.DepthShift);
+            TOps.Store(cell + k, Clamp(TOps.ShiftRight(TOps.Add(TOps.Add(TOps.Add(fc, ig), dl), round), m.Extra), min16, max16));
         }
-        if (k < n) Tail.DepthCellAdd(cell + k, d + k, lower + k, shift, n - k);
+        if (k < n) Tail.DepthGatedCell(i + k, f + k, g + k, d + k, lower + k, cell + k, m, n - k);
     }
 
     public override void LstmUpdate(int* i, int* f, int* g, int* o, int* cell, bool coupled, int cellFracBits, int* tanh, short* h, int n)
