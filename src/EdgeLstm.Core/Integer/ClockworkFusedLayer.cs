@@ -4,107 +4,127 @@ using EdgeLstm.Core.Quantized;
 namespace EdgeLstm.Core.Integer;
 
 /// <summary>
-/// A Clockwork layer prepared for the fused vector step: per module, its units in blocks of L
-/// lanes, and per block the input weights and then the recurrent weights of the columns the
-/// module reads (its own and the slower modules' units), column pairs interleaved as in
-/// <see cref="PreparedMatrix"/>, so that one pass per block computes both products,
-/// requantization, tanh and the store (<see cref="IntegerKernels.ClockworkStep"/>). A module
-/// whose units do not fill its last block has zero weights, constants and biases in the padded
-/// rows, which are computed and never stored. Requantization constants and biases are in the
-/// same padded row order: row (m * BlocksPerModule + b) * L + lane.
+/// A Clockwork layer prepared for the fused vector step (<see cref="IntegerKernels.ClockworkStep"/>):
+/// per module, its units in blocks of L lanes, the blocks in groups of 4, 2 or 1 (as many of 4
+/// as fit, then 2, then 1: the same for every module) that the kernel runs together, sharing
+/// each broadcast of an input pair. A group of G blocks holds its input weights and then its
+/// recurrent weights (only the columns the module reads: its own and the slower modules'
+/// units), pair-major so the kernel reads them in order: pair p, block j, lane, column of the
+/// pair at ((p * G + j) * L + lane) * 2 + column. Each block has one record of constants, L
+/// ints per field (<see cref="Field"/>): the input and recurrent requantization and the bias.
+/// A module whose units do not fill its last block has zero weights, constants and biases in
+/// the padded rows, which are computed and never stored.
 /// The module's new values go to <see cref="Scratch"/> and are copied into h once the whole
 /// module is done (its later blocks still read its previous state), except when the module is
 /// exactly one block, which is stored in place.
 /// </summary>
 internal sealed unsafe class ClockworkFusedLayer
 {
+    /// <summary>The fields of a block's constants record, each L ints.</summary>
+    public enum Field { InputM, InputRoundHigh, InputRoundLow, InputShift, HiddenM, HiddenRoundHigh, HiddenRoundLow, HiddenShift, Bias, Count }
+
+    /// <summary>Per due module in <see cref="Modules"/>: first unit, recurrent column pairs, weights offset, constants offset.</summary>
+    public const int ModuleFields = 4;
+
     public ClockworkFusedLayer(QuantizedRecurrentLayer layer, int lanes, int lo, int hi, int* tanh, PinnedArena arena)
     {
         int hs = layer.HiddenSize, modules = layer.Periods!.Length, k = layer.ModuleSize;
+        int blocks = (k + lanes - 1) / lanes, inputPairs = (layer.InputSize + 1) / 2;
         Lanes = lanes;
         ModuleSize = k;
-        BlocksPerModule = (k + lanes - 1) / lanes;
-        InputPairs = (layer.InputSize + 1) / 2;
+        InputPairs = inputPairs;
         StoresInPlace = k == lanes;
-        RecurrentPairs = new int[modules];
-        BlockLength = new int[modules];
-        WeightOffset = new long[modules];
+        var groups = new List<int>();
+        for (int left = blocks; left > 0; left -= groups[^1]) groups.Add(left >= 4 ? 4 : left >= 2 ? 2 : 1);
+        Groups = [.. groups];
+        RecordInts = (int)Field.Count * lanes;
+
+        Modules = arena.Allocate<int>(ModuleFields * modules);
         long elements = 0;
         for (int m = 0; m < modules; m++)
         {
-            RecurrentPairs[m] = (hs - m * k + 1) / 2;
-            BlockLength[m] = (InputPairs + RecurrentPairs[m]) * 2 * lanes;
-            WeightOffset[m] = elements;
-            elements += (long)BlocksPerModule * BlockLength[m];
+            int pairs = (hs - m * k + 1) / 2;
+            int* record = Modules + ModuleFields * m;
+            (record[0], record[1], record[2], record[3]) = (m * k, pairs, checked((int)elements), m * blocks * RecordInts);
+            elements += (long)blocks * (inputPairs + pairs) * 2 * lanes;
         }
         Widened = 2 * elements <= FusedLayer.WidenBudgetBytes;
         if (Widened) Weights16 = arena.Allocate<short>(checked((int)elements));
         else Weights8 = arena.Allocate<sbyte>(checked((int)elements));
+        Constants = arena.Allocate<int>(modules * blocks * RecordInts);
 
-        int rows = modules * BlocksPerModule * lanes;
-        int* m8 = arena.Allocate<int>(rows), rh = arena.Allocate<int>(rows), rl = arena.Allocate<int>(rows), s = arena.Allocate<int>(rows);
-        int* hm = arena.Allocate<int>(rows), hrh = arena.Allocate<int>(rows), hrl = arena.Allocate<int>(rows), hsh = arena.Allocate<int>(rows);
-        Bias = arena.Allocate<int>(rows);
         for (int m = 0; m < modules; m++)
-            for (int u = 0; u < k; u++)
+        {
+            int* record = Modules + ModuleFields * m;
+            int pairs = record[1];
+            long groupStart = record[2];
+            int block = 0;
+            foreach (int g in Groups)
             {
-                int unit = m * k + u, block = u / lanes, lane = u % lanes, row = (m * BlocksPerModule + block) * lanes + lane;
-                long at = WeightOffset[m] + (long)block * BlockLength[m];
-                for (int c = 0; c < layer.InputSize; c++) Put(at, c, lane, layer.W.Values[unit * layer.InputSize + c]);
-                at += InputPairs * 2 * lanes;
-                for (int c = m * k; c < hs; c++) Put(at, c - m * k, lane, layer.R.Values[unit * hs + c]);
-                (m8[row], rh[row], rl[row], s[row]) = Constants(layer.W.Requant[unit]);
-                (hm[row], hrh[row], hrl[row], hsh[row]) = Constants(layer.R.Requant[unit]);
-                Bias[row] = layer.Bias[unit];
+                for (int j = 0; j < g; j++, block++)
+                    for (int lane = 0; lane < lanes; lane++)
+                    {
+                        int u = block * lanes + lane;
+                        if (u >= k) continue;
+                        int unit = m * k + u;
+                        for (int c = 0; c < layer.InputSize; c++)
+                            Put(groupStart, g, j, lane, c, layer.W.Values[unit * layer.InputSize + c]);
+                        for (int c = m * k; c < hs; c++)
+                            Put(groupStart + (long)inputPairs * g * 2 * lanes, g, j, lane, c - m * k, layer.R.Values[unit * hs + c]);
+                        int* constants = Constants + record[3] + block * RecordInts + lane;
+                        SetRequant(constants, (int)Field.InputM, layer.W.Requant[unit]);
+                        SetRequant(constants, (int)Field.HiddenM, layer.R.Requant[unit]);
+                        constants[(int)Field.Bias * lanes] = layer.Bias[unit];
+                    }
+                groupStart += (long)g * (inputPairs + pairs) * 2 * lanes;
             }
-        InputRequant = new RequantRows(m8, rh, rl, s);
-        RecurrentRequant = new RequantRows(hm, hrh, hrl, hsh);
-        Scratch = arena.Allocate<short>(BlocksPerModule * lanes);
+        }
+        Scratch = arena.Allocate<short>(blocks * lanes);
         Lo = lo;
         Hi = hi;
         Tanh = tanh;
     }
 
-    /// <summary>Column c of one lane's row in the block starting at element at (pairs of columns, 2 L values per pair).</summary>
-    private void Put(long at, int c, int lane, sbyte v)
+    /// <summary>Column c of lane's row in block j of the group of g blocks whose part (input or recurrent) starts at element at.</summary>
+    private void Put(long at, int g, int j, int lane, int c, sbyte v)
     {
-        long i = at + (c / 2) * 2 * Lanes + 2 * lane + c % 2;
+        long i = at + (((long)(c / 2) * g + j) * Lanes + lane) * 2 + c % 2;
         if (Widened) Weights16[i] = v;
         else Weights8[i] = v;
     }
 
-    private static (int, int, int, int) Constants(Requantizer r)
+    private void SetRequant(int* lane, int field, Requantizer r)
     {
         var c = RequantConstants.From(r);
-        return (c.Multiplier, c.RoundHigh, c.RoundLow, c.Shift);
+        lane[field * Lanes] = c.Multiplier;
+        lane[(field + 1) * Lanes] = c.RoundHigh;
+        lane[(field + 2) * Lanes] = c.RoundLow;
+        lane[(field + 3) * Lanes] = c.Shift;
     }
 
     public int Lanes { get; }
     public int ModuleSize { get; }
-    public int BlocksPerModule { get; }
     public int InputPairs { get; }
 
-    /// <summary>Per module: column pairs of h it reads, from its first unit to the end.</summary>
-    public int[] RecurrentPairs { get; }
+    /// <summary>Block counts of a module's groups, in order (e.g. 4, 4 for 8 blocks; 2, 1 for 3).</summary>
+    public int[] Groups { get; }
 
-    /// <summary>Per module: weights per block (input pairs then recurrent pairs, 2 L each).</summary>
-    public int[] BlockLength { get; }
+    /// <summary>Ints per block's constants record.</summary>
+    public int RecordInts { get; }
 
-    /// <summary>Per module: where its first block starts in the weights.</summary>
-    public long[] WeightOffset { get; }
+    /// <summary><see cref="ModuleFields"/> ints per module: first unit, recurrent column pairs, offset of its weights, offset of its constants.</summary>
+    public int* Modules { get; }
 
     /// <summary>Weights held as int16 (small layers, as <see cref="FusedLayer"/> does) or int8.</summary>
     public bool Widened { get; }
     public short* Weights16 { get; }
     public sbyte* Weights8 { get; }
-    public RequantRows InputRequant { get; }
-    public RequantRows RecurrentRequant { get; }
-    public int* Bias { get; }
+    public int* Constants { get; }
 
     /// <summary>A module of exactly one full block is written straight into h.</summary>
     public bool StoresInPlace { get; }
 
-    /// <summary>One module's new values (BlocksPerModule * L) before they are copied into h.</summary>
+    /// <summary>One module's new values (its blocks * L) before they are copied into h.</summary>
     public short* Scratch { get; }
     public int Lo { get; }
     public int Hi { get; }

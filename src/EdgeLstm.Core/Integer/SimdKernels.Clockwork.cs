@@ -3,105 +3,181 @@ using System.Runtime.CompilerServices;
 namespace EdgeLstm.Core.Integer;
 
 /// <summary>
-/// The fused Clockwork RNN step: per due module, per block of C units, the input and recurrent
-/// row sums, then the lane formulas of <see cref="GateActivate"/> (tanh) and the store, with no
-/// accumulator or activation buffers in memory and one call per step. Four blocks of a module
-/// share each broadcast of an input pair, as <see cref="MatVec"/> does. Only the due modules'
-/// rows are touched.
+/// The fused Clockwork RNN step: per due module, per group of blocks of C units, the input row
+/// sums (requantized and biased at once, so one register per block waits), the recurrent row
+/// sums, then the lane formulas of <see cref="GateActivate"/> (tanh) and the store; no
+/// accumulator or activation buffers, one call per step, and only the due modules' rows are
+/// touched. The blocks of a group share each broadcast of an input pair, and the weights are
+/// read in order (<see cref="ClockworkFusedLayer"/>).
 /// </summary>
 internal sealed unsafe partial class SimdKernels<TOps, TV>
 {
     public override void ClockworkStep(ClockworkFusedLayer f, ReadOnlySpan<int> modules, short* x, short* h)
     {
+        if (f.Widened) ClockworkModules<short, Held16>(f, f.Weights16, modules, x, h);
+        else ClockworkModules<sbyte, Held8>(f, f.Weights8, modules, x, h);
+    }
+
+    private static void ClockworkModules<TW, TL>(ClockworkFusedLayer f, TW* weights, ReadOnlySpan<int> modules, short* x, short* h)
+        where TW : unmanaged where TL : struct, IHeldWeights<TW>
+    {
+        // Everything the loop needs in locals: the stores through h could alias f's fields otherwise.
         TV lo = TOps.Splat(f.Lo), hi = TOps.Splat(f.Hi);
-        int blocks = f.BlocksPerModule, k = f.ModuleSize, inputPairs = f.InputPairs, recurrentStart = inputPairs * 2 * C;
-        int* xPairs = (int*)x;
+        int* tanh = f.Tanh, table = f.Modules, constants = f.Constants, xPairs = (int*)x;
+        int inputPairs = f.InputPairs, k = f.ModuleSize, record = f.RecordInts;
+        int[] groups = f.Groups;
+        bool inPlace = f.StoresInPlace;
+        short* scratch = f.Scratch;
         foreach (int m in modules)
         {
-            int first = m * k, length = f.BlockLength[m], pairs = f.RecurrentPairs[m];
+            int* module = table + ClockworkFusedLayer.ModuleFields * m;
+            int first = module[0], pairs = module[1];
+            TW* w = weights + module[2];
+            int* c = constants + module[3];
             int* hPairs = (int*)(h + first);
-            short* output = f.StoresInPlace ? h + first : f.Scratch;
-            int row = m * blocks * C;
-            long at = f.WeightOffset[m];
-            int b = 0;
-            for (; b + 4 <= blocks; b += 4, row += 4 * C, at += 4 * length, output += 4 * C)
+            short* output = inPlace ? h + first : scratch;
+            foreach (int g in groups)
             {
-                TV x0, x1, x2, x3, h0, h1, h2, h3;
-                if (f.Widened)
+                if (g == 4)
                 {
-                    ClockworkSums4(f.Weights16 + at, length, xPairs, inputPairs, out x0, out x1, out x2, out x3);
-                    ClockworkSums4(f.Weights16 + at + recurrentStart, length, hPairs, pairs, out h0, out h1, out h2, out h3);
+                    w = ClockworkSums4<TW, TL>(w, xPairs, inputPairs, out TV a0, out TV a1, out TV a2, out TV a3);
+                    TV in0 = ClockworkInput(a0, c), in1 = ClockworkInput(a1, c + record);
+                    TV in2 = ClockworkInput(a2, c + 2 * record), in3 = ClockworkInput(a3, c + 3 * record);
+                    w = ClockworkSums4<TW, TL>(w, hPairs, pairs, out a0, out a1, out a2, out a3);
+                    TOps.StoreNarrowed(output, ClockworkUnit(in0, a0, c, lo, hi, tanh));
+                    TOps.StoreNarrowed(output + C, ClockworkUnit(in1, a1, c + record, lo, hi, tanh));
+                    TOps.StoreNarrowed(output + 2 * C, ClockworkUnit(in2, a2, c + 2 * record, lo, hi, tanh));
+                    TOps.StoreNarrowed(output + 3 * C, ClockworkUnit(in3, a3, c + 3 * record, lo, hi, tanh));
+                }
+                else if (g == 2)
+                {
+                    w = ClockworkSums2<TW, TL>(w, xPairs, inputPairs, out TV a0, out TV a1);
+                    TV in0 = ClockworkInput(a0, c), in1 = ClockworkInput(a1, c + record);
+                    w = ClockworkSums2<TW, TL>(w, hPairs, pairs, out a0, out a1);
+                    TOps.StoreNarrowed(output, ClockworkUnit(in0, a0, c, lo, hi, tanh));
+                    TOps.StoreNarrowed(output + C, ClockworkUnit(in1, a1, c + record, lo, hi, tanh));
                 }
                 else
                 {
-                    ClockworkSums4(f.Weights8 + at, length, xPairs, inputPairs, out x0, out x1, out x2, out x3);
-                    ClockworkSums4(f.Weights8 + at + recurrentStart, length, hPairs, pairs, out h0, out h1, out h2, out h3);
+                    w = ClockworkSums1<TW, TL>(w, xPairs, inputPairs, out TV a0);
+                    TV in0 = ClockworkInput(a0, c);
+                    w = ClockworkSums1<TW, TL>(w, hPairs, pairs, out a0);
+                    TOps.StoreNarrowed(output, ClockworkUnit(in0, a0, c, lo, hi, tanh));
                 }
-                TOps.StoreNarrowed(output, ClockworkUnit(f, x0, h0, row, lo, hi));
-                TOps.StoreNarrowed(output + C, ClockworkUnit(f, x1, h1, row + C, lo, hi));
-                TOps.StoreNarrowed(output + 2 * C, ClockworkUnit(f, x2, h2, row + 2 * C, lo, hi));
-                TOps.StoreNarrowed(output + 3 * C, ClockworkUnit(f, x3, h3, row + 3 * C, lo, hi));
-            }
-            for (; b < blocks; b++, row += C, at += length, output += C)
-            {
-                TV ax = f.Widened ? ClockworkSums1(f.Weights16 + at, xPairs, inputPairs) : ClockworkSums1(f.Weights8 + at, xPairs, inputPairs);
-                TV ah = f.Widened ? ClockworkSums1(f.Weights16 + at + recurrentStart, hPairs, pairs) : ClockworkSums1(f.Weights8 + at + recurrentStart, hPairs, pairs);
-                TOps.StoreNarrowed(output, ClockworkUnit(f, ax, ah, row, lo, hi));
+                c += g * record;
+                output += g * C;
             }
             // The module's later blocks read its previous state, so its new values land only now.
-            if (!f.StoresInPlace) new ReadOnlySpan<short>(f.Scratch, k).CopyTo(new Span<short>(h + first, k));
+            if (!inPlace) new ReadOnlySpan<short>(scratch, k).CopyTo(new Span<short>(h + first, k));
         }
     }
 
-    /// <summary>tanh(clamp(rqX(accX) + rqH(accH) + bias, lo, hi)) for the C rows from padded row r, as <see cref="GateActivate"/>.</summary>
+    /// <summary>The requantized input sum plus the bias (the order of int32 sums cannot change them).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV ClockworkUnit(ClockworkFusedLayer f, TV accX, TV accH, int r, TV lo, TV hi) =>
-        Activate(f.Tanh, Clamp(TOps.Add(TOps.Add(Requant(accX, f.InputRequant, r), Requant(accH, f.RecurrentRequant, r)), TOps.Load(f.Bias + r)), lo, hi));
+    private static TV ClockworkInput(TV accX, int* c) =>
+        TOps.Add(Requant(accX, ClockworkRequant(c, (int)ClockworkFusedLayer.Field.InputM), 0), TOps.Load(c + (int)ClockworkFusedLayer.Field.Bias * C));
 
-    /// <summary>Row sums of four blocks (length elements apart) over pairs column pairs of v.</summary>
+    /// <summary>tanh(clamp(input part + rqH(accH), lo, hi)), the formula of <see cref="GateActivate"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ClockworkSums4(short* w0, int length, int* v, int pairs, out TV a0, out TV a1, out TV a2, out TV a3)
+    private static TV ClockworkUnit(TV input, TV accH, int* c, TV lo, TV hi, int* tanh) =>
+        Activate(tanh, Clamp(TOps.Add(input, Requant(accH, ClockworkRequant(c, (int)ClockworkFusedLayer.Field.HiddenM), 0)), lo, hi));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static RequantRows ClockworkRequant(int* c, int field) =>
+        new(c + field * C, c + (field + 1) * C, c + (field + 2) * C, c + (field + 3) * C);
+
+    /// <summary>Weights held as int16 or int8, one pair product per lane.</summary>
+    private interface IHeldWeights<TW> where TW : unmanaged
     {
-        short* w1 = w0 + length, w2 = w1 + length, w3 = w2 + length;
+        static abstract TV MultiplyAdd(TV acc, TW* w, TV pair);
+    }
+
+    private readonly struct Held16 : IHeldWeights<short>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TV MultiplyAdd(TV acc, short* w, TV pair) => TOps.MultiplyAddPairs16(acc, w, pair);
+    }
+
+    private readonly struct Held8 : IHeldWeights<sbyte>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TV MultiplyAdd(TV acc, sbyte* w, TV pair) => TOps.MultiplyAddPairs(acc, w, pair);
+    }
+
+    /// <summary>Row sums of a group of four blocks over pairs column pairs of v, two pairs a turn; returns the weights after them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TW* ClockworkSums4<TW, TL>(TW* w, int* v, int pairs, out TV a0, out TV a1, out TV a2, out TV a3)
+        where TW : unmanaged where TL : struct, IHeldWeights<TW>
+    {
         a0 = default; a1 = default; a2 = default; a3 = default;
-        for (int p = 0, o = 0; p < pairs; p++, o += 2 * C)
+        int* end = v + pairs;
+        for (; v + 2 <= end; v += 2, w += 16 * C)
         {
-            TV pair = TOps.Splat(v[p]);
-            a0 = TOps.MultiplyAddPairs16(a0, w0 + o, pair);
-            a1 = TOps.MultiplyAddPairs16(a1, w1 + o, pair);
-            a2 = TOps.MultiplyAddPairs16(a2, w2 + o, pair);
-            a3 = TOps.MultiplyAddPairs16(a3, w3 + o, pair);
+            TV p0 = TOps.Splat(v[0]), p1 = TOps.Splat(v[1]);
+            a0 = TL.MultiplyAdd(a0, w, p0);
+            a1 = TL.MultiplyAdd(a1, w + 2 * C, p0);
+            a2 = TL.MultiplyAdd(a2, w + 4 * C, p0);
+            a3 = TL.MultiplyAdd(a3, w + 6 * C, p0);
+            a0 = TL.MultiplyAdd(a0, w + 8 * C, p1);
+            a1 = TL.MultiplyAdd(a1, w + 10 * C, p1);
+            a2 = TL.MultiplyAdd(a2, w + 12 * C, p1);
+            a3 = TL.MultiplyAdd(a3, w + 14 * C, p1);
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ClockworkSums4(sbyte* w0, int length, int* v, int pairs, out TV a0, out TV a1, out TV a2, out TV a3)
-    {
-        sbyte* w1 = w0 + length, w2 = w1 + length, w3 = w2 + length;
-        a0 = default; a1 = default; a2 = default; a3 = default;
-        for (int p = 0, o = 0; p < pairs; p++, o += 2 * C)
+        if (v < end)
         {
-            TV pair = TOps.Splat(v[p]);
-            a0 = TOps.MultiplyAddPairs(a0, w0 + o, pair);
-            a1 = TOps.MultiplyAddPairs(a1, w1 + o, pair);
-            a2 = TOps.MultiplyAddPairs(a2, w2 + o, pair);
-            a3 = TOps.MultiplyAddPairs(a3, w3 + o, pair);
+            TV p0 = TOps.Splat(v[0]);
+            a0 = TL.MultiplyAdd(a0, w, p0);
+            a1 = TL.MultiplyAdd(a1, w + 2 * C, p0);
+            a2 = TL.MultiplyAdd(a2, w + 4 * C, p0);
+            a3 = TL.MultiplyAdd(a3, w + 6 * C, p0);
+            w += 8 * C;
         }
+        return w;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV ClockworkSums1(short* w, int* v, int pairs)
+    private static TW* ClockworkSums2<TW, TL>(TW* w, int* v, int pairs, out TV a0, out TV a1)
+        where TW : unmanaged where TL : struct, IHeldWeights<TW>
     {
-        TV a = default;
-        for (int p = 0, o = 0; p < pairs; p++, o += 2 * C) a = TOps.MultiplyAddPairs16(a, w + o, TOps.Splat(v[p]));
-        return a;
+        a0 = default; a1 = default;
+        int* end = v + pairs;
+        for (; v + 2 <= end; v += 2, w += 8 * C)
+        {
+            TV p0 = TOps.Splat(v[0]), p1 = TOps.Splat(v[1]);
+            a0 = TL.MultiplyAdd(a0, w, p0);
+            a1 = TL.MultiplyAdd(a1, w + 2 * C, p0);
+            a0 = TL.MultiplyAdd(a0, w + 4 * C, p1);
+            a1 = TL.MultiplyAdd(a1, w + 6 * C, p1);
+        }
+        if (v < end)
+        {
+            TV p0 = TOps.Splat(v[0]);
+            a0 = TL.MultiplyAdd(a0, w, p0);
+            a1 = TL.MultiplyAdd(a1, w + 2 * C, p0);
+            w += 4 * C;
+        }
+        return w;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV ClockworkSums1(sbyte* w, int* v, int pairs)
+    private static TW* ClockworkSums1<TW, TL>(TW* w, int* v, int pairs, out TV a0)
+        where TW : unmanaged where TL : struct, IHeldWeights<TW>
     {
-        TV a = default;
-        for (int p = 0, o = 0; p < pairs; p++, o += 2 * C) a = TOps.MultiplyAddPairs(a, w + o, TOps.Splat(v[p]));
-        return a;
+        TV b0 = default;
+        a0 = default;
+        int* end = v + pairs;
+        // Two accumulators: one block alone has no other chain to overlap with.
+        for (; v + 2 <= end; v += 2, w += 4 * C)
+        {
+            a0 = TL.MultiplyAdd(a0, w, TOps.Splat(v[0]));
+            b0 = TL.MultiplyAdd(b0, w + 2 * C, TOps.Splat(v[1]));
+        }
+        if (v < end)
+        {
+            a0 = TL.MultiplyAdd(a0, w, TOps.Splat(v[0]));
+            w += 2 * C;
+        }
+        a0 = TOps.Add(a0, b0);
+        return w;
     }
 }
