@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using EdgeLstm.Core.Model;
 
 namespace EdgeLstm.Core.Integer;
@@ -57,9 +59,12 @@ internal sealed class ClockworkSchedule
     {
         if (_cycle > 0)
         {
-            int first = _start[_phase], end = _start[_phase + 1];
+            // In range by construction (0 <= _phase < _cycle, _start ascending within _due): no checks per step.
+            ref int start = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_start), _phase);
+            var due = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_due), start),
+                Unsafe.Add(ref start, 1) - start);
             if (++_phase == _cycle) _phase = 0;
-            return new ReadOnlySpan<int>(_due, first, end - first);
+            return due;
         }
         int count = 0;
         for (int m = 0; m < _periods.Length; m++)
