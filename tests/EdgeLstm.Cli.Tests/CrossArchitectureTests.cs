@@ -65,6 +65,26 @@ public class CrossArchitectureTests
         Assert.Equal(x64.StdOut, CliProcess.Run([.. args, "--scalar"]).StdOut);
     }
 
+    /// <summary>
+    /// Clockwork RNN (issue 8): the fused vector step over its module-block layout. Two stacked
+    /// layers with the default periods: 40 units in 5 modules of 8 (1, 2, 4, 8, 16) and 36 in 4
+    /// modules of 9 (blocks partly padded on every vector width); 800 steps span many cycles.
+    /// </summary>
+    [Fact]
+    public void Arm64_build_runs_clockwork_byte_identically()
+    {
+        var (model, csv) = WriteCase("clockwork", new NetworkShape("clockwork", 9, [("clockwork", 40), ("clockwork", 36)], 6));
+        string[] args = ["infer", "--model", model, "--input", csv, "--engine", "int"];
+        var x64 = CliProcess.RunExecutable(Binary("linux-x64"), args);
+        Assert.True(x64.ExitCode == 0, x64.StdErr);
+        Assert.Equal(801, x64.StdOut.TrimEnd('\n').Split('\n').Length);
+        var qemuEnv = new Dictionary<string, string> { ["QEMU_LD_PREFIX"] = "/usr/aarch64-linux-gnu" };
+        Assert.Equal(x64.StdOut, CliProcess.RunExecutable("qemu-aarch64", [Binary("linux-arm64"), .. args], qemuEnv).StdOut);
+        Assert.Equal(x64.StdOut, CliProcess.RunExecutable("qemu-aarch64", [Binary("linux-arm64"), .. args, "--scalar"], qemuEnv).StdOut);
+        Assert.Equal(x64.StdOut, CliProcess.RunExecutable(Binary("linux-x64-v2"), args).StdOut);
+        Assert.Equal(x64.StdOut, CliProcess.Run([.. args, "--scalar"]).StdOut);
+    }
+
     [Fact]
     public void Arm64_build_reports_its_instruction_set()
     {

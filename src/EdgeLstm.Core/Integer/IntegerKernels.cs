@@ -7,7 +7,7 @@ namespace EdgeLstm.Core.Integer;
 /// generic vector implementation; they must agree bit for bit (tests prove it).
 /// All pointers address pinned session buffers; n counts elements (rows or hidden units).
 /// </summary>
-internal abstract unsafe class IntegerKernels
+internal abstract unsafe partial class IntegerKernels
 {
     public abstract string Name { get; }
 

@@ -22,8 +22,7 @@ internal sealed unsafe class IntegerLayerRunner
     private readonly RequantConstants[] _peepRequant;
     private readonly int* _sigmoid, _tanh;
     private readonly PinnedArena _arena;
-    private readonly ClockworkModule[] _modules = [];
-    private long _step; // Clockwork: steps since the last reset
+    private readonly IntegerClockwork? _clockwork;
 
     private readonly int* _lowerCell, _depthBias, _depthPeep, _depthPre, _depth; // depth-gated only
     private readonly RequantConstants[] _depthRequant = [];
@@ -43,14 +42,13 @@ internal sealed unsafe class IntegerLayerRunner
         // Covered layers run fused and keep their weights only in its layout (the unfused matrices stay one row).
         if (kernels.Fuses && FusedLayer.Covers(layer)) _fused = new FusedLayer(layer, kernels.RowBlock, _lo, _hi, sigmoid, tanh, arena);
         bool unfused = _fused is null;
-        // Clockwork prepares its weights per module (below); the whole-layer matrices stay one row.
+        // Clockwork prepares its weights per module (IntegerClockwork); the whole-layer matrices stay one row.
         // Depth-gated: the depth gate's rows ride below W's, so one product serves all five gates.
         _w = kernels.Prepare(clockwork || !unfused ? layer.W.SliceRows(0, 1) : layer.DepthW is { } dw ? Stack(layer.W, dw) : layer.W, arena);
         _r = kernels.Prepare(gru && unfused ? layer.R.SliceRows(0, 2 * _hs) : clockwork || !unfused ? layer.R.SliceRows(0, 1) : layer.R, arena);
         _rCandidate = kernels.Prepare(gru && unfused ? layer.R.SliceRows(2 * _hs, _hs) : layer.R.SliceRows(0, 1), arena);
-        int accRows = clockwork ? (layer.Rows + kernels.RowBlock - 1) / kernels.RowBlock * kernels.RowBlock : 0;
-        _accX = Ints(Math.Max(_w.RowsPadded, accRows));
-        _accH = Ints(Math.Max(_r.RowsPadded, accRows));
+        _accX = Ints(_w.RowsPadded);
+        _accH = Ints(_r.RowsPadded);
         _accCandidate = Ints(_rCandidate.RowsPadded);
         _pre = Ints(layer.Rows);
         _act = Ints(layer.Rows);
@@ -81,21 +79,11 @@ internal sealed unsafe class IntegerLayerRunner
             _depth = Ints(_hs);
             _depthCell = new DepthCellFormat(layer.CellFracBits, layer.LowerCellFracBits);
         }
-        if (layer.Kind == CellKind.Clockwork)
-        {
-            int k = layer.ModuleSize;
-            _modules = layer.Periods!.Select((period, m) => new ClockworkModule(
-                m * k, period,
-                kernels.Prepare(layer.W.SliceRows(m * k, k), arena),
-                kernels.Prepare(layer.R.SliceRows(m * k, k).SliceColumns(m * k, _hs - m * k), arena))).ToArray();
-        }
+        if (clockwork) _clockwork = new IntegerClockwork(layer, kernels, _lo, _hi, tanh, arena);
     }
 
     private static QuantizedMatrix Stack(QuantizedMatrix top, QuantizedMatrix bottom) => new(
         top.Rows + bottom.Rows, top.Cols, [.. top.Values, .. bottom.Values], [.. top.Scales, .. bottom.Scales], [.. top.Requant, .. bottom.Requant]);
-
-    /// <summary>One Clockwork module: its rows of W, and of R only the columns of modules at least as slow.</summary>
-    private sealed record ClockworkModule(int First, int Period, PreparedMatrix W, PreparedMatrix R);
 
     /// <summary>Hidden state, Q15, zero-padded to an even length (the next layer's input).</summary>
     public short* Hidden => _h;
@@ -107,7 +95,7 @@ internal sealed unsafe class IntegerLayerRunner
     {
         new Span<short>(_h, _hs).Clear();
         new Span<int>(_cell, _hs).Clear();
-        _step = 0;
+        _clockwork?.Reset();
     }
 
     /// <summary>
@@ -125,9 +113,9 @@ internal sealed unsafe class IntegerLayerRunner
 
     public void Step(short* x)
     {
-        if (_layer.Kind == CellKind.Clockwork)
+        if (_clockwork is not null)
         {
-            StepClockwork(x);
+            _clockwork.Step(x, _h);
             return;
         }
         if (_fused is not null)
@@ -147,24 +135,6 @@ internal sealed unsafe class IntegerLayerRunner
             case CellKind.DepthGated: StepDepthGated(); break;
             default: StepGru(); break;
         }
-    }
-
-    /// <summary>
-    /// Only the modules due at this step run, fastest first; each reads its own and slower
-    /// modules' previous state, which is still in place (see the float reference).
-    /// </summary>
-    private void StepClockwork(short* x)
-    {
-        foreach (var m in _modules)
-        {
-            if (!ClockworkCost.Runs(_step, m.Period)) continue;
-            int k = m.W.Rows;
-            _k.MatVec(m.W, x, _accX);
-            _k.MatVec(m.R, _h + m.First, _accH);
-            _k.GateActivate(_accX, m.W.Requant, _accH, m.R.Requant, _bias + m.First, _lo, _hi, _tanh, _act, k);
-            _k.StoreHidden(_act, _h + m.First, k);
-        }
-        _step++;
     }
 
     private void StepRnn()

@@ -10,7 +10,7 @@ namespace EdgeLstm.Core.Integer;
 /// tail (fewer than Count elements) to the scalar reference kernel itself, so results are
 /// bit-identical to <see cref="ScalarKernels"/> by construction and by test.
 /// </summary>
-internal sealed unsafe class SimdKernels<TOps, TV> : IntegerKernels
+internal sealed unsafe partial class SimdKernels<TOps, TV> : IntegerKernels
     where TOps : struct, ISimdOps<TV>
     where TV : struct
 {

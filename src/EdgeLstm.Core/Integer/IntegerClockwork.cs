@@ -1,0 +1,70 @@
+using EdgeLstm.Core.Quantized;
+
+namespace EdgeLstm.Core.Integer;
+
+/// <summary>
+/// The integer step of a Clockwork RNN layer (Koutník et al. 2014): only the modules due at this
+/// step run (<see cref="ClockworkSchedule"/>), fastest first; each reads its own and slower
+/// modules' previous state, which is still in place (see the float reference). Vector families
+/// run the due modules in one fused call over a <see cref="ClockworkFusedLayer"/>; the scalar
+/// family runs the reference: per module, its two matrix-vector products, GateActivate and
+/// StoreHidden, the same kernels every other cell uses. Tests prove the two bit-identical.
+/// </summary>
+internal sealed unsafe class IntegerClockwork
+{
+    private readonly IntegerKernels _k;
+    private readonly ClockworkSchedule _schedule;
+    private readonly ClockworkFusedLayer? _fused;
+    private readonly Module[] _modules = [];
+    private readonly int* _accX, _accH, _act, _bias, _tanh;
+    private readonly int _lo, _hi;
+
+    /// <summary>One module of the reference path: its rows of W, and of R only the columns of modules at least as slow.</summary>
+    private sealed record Module(int First, PreparedMatrix W, PreparedMatrix R);
+
+    public IntegerClockwork(QuantizedRecurrentLayer layer, IntegerKernels kernels, int lo, int hi, int* tanh, PinnedArena arena)
+    {
+        _k = kernels;
+        _schedule = new ClockworkSchedule(layer.Periods!);
+        (_lo, _hi) = (lo, hi);
+        _tanh = tanh;
+        if (kernels.Fuses)
+        {
+            _fused = new ClockworkFusedLayer(layer, kernels.RowBlock, lo, hi, tanh, arena);
+            return;
+        }
+        int k = layer.ModuleSize, hs = layer.HiddenSize;
+        _modules = [.. layer.Periods!.Select((_, m) => new Module(m * k,
+            kernels.Prepare(layer.W.SliceRows(m * k, k), arena),
+            kernels.Prepare(layer.R.SliceRows(m * k, k).SliceColumns(m * k, hs - m * k), arena)))];
+        int rows = _modules[0].W.RowsPadded;
+        _accX = arena.Allocate<int>(rows);
+        _accH = arena.Allocate<int>(rows);
+        _act = arena.Allocate<int>(rows);
+        _bias = arena.Allocate<int>(hs);
+        layer.Bias.CopyTo(new Span<int>(_bias, hs));
+    }
+
+    /// <summary>One step over h in place (h zero-padded by two units: column pairs may read one unit past the end).</summary>
+    public void Step(short* x, short* h)
+    {
+        var due = _schedule.Next();
+        if (_fused is not null)
+        {
+            _k.ClockworkStep(_fused, due, x, h);
+            return;
+        }
+        foreach (int index in due)
+        {
+            var m = _modules[index];
+            int k = m.W.Rows;
+            _k.MatVec(m.W, x, _accX);
+            _k.MatVec(m.R, h + m.First, _accH);
+            _k.GateActivate(_accX, m.W.Requant, _accH, m.R.Requant, _bias + m.First, _lo, _hi, _tanh, _act, k);
+            _k.StoreHidden(_act, h + m.First, k);
+        }
+    }
+
+    /// <summary>Restarts the clock: the next step is step 0, where every module is due.</summary>
+    public void Reset() => _schedule.Reset();
+}
