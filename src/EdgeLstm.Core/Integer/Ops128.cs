@@ -58,34 +58,17 @@ internal readonly unsafe struct Ops128 : ISimdOps<Vector128<int>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> MultiplyAddPairs(Vector128<int> acc, sbyte* w, Vector128<int> pair)
     {
-        if (Sse41.IsSupported) return acc + Sse2.MultiplyAddAdjacent(Sse41.ConvertToVector128Int16(w), pair.AsInt16());
-        if (AdvSimd.Arm64.IsSupported)
-        {
-            // No pmaddwd on ARM: widening multiplies of both halves, then pairwise add.
-            var ws = AdvSimd.SignExtendWideningLower(AdvSimd.LoadVector64(w));
-            var xs = pair.AsInt16();
-            var lo = AdvSimd.MultiplyWideningLower(ws.GetLower(), xs.GetLower());
-            var hi = AdvSimd.MultiplyWideningUpper(ws, xs);
-            return acc + AdvSimd.Arm64.AddPairwise(lo, hi);
-        }
-        throw new PlatformNotSupportedException();
+        Vector128<short> ws = Sse41.IsSupported ? Sse41.ConvertToVector128Int16(w)
+            : AdvSimd.IsSupported ? AdvSimd.SignExtendWideningLower(AdvSimd.LoadVector64(w))
+            : throw new PlatformNotSupportedException();
+        return acc + DotPairs(pair, ws.AsInt32());
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<int> MultiplyAddPairs16(Vector128<int> acc, short* w, Vector128<int> pair)
-    {
-        var ws = Vector128.Load(w);
-        if (Sse2.IsSupported) return acc + Sse2.MultiplyAddAdjacent(pair.AsInt16(), ws);
-        if (AdvSimd.Arm64.IsSupported)
-        {
-            var xs = pair.AsInt16();
-            var lo = AdvSimd.MultiplyWideningLower(ws.GetLower(), xs.GetLower());
-            var hi = AdvSimd.MultiplyWideningUpper(ws, xs);
-            return acc + AdvSimd.Arm64.AddPairwise(lo, hi);
-        }
-        throw new PlatformNotSupportedException();
-    }
+    public static Vector128<int> MultiplyAddPairs16(Vector128<int> acc, short* w, Vector128<int> pair) =>
+        acc + DotPairs(pair, Vector128.Load(w).AsInt32()); // the load second, where it folds into pmaddwd
 
+    /// <summary>pmaddwd on x86; on ARM (no pmaddwd) widening multiplies of both halves, then a pairwise add.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> DotPairs(Vector128<int> a, Vector128<int> b)
     {

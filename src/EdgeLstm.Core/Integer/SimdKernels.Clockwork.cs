@@ -40,10 +40,10 @@ internal sealed unsafe partial class SimdKernels<TOps, TV>
             {
                 if (g == 4)
                 {
-                    w = ClockworkSums4<TW, TL>(w, xPairs, inputPairs, out TV a0, out TV a1, out TV a2, out TV a3);
+                    w = PairSums4<TW, TL>(w, xPairs, inputPairs, out TV a0, out TV a1, out TV a2, out TV a3);
                     TV in0 = ClockworkInput(a0, c), in1 = ClockworkInput(a1, c + record);
                     TV in2 = ClockworkInput(a2, c + 2 * record), in3 = ClockworkInput(a3, c + 3 * record);
-                    w = ClockworkSums4<TW, TL>(w, hPairs, pairs, out a0, out a1, out a2, out a3);
+                    w = PairSums4<TW, TL>(w, hPairs, pairs, out a0, out a1, out a2, out a3);
                     TOps.StoreNarrowed(output, ClockworkUnit(in0, a0, c, lo, hi, tanh));
                     TOps.StoreNarrowed(output + C, ClockworkUnit(in1, a1, c + record, lo, hi, tanh));
                     TOps.StoreNarrowed(output + 2 * C, ClockworkUnit(in2, a2, c + 2 * record, lo, hi, tanh));
@@ -51,17 +51,17 @@ internal sealed unsafe partial class SimdKernels<TOps, TV>
                 }
                 else if (g == 2)
                 {
-                    w = ClockworkSums2<TW, TL>(w, xPairs, inputPairs, out TV a0, out TV a1);
+                    w = PairSums2<TW, TL>(w, xPairs, inputPairs, out TV a0, out TV a1);
                     TV in0 = ClockworkInput(a0, c), in1 = ClockworkInput(a1, c + record);
-                    w = ClockworkSums2<TW, TL>(w, hPairs, pairs, out a0, out a1);
+                    w = PairSums2<TW, TL>(w, hPairs, pairs, out a0, out a1);
                     TOps.StoreNarrowed(output, ClockworkUnit(in0, a0, c, lo, hi, tanh));
                     TOps.StoreNarrowed(output + C, ClockworkUnit(in1, a1, c + record, lo, hi, tanh));
                 }
                 else
                 {
-                    w = ClockworkSums1<TW, TL>(w, xPairs, inputPairs, out TV a0);
+                    w = PairSums1<TW, TL>(w, xPairs, inputPairs, out TV a0);
                     TV in0 = ClockworkInput(a0, c);
-                    w = ClockworkSums1<TW, TL>(w, hPairs, pairs, out a0);
+                    w = PairSums1<TW, TL>(w, hPairs, pairs, out a0);
                     TOps.StoreNarrowed(output, ClockworkUnit(in0, a0, c, lo, hi, tanh));
                 }
                 c += g * record;
@@ -85,99 +85,4 @@ internal sealed unsafe partial class SimdKernels<TOps, TV>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static RequantRows ClockworkRequant(int* c, int field) =>
         new(c + field * C, c + (field + 1) * C, c + (field + 2) * C, c + (field + 3) * C);
-
-    /// <summary>Weights held as int16 or int8, one pair product per lane.</summary>
-    private interface IHeldWeights<TW> where TW : unmanaged
-    {
-        static abstract TV MultiplyAdd(TV acc, TW* w, TV pair);
-    }
-
-    private readonly struct Held16 : IHeldWeights<short>
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV MultiplyAdd(TV acc, short* w, TV pair) => TOps.MultiplyAddPairs16(acc, w, pair);
-    }
-
-    private readonly struct Held8 : IHeldWeights<sbyte>
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV MultiplyAdd(TV acc, sbyte* w, TV pair) => TOps.MultiplyAddPairs(acc, w, pair);
-    }
-
-    /// <summary>Row sums of a group of four blocks over pairs column pairs of v, two pairs a turn; returns the weights after them.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TW* ClockworkSums4<TW, TL>(TW* w, int* v, int pairs, out TV a0, out TV a1, out TV a2, out TV a3)
-        where TW : unmanaged where TL : struct, IHeldWeights<TW>
-    {
-        a0 = default; a1 = default; a2 = default; a3 = default;
-        int* end = v + pairs;
-        for (; v + 2 <= end; v += 2, w += 16 * C)
-        {
-            TV p0 = TOps.Splat(v[0]), p1 = TOps.Splat(v[1]);
-            a0 = TL.MultiplyAdd(a0, w, p0);
-            a1 = TL.MultiplyAdd(a1, w + 2 * C, p0);
-            a2 = TL.MultiplyAdd(a2, w + 4 * C, p0);
-            a3 = TL.MultiplyAdd(a3, w + 6 * C, p0);
-            a0 = TL.MultiplyAdd(a0, w + 8 * C, p1);
-            a1 = TL.MultiplyAdd(a1, w + 10 * C, p1);
-            a2 = TL.MultiplyAdd(a2, w + 12 * C, p1);
-            a3 = TL.MultiplyAdd(a3, w + 14 * C, p1);
-        }
-        if (v < end)
-        {
-            TV p0 = TOps.Splat(v[0]);
-            a0 = TL.MultiplyAdd(a0, w, p0);
-            a1 = TL.MultiplyAdd(a1, w + 2 * C, p0);
-            a2 = TL.MultiplyAdd(a2, w + 4 * C, p0);
-            a3 = TL.MultiplyAdd(a3, w + 6 * C, p0);
-            w += 8 * C;
-        }
-        return w;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TW* ClockworkSums2<TW, TL>(TW* w, int* v, int pairs, out TV a0, out TV a1)
-        where TW : unmanaged where TL : struct, IHeldWeights<TW>
-    {
-        a0 = default; a1 = default;
-        int* end = v + pairs;
-        for (; v + 2 <= end; v += 2, w += 8 * C)
-        {
-            TV p0 = TOps.Splat(v[0]), p1 = TOps.Splat(v[1]);
-            a0 = TL.MultiplyAdd(a0, w, p0);
-            a1 = TL.MultiplyAdd(a1, w + 2 * C, p0);
-            a0 = TL.MultiplyAdd(a0, w + 4 * C, p1);
-            a1 = TL.MultiplyAdd(a1, w + 6 * C, p1);
-        }
-        if (v < end)
-        {
-            TV p0 = TOps.Splat(v[0]);
-            a0 = TL.MultiplyAdd(a0, w, p0);
-            a1 = TL.MultiplyAdd(a1, w + 2 * C, p0);
-            w += 4 * C;
-        }
-        return w;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TW* ClockworkSums1<TW, TL>(TW* w, int* v, int pairs, out TV a0)
-        where TW : unmanaged where TL : struct, IHeldWeights<TW>
-    {
-        TV b0 = default;
-        a0 = default;
-        int* end = v + pairs;
-        // Two accumulators: one block alone has no other chain to overlap with.
-        for (; v + 2 <= end; v += 2, w += 4 * C)
-        {
-            a0 = TL.MultiplyAdd(a0, w, TOps.Splat(v[0]));
-            b0 = TL.MultiplyAdd(b0, w + 2 * C, TOps.Splat(v[1]));
-        }
-        if (v < end)
-        {
-            a0 = TL.MultiplyAdd(a0, w, TOps.Splat(v[0]));
-            w += 2 * C;
-        }
-        a0 = TOps.Add(a0, b0);
-        return w;
-    }
 }

@@ -425,63 +425,17 @@ internal sealed unsafe partial class SimdKernels<TOps, TV> : IntegerKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Dot4(GateInterleavedMatrix m, int u, int* xPairs, out TV a0, out TV a1, out TV a2, out TV a3)
     {
-        int pairs = m.ColPairs;
         nint first = (nint)u * m.BlockValues;
-        a0 = default; a1 = default; a2 = default; a3 = default;
-        if (m.Widened)
-        {
-            short* w = m.Weights16 + first;
-            for (int* xp = xPairs, end = xPairs + pairs; xp < end; xp++, w += 8 * C)
-            {
-                TV pair = TOps.Splat(*xp);
-                a0 = TOps.MultiplyAddPairs16(a0, w, pair);
-                a1 = TOps.MultiplyAddPairs16(a1, w + 2 * C, pair);
-                a2 = TOps.MultiplyAddPairs16(a2, w + 4 * C, pair);
-                a3 = TOps.MultiplyAddPairs16(a3, w + 6 * C, pair);
-            }
-        }
-        else
-        {
-            sbyte* w = m.Weights8 + first;
-            for (int* xp = xPairs, end = xPairs + pairs; xp < end; xp++, w += 8 * C)
-            {
-                TV pair = TOps.Splat(*xp);
-                a0 = TOps.MultiplyAddPairs(a0, w, pair);
-                a1 = TOps.MultiplyAddPairs(a1, w + 2 * C, pair);
-                a2 = TOps.MultiplyAddPairs(a2, w + 4 * C, pair);
-                a3 = TOps.MultiplyAddPairs(a3, w + 6 * C, pair);
-            }
-        }
+        if (m.Widened) PairSums4<short, Held16>(m.Weights16 + first, xPairs, m.ColPairs, out a0, out a1, out a2, out a3);
+        else PairSums4<sbyte, Held8>(m.Weights8 + first, xPairs, m.ColPairs, out a0, out a1, out a2, out a3);
     }
 
     /// <summary>The three gates' row sums of unit block u (GRU).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Dot3(GateInterleavedMatrix m, int u, int* xPairs, out TV a0, out TV a1, out TV a2)
     {
-        int pairs = m.ColPairs;
         nint first = (nint)u * m.BlockValues;
-        a0 = default; a1 = default; a2 = default;
-        if (m.Widened)
-        {
-            short* w = m.Weights16 + first;
-            for (int* xp = xPairs, end = xPairs + pairs; xp < end; xp++, w += 6 * C)
-            {
-                TV pair = TOps.Splat(*xp);
-                a0 = TOps.MultiplyAddPairs16(a0, w, pair);
-                a1 = TOps.MultiplyAddPairs16(a1, w + 2 * C, pair);
-                a2 = TOps.MultiplyAddPairs16(a2, w + 4 * C, pair);
-            }
-        }
-        else
-        {
-            sbyte* w = m.Weights8 + first;
-            for (int* xp = xPairs, end = xPairs + pairs; xp < end; xp++, w += 6 * C)
-            {
-                TV pair = TOps.Splat(*xp);
-                a0 = TOps.MultiplyAddPairs(a0, w, pair);
-                a1 = TOps.MultiplyAddPairs(a1, w + 2 * C, pair);
-                a2 = TOps.MultiplyAddPairs(a2, w + 4 * C, pair);
-            }
-        }
+        if (m.Widened) PairSums3<short, Held16>(m.Weights16 + first, xPairs, m.ColPairs, out a0, out a1, out a2);
+        else PairSums3<sbyte, Held8>(m.Weights8 + first, xPairs, m.ColPairs, out a0, out a1, out a2);
     }
 }
