@@ -18,13 +18,11 @@ internal sealed unsafe class GateInterleavedMatrix
     public GateInterleavedMatrix(QuantizedMatrix source, int gates, int hidden, int lanes, bool widen, PinnedArena arena)
     {
         if (source.Rows != gates * hidden) throw new ArgumentException($"{source.Rows} rows, expected {gates} gates x {hidden} units");
-        Gates = gates;
-        Lanes = lanes;
-        UnitBlocks = (hidden + lanes - 1) / lanes;
+        int unitBlocks = (hidden + lanes - 1) / lanes;
         ColPairs = (source.Cols + 1) / 2;
         BlockValues = ColPairs * gates * 2 * lanes;
         Widened = widen;
-        int count = UnitBlocks * BlockValues;
+        int count = unitBlocks * BlockValues;
         if (widen) Weights16 = arena.Allocate<short>(count);
         else Weights8 = arena.Allocate<sbyte>(count);
         for (int g = 0; g < gates; g++)
@@ -39,9 +37,6 @@ internal sealed unsafe class GateInterleavedMatrix
                 }
     }
 
-    public int Gates { get; }
-    public int Lanes { get; }
-    public int UnitBlocks { get; }
     public int ColPairs { get; }
 
     /// <summary>Weights per unit block: ColPairs x Gates x 2 x Lanes.</summary>
