@@ -75,10 +75,14 @@ internal sealed unsafe partial class SimdKernels<TOps, TV>
     /// <summary>The requantized input sum plus the bias (the order of int32 sums cannot change them).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV ClockworkInput(TV accX, int* c) =>
-        TOps.Add(Requant(accX, c + (int)ClockworkFusedLayer.Field.InputM * C), TOps.Load(c + (int)ClockworkFusedLayer.Field.Bias * C));
+        TOps.Add(Requant(accX, ClockworkRequant(c, (int)ClockworkFusedLayer.Field.InputM), 0), TOps.Load(c + (int)ClockworkFusedLayer.Field.Bias * C));
 
     /// <summary>tanh(clamp(input part + rqH(accH), lo, hi)), the formula of <see cref="GateActivate"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV ClockworkUnit(TV input, TV accH, int* c, TV lo, TV hi, int* tanh) =>
-        Activate(tanh, Clamp(TOps.Add(input, Requant(accH, c + (int)ClockworkFusedLayer.Field.HiddenM * C)), lo, hi));
+        Activate(tanh, Clamp(TOps.Add(input, Requant(accH, ClockworkRequant(c, (int)ClockworkFusedLayer.Field.HiddenM), 0)), lo, hi));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static RequantRows ClockworkRequant(int* c, int field) =>
+        new(c + field * C, c + (field + 1) * C, c + (field + 2) * C, c + (field + 3) * C);
 }

@@ -319,12 +319,17 @@ internal sealed unsafe partial class SimdKernels<TOps, TV> : IntegerKernels
     public override bool Fuses => true;
 
     /// <summary>
-    /// The requantization rule with one gate's or block's constants at k, C ints apart in the
-    /// order of <see cref="RequantConstants"/> (multiplier, round high, round low, shift), as the
-    /// fused layouts keep them (<see cref="FusedLayer"/>, <see cref="ClockworkFusedLayer"/>).
+    /// The requantization rule (<see cref="Requantizer.Apply32"/>) with one gate's constants at k
+    /// (<see cref="FusedLayer"/>: multiplier, round high, round low, shift, C ints apart).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV Requant(TV acc, int* k) => Requant(acc, new RequantRows(k, k + C, k + 2 * C, k + 3 * C), 0);
+    private static TV Requant(TV acc, int* k)
+    {
+        TV m = TOps.Load(k);
+        TV low = TOps.ShiftRightLogical(TOps.Add(TOps.Mul(TOps.And(acc, TOps.Splat(0xFFFF)), m), TOps.Load(k + 2 * C)), 16);
+        TV t = TOps.Add(TOps.Add(TOps.Mul(TOps.ShiftRight(acc, 16), m), TOps.Load(k + C)), low);
+        return TOps.ShiftRightVariable(t, TOps.Load(k + 3 * C));
+    }
 
     /// <summary>
     /// A gate's input part, requantized and biased; it waits in a register while the recurrent
