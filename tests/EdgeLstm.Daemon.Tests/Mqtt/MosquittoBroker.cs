@@ -7,6 +7,9 @@ namespace EdgeLstm.Daemon.Tests.Mqtt;
 /// <summary>
 /// A real mosquitto broker on 127.0.0.1 and a free port, owned by one test. Persistence is on,
 /// so a subscriber's persistent session (and the messages queued for it) survive a restart.
+/// The broker runs as the test's own user: started as root, mosquitto otherwise switches to the
+/// user "mosquitto", which cannot write the test's private directory, and then runs without
+/// its database (sessions lost on a restart) and without its log, saying so only in that log.
 /// </summary>
 internal sealed class MosquittoBroker : IDisposable
 {
@@ -21,15 +24,28 @@ internal sealed class MosquittoBroker : IDisposable
             $"""
              listener {Port} 127.0.0.1
              allow_anonymous true
+             user {Environment.UserName}
              persistence true
              persistence_location {_dir}/
              autosave_interval 1
              log_dest file {_dir}/mosquitto.log
+             log_type all
              """);
         Start();
     }
 
     public int Port { get; }
+
+    /// <summary>The end of the broker's own log so far, for a failing test's message.</summary>
+    public string Log
+    {
+        get
+        {
+            string path = Path.Combine(_dir, "mosquitto.log");
+            string text = File.Exists(path) ? File.ReadAllText(path) : "(no log file)";
+            return text.Length <= 4000 ? text : text[^4000..];
+        }
+    }
 
     public void Start()
     {
@@ -63,6 +79,8 @@ internal sealed class MosquittoBroker : IDisposable
         if (!_process.WaitForExit(10_000)) _process.Kill();
         _process.Dispose();
         _process = null;
+        if (!File.Exists(Path.Combine(_dir, "mosquitto.db")))
+            throw new InvalidOperationException($"mosquitto saved no database on stop; its log: {Log}");
     }
 
     public void Dispose()

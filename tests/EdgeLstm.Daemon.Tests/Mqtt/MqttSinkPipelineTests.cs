@@ -22,7 +22,8 @@ public class MqttSinkPipelineTests
               "sinks": [ { "type": "mqtt", "mqtt": { "port": {{broker.Port.ToString(CultureInfo.InvariantCulture)}}, "device": "pi", "reconnectMinSeconds": 2, "reconnectMaxSeconds": 2 } } ]
             }
             """;
-        var pipeline = PipelineFactory.Build(ConfigReader.Parse(json, "test.json"), _ => TestModels.Streaming, _ => { });
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var pipeline = PipelineFactory.Build(ConfigReader.Parse(json, "test.json"), _ => TestModels.Streaming, log.Enqueue);
         pipeline.Start();
 
         // 18,026 samples at 20x real time take about 18 s; restart the broker a few seconds in.
@@ -36,7 +37,8 @@ public class MqttSinkPipelineTests
         long emitted = pipeline.Counters.Emitted;
         Assert.True(emitted > 300, $"{emitted} classifications");
         Assert.True(await subscriber.WaitForAsync(m => m.Where(x => x.Topic == "edgelstm/pi/imu").Select(x => x.Payload).Distinct().Count() == emitted, 60),
-            $"received {subscriber.Messages.Where(x => x.Topic == "edgelstm/pi/imu").Select(x => x.Payload).Distinct().Count()} of {emitted}");
+            $"received {subscriber.Messages.Where(x => x.Topic == "edgelstm/pi/imu").Select(x => x.Payload).Distinct().Count()} of {emitted}; "
+            + $"sink errors {pipeline.Counters.SinkErrors}; log: {string.Join(" | ", log)}; broker: {broker.Log}");
         Assert.All(subscriber.Messages.Where(x => x.Topic == "edgelstm/pi/imu"), m => Assert.StartsWith("{\"stream\":\"imu\"", m.Payload, StringComparison.Ordinal));
     }
 }
