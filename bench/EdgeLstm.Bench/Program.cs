@@ -5,6 +5,7 @@ using EdgeLstm.Core.Integer;
 
 // dotnet run -c Release --project bench/EdgeLstm.Bench -- --filter '*' [--job short]
 // dotnet run -c Release --project bench/EdgeLstm.Bench -- --check     (the ONNX sanity check only)
+// EDGELSTM_BENCH_SHAPES=M dotnet run ...                                (one shape; default S,M,L,G)
 // Every other argument is BenchmarkDotNet's own.
 
 bool checkOnly = args.Contains("--check");

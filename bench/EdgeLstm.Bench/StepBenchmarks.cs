@@ -19,8 +19,14 @@ public class StepBenchmarks
     private FloatSession _float = null!;
     private OrtStreamingSession _ort = null!;
 
-    [Params("S", "M", "L", "G")]
+    [ParamsSource(nameof(Shapes))]
     public string Shape { get; set; } = "S";
+
+    /// <summary>S, M, L, G, or the comma-separated list in EDGELSTM_BENCH_SHAPES (e.g. "M" for one shape's ratio).</summary>
+    public static IEnumerable<string> Shapes =>
+        Environment.GetEnvironmentVariable("EDGELSTM_BENCH_SHAPES") is { Length: > 0 } list
+            ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : ["S", "M", "L", "G"];
 
     [GlobalSetup]
     public void Setup()

@@ -35,15 +35,14 @@ internal sealed unsafe class FusedLayer
         bool widen = wideBytes <= WidenBudgetBytes;
         W = new GateInterleavedMatrix(layer.W, gates, hs, lanes, widen, arena);
         R = new GateInterleavedMatrix(layer.R, gates, hs, lanes, widen, arena);
-        GateStride = Fields * lanes;
-        BlockStride = gates * GateStride;
-        Constants = arena.Allocate<int>(UnitBlocks * BlockStride);
+        int gateStride = Fields * lanes, blockStride = gates * gateStride;
+        Constants = arena.Allocate<int>(UnitBlocks * blockStride);
         PreActivations = arena.Allocate<int>(UnitBlocks * 4 * lanes);
         for (int g = 0; g < gates; g++)
             for (int unit = 0; unit < hs; unit++)
             {
                 int row = g * hs + unit;
-                int* at = Constants + (unit / lanes) * BlockStride + g * GateStride + unit % lanes;
+                int* at = Constants + (unit / lanes) * blockStride + g * gateStride + unit % lanes;
                 Put(at + XRequant * lanes, lanes, RequantConstants.From(layer.W.Requant[row]));
                 Put(at + HRequant * lanes, lanes, RequantConstants.From(layer.R.Requant[row]));
                 at[BiasField * lanes] = layer.Bias[row];
@@ -74,17 +73,12 @@ internal sealed unsafe class FusedLayer
     public GateInterleavedMatrix W { get; }
     public GateInterleavedMatrix R { get; }
 
-    /// <summary>Per unit block, per gate, the <see cref="Fields"/> constant vectors.</summary>
+    /// <summary>Per unit block, per gate, the <see cref="Fields"/> constant vectors (a gate's are Fields x L ints, a block's gates x Fields x L).</summary>
     public int* Constants { get; }
 
     /// <summary>Scratch between the two passes of a step: per unit block four vectors (LSTM: the gates' pre-activations; GRU: z, r, and the candidate's two parts).</summary>
     public int* PreActivations { get; }
 
-    /// <summary>Ints between one gate's constants and the next gate's within a unit block.</summary>
-    public int GateStride { get; }
-
-    /// <summary>Ints between one unit block's constants and the next's.</summary>
-    public int BlockStride { get; }
     public int Lo { get; }
     public int Hi { get; }
     public int* Sigmoid { get; }

@@ -48,11 +48,10 @@ internal sealed unsafe partial class SimdKernels<TOps, TV> : IntegerKernels
             TOps.Store(out0 + 2 * C, a2);
             TOps.Store(out0 + 3 * C, a3);
         }
+        // The last blocks one at a time (a classifier head of up to C classes is one block), two pairs a turn.
         for (; b < m.Blocks; b++)
         {
-            sbyte* w = m.Weights + b * blockBytes;
-            TV a = default;
-            for (int p = 0; p < pairs; p++) a = TOps.MultiplyAddPairs(a, w + p * stride, TOps.Splat(xPairs[p]));
+            PairSums1<sbyte, Held8>(m.Weights + b * blockBytes, xPairs, pairs, out TV a);
             TOps.Store(acc + b * C, a);
         }
     }
@@ -314,128 +313,5 @@ internal sealed unsafe partial class SimdKernels<TOps, TV> : IntegerKernels
             *(long*)(q + j) = Vector128.Narrow(rounded, rounded).AsInt64().ToScalar();
             if (j == n - 4) return;
         }
-    }
-
-    public override bool Fuses => true;
-
-    /// <summary>
-    /// The requantization rule (<see cref="Requantizer.Apply32"/>) with one gate's constants at k
-    /// (<see cref="FusedLayer"/>: multiplier, round high, round low, shift, C ints apart).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV Requant(TV acc, int* k)
-    {
-        TV m = TOps.Load(k);
-        TV low = TOps.ShiftRightLogical(TOps.Add(TOps.Mul(TOps.And(acc, TOps.Splat(0xFFFF)), m), TOps.Load(k + 2 * C)), 16);
-        TV t = TOps.Add(TOps.Add(TOps.Mul(TOps.ShiftRight(acc, 16), m), TOps.Load(k + C)), low);
-        return TOps.ShiftRightVariable(t, TOps.Load(k + 3 * C));
-    }
-
-    /// <summary>
-    /// A gate's input part, requantized and biased; it waits in a register while the recurrent
-    /// products run. Adding the bias before the recurrent part instead of after it cannot change
-    /// the sum (int32 addition wraps, so it is associative).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV InputPart(TV accX, int* k) =>
-        TOps.Add(Requant(accX, k + FusedLayer.XRequant * C), TOps.Load(k + FusedLayer.BiasField * C));
-
-    /// <summary>The gate's pre-activation, clamp(input part + requantized recurrent product, lo, hi) (<see cref="GateActivate"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV GatePre(TV inputPart, TV accH, int* k, TV lo, TV hi) =>
-        Clamp(TOps.Add(inputPart, Requant(accH, k + FusedLayer.HRequant * C)), lo, hi);
-
-    public override void LstmFused(FusedLayer f, short* x, short* hOld, short* hNew, int* cell)
-    {
-        var fmt = new CellFormat(f.CellFracBits);
-        TV vlo = TOps.Splat(f.Lo), vhi = TOps.Splat(f.Hi);
-        int* sigmoid = f.Sigmoid, tanh = f.Tanh;
-        int gs = f.GateStride;
-        bool coupled = f.Coupled;
-        int* pre = f.PreActivations;
-        // Two passes: first every block's products and pre-activations, then every block's
-        // activations and state update. The table lookups of the second pass do not wait behind
-        // the next block's products, so they overlap each other (a gather has a long latency).
-        for (int u = 0; u < f.UnitBlocks; u++)
-        {
-            int* k = f.Constants + (nint)u * f.BlockStride;
-            Dot4(f.W, u, (int*)x, out TV xi, out TV xo, out TV xf, out TV xg);
-            xi = InputPart(xi, k);
-            xo = InputPart(xo, k + gs);
-            xf = InputPart(xf, k + 2 * gs);
-            xg = InputPart(xg, k + 3 * gs);
-            Dot4(f.R, u, (int*)hOld, out TV hi, out TV ho, out TV hf, out TV hg);
-            int* p = pre + u * 4 * C;
-            TOps.Store(p, GatePre(xi, hi, k, vlo, vhi));
-            TOps.Store(p + C, GatePre(xo, ho, k + gs, vlo, vhi));
-            TOps.Store(p + 2 * C, GatePre(xf, hf, k + 2 * gs, vlo, vhi));
-            TOps.Store(p + 3 * C, GatePre(xg, hg, k + 3 * gs, vlo, vhi));
-        }
-        for (int u = 0; u < f.UnitBlocks; u++)
-        {
-            int* p = pre + u * 4 * C;
-            TV i = Activate(sigmoid, TOps.Load(p));
-            TV o = Activate(sigmoid, TOps.Load(p + C));
-            TV forget = coupled ? TOps.Sub(fmt.One, i) : Activate(sigmoid, TOps.Load(p + 2 * C));
-            TV g = Activate(tanh, TOps.Load(p + 3 * C));
-            int at = u * C;
-            TV c = CellStep(fmt, i, forget, g, TOps.Load(cell + at));
-            TOps.Store(cell + at, c);
-            TOps.StoreNarrowed(hNew + at, HiddenStep(fmt, o, c, tanh));
-        }
-    }
-
-    public override void GruFused(FusedLayer f, short* x, short* hOld, short* hNew)
-    {
-        TV vlo = TOps.Splat(f.Lo), vhi = TOps.Splat(f.Hi);
-        TV wideLo = TOps.Splat(-QFormats.PreWideLimit), wideHi = TOps.Splat(QFormats.PreWideLimit);
-        TV partLo = TOps.Splat(-65535), partHi = TOps.Splat(65535);
-        TV min16 = TOps.Splat(short.MinValue), max16 = TOps.Splat(short.MaxValue);
-        int* sigmoid = f.Sigmoid, tanh = f.Tanh;
-        int gs = f.GateStride;
-        int* pre = f.PreActivations;
-        // Two passes, as in LstmFused: products first, then the table lookups back to back.
-        for (int u = 0; u < f.UnitBlocks; u++)
-        {
-            int* k = f.Constants + (nint)u * f.BlockStride, kc = k + 2 * gs;
-            Dot3(f.W, u, (int*)x, out TV xz, out TV xr, out TV xh);
-            xz = InputPart(xz, k);
-            xr = InputPart(xr, k + gs);
-            TV xPart = Clamp(InputPart(xh, kc), wideLo, wideHi);
-            Dot3(f.R, u, (int*)hOld, out TV hz, out TV hr, out TV hh);
-            int* p = pre + u * 4 * C;
-            TOps.Store(p, GatePre(xz, hz, k, vlo, vhi));
-            TOps.Store(p + C, GatePre(xr, hr, k + gs, vlo, vhi));
-            TOps.Store(p + 2 * C, xPart);
-            TOps.Store(p + 3 * C, Clamp(TOps.Add(Requant(hh, kc + FusedLayer.HRequant * C), TOps.Load(kc + FusedLayer.HiddenBiasField * C)), partLo, partHi));
-        }
-        for (int u = 0; u < f.UnitBlocks; u++)
-        {
-            int* p = pre + u * 4 * C;
-            TV z = Activate(sigmoid, TOps.Load(p));
-            TV reset = Activate(sigmoid, TOps.Load(p + C));
-            TV candidate = Activate(tanh, Clamp(TOps.Add(TOps.Load(p + 2 * C), MulQ15(reset, TOps.Load(p + 3 * C))), vlo, vhi));
-            int at = u * C;
-            TV diff = TOps.Sub(TOps.LoadWidened(hOld + at), candidate);
-            TOps.StoreNarrowed(hNew + at, Clamp(TOps.Add(candidate, MulQ15(z, diff)), min16, max16));
-        }
-    }
-
-    /// <summary>The four gates' row sums of unit block u over the input's column pairs, its weights read in order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Dot4(GateInterleavedMatrix m, int u, int* xPairs, out TV a0, out TV a1, out TV a2, out TV a3)
-    {
-        nint first = (nint)u * m.BlockValues;
-        if (m.Widened) PairSums4<short, Held16>(m.Weights16 + first, xPairs, m.ColPairs, out a0, out a1, out a2, out a3);
-        else PairSums4<sbyte, Held8>(m.Weights8 + first, xPairs, m.ColPairs, out a0, out a1, out a2, out a3);
-    }
-
-    /// <summary>The three gates' row sums of unit block u (GRU).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Dot3(GateInterleavedMatrix m, int u, int* xPairs, out TV a0, out TV a1, out TV a2)
-    {
-        nint first = (nint)u * m.BlockValues;
-        if (m.Widened) PairSums3<short, Held16>(m.Weights16 + first, xPairs, m.ColPairs, out a0, out a1, out a2);
-        else PairSums3<sbyte, Held8>(m.Weights8 + first, xPairs, m.ColPairs, out a0, out a1, out a2);
     }
 }
