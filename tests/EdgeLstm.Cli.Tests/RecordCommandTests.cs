@@ -62,17 +62,6 @@ public class RecordCommandTests
         return bytes.ToArray();
     }
 
-    /// <summary>Classification lines as t, label and score (stream names and times differ between a live run and a replay).</summary>
-    private static List<string> Decisions(IEnumerable<string> lines) => lines.Where(l => l.StartsWith("{\"stream\"", StringComparison.Ordinal)).Select(l =>
-    {
-        using var doc = JsonDocument.Parse(l);
-        var o = doc.RootElement;
-        return $"t={o.GetProperty("t").GetInt64()} label={o.GetProperty("label").GetString()} score={o.GetProperty("score").GetRawText()}";
-    }).ToList();
-
-    private static JsonElement Summary(IEnumerable<string> lines) =>
-        JsonDocument.Parse(lines.Last(l => l.StartsWith("{\"summary\"", StringComparison.Ordinal))).RootElement.Clone();
-
     /// <summary>The complete rows written so far (header excluded), read while the recorder may still write.</summary>
     private static string[] Rows(string path)
     {
@@ -102,11 +91,11 @@ public class RecordCommandTests
         using (var run = new DaemonProcess("run", "--config", TcpConfig(dir, port), "--summary"))
         {
             using (var node = TcpPeer.Connect(port, run, Patience)) node.Send(wire);
-            run.WaitUntil(d => Decisions(d.StdOut).Count >= counts.Length, Patience, "every sample classified by run");
+            run.WaitUntil(d => DaemonOutput.Decisions(d.StdOut).Count >= counts.Length, Patience, "every sample classified by run");
             run.Signal("TERM");
             Assert.Equal(0, run.WaitForExit(Patience));
-            live = Decisions(run.StdOut);
-            Assert.True(Summary(run.StdOut).GetProperty("garbage_bytes").GetInt64() > 0);
+            live = DaemonOutput.Decisions(run.StdOut);
+            Assert.True(DaemonOutput.Summary(run.StdOut).GetProperty("garbage_bytes").GetInt64() > 0);
         }
         Assert.Equal(counts.Length, live.Count);
 
@@ -117,8 +106,8 @@ public class RecordCommandTests
         {
             using (var node = TcpPeer.Connect(port, record, Patience)) node.Send(wire);
             Assert.Equal(0, record.WaitForExit(Patience));
-            Assert.Equal(live, Decisions(record.StdOut));
-            var summary = Summary(record.StdOut);
+            Assert.Equal(live, DaemonOutput.Decisions(record.StdOut));
+            var summary = DaemonOutput.Summary(record.StdOut);
             Assert.True(summary.GetProperty("rejected").GetProperty("garbage").GetInt64() > 0, "the garbage was counted and skipped");
             Assert.Equal(0, summary.GetProperty("rejected").GetProperty("bad_checksum").GetInt64());
             Assert.Contains(record.StdErr, l => l.Contains($"recorded {counts.Length} samples", StringComparison.Ordinal));
@@ -144,7 +133,7 @@ public class RecordCommandTests
         // Replay of the recording: the live run's classifications.
         var replay = CliProcess.Run("replay", csv, "--model", ImuFixtures.ModelPath, "--max-speed", "--emit", "hop", "--hop", "1");
         Assert.Equal(0, replay.ExitCode);
-        Assert.Equal(live, Decisions(replay.StdOut.Split('\n')));
+        Assert.Equal(live, DaemonOutput.Decisions(replay.StdOut.Split('\n')));
     }
 
     [Fact]
@@ -272,7 +261,7 @@ public class RecordCommandTests
         node.Dispose();
         Assert.True(sender.Join(Patience));
 
-        var summary = Summary(record.StdOut);
+        var summary = DaemonOutput.Summary(record.StdOut);
         var rows = Rows(csv);
         Assert.True(rows.Length >= 1000 && rows.Length < lines.Length, $"{rows.Length} rows");
         Assert.Equal(summary.GetProperty("samples_accepted").GetInt64(), rows.Length);

@@ -96,7 +96,7 @@ public partial class ServiceUnitTests
         Assert.DoesNotContain(calls, l => l.Contains("mprotect(", StringComparison.Ordinal) && l.Contains("PROT_EXEC", StringComparison.Ordinal));
     }
 
-    private static CliResult Verify(string root) =>
+    private static ProcessResult Verify(string root) =>
         CliProcess.RunExecutable("systemd-analyze", ["verify", "--man=no", $"--root={root}", "edgelstm.service"]);
 
     [GeneratedRegex(@"Overall exposure level for \S+: ([0-9.]+)")]

@@ -33,14 +33,7 @@ internal static class TestModels
         return model;
     }
 
-    public static string RepoRoot { get; } = FindRoot();
+    public static string RepoRoot => EdgeLstm.Tests.Shared.RepoRoot.Directory;
 
     public static string Recording => Path.Combine(RepoRoot, "firmware-samples", "recordings", "hapt-exp03-user02.csv");
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EdgeLstm.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
 }

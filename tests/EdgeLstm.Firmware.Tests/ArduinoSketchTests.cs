@@ -21,7 +21,7 @@ public class ArduinoSketchTests
             string build = Path.Combine(work, "build");
             Directory.CreateDirectory(build);
 
-            var result = ToolProcess.Run("arduino-builder", [
+            var result = RepoPaths.RunTool("arduino-builder", [
                 "-compile", "-hardware", "/usr/share/arduino/hardware", "-tools", "/usr/bin", "-fqbn", "arduino:avr:uno",
                 "-build-path", build,
                 // Debian's packages leave the tool paths to the IDE; give them here.
@@ -38,7 +38,7 @@ public class ArduinoSketchTests
             Assert.InRange(flash, 1, FirmwareBuild.FlashBytes - FirmwareBuild.BootloaderBytes);
             Assert.InRange(ram, 0, FirmwareBuild.RamBytes);
             // The firmware's Timer1 interrupt made it in, beside the core's Timer0 one (millis).
-            var symbols = ToolProcess.Run("avr-nm", [elf]).StdOut;
+            var symbols = RepoPaths.RunTool("avr-nm", [elf]).StdOut;
             Assert.Contains(" T __vector_11", symbols, StringComparison.Ordinal);
         }
         finally

@@ -50,7 +50,7 @@ public class ExcerptTests
         try
         {
             string c = Path.Combine(dir, "replay_excerpt.c"), csv = Path.Combine(dir, "excerpt.csv");
-            var run = ToolProcess.Run("python3", [Path.Combine(RepoPaths.UnoFirmware, "tools", "make-excerpt.py"),
+            var run = RepoPaths.RunTool("python3", [Path.Combine(RepoPaths.UnoFirmware, "tools", "make-excerpt.py"),
                 "--c-out", c, "--csv-out", csv]);
             Assert.True(run.ExitCode == 0, run.Output);
             Assert.Equal(File.ReadAllText(RepoPaths.ExcerptCounts), File.ReadAllText(csv));

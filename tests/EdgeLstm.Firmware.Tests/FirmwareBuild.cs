@@ -26,7 +26,7 @@ internal static class FirmwareBuild
 
     private static FirmwareImage Build(bool replay, string protocol)
     {
-        var make = ToolProcess.Run("make", ["-C", RepoPaths.UnoFirmware, replay ? "replay" : "sensor",
+        var make = RepoPaths.RunTool("make", ["-C", RepoPaths.UnoFirmware, replay ? "replay" : "sensor",
             $"PROTOCOL={protocol}", $"BUILD_DIR={BuildRoot}"]);
         Assert.True(make.ExitCode == 0, $"make failed:\n{make.Output}");
         string elf = Path.Combine(BuildRoot, $"{(replay ? "replay" : "sensor")}-{protocol}", "firmware.elf");
@@ -37,7 +37,7 @@ internal static class FirmwareBuild
     /// <summary>Flash = .text + .data (RAM's initial values live in flash); RAM = .data + .bss + .noinit.</summary>
     public static (int Flash, int Ram) MeasureSize(string elf)
     {
-        var size = ToolProcess.Run("avr-size", ["-A", elf]);
+        var size = RepoPaths.RunTool("avr-size", ["-A", elf]);
         Assert.Equal(0, size.ExitCode);
         var sections = new Dictionary<string, int>();
         foreach (var line in size.StdOut.Split('\n'))

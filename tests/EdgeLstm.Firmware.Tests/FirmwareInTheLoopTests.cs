@@ -19,9 +19,9 @@ public class FirmwareInTheLoopTests(ITestOutputHelper output)
     internal static readonly Lazy<(List<string> Lines, string Dir)> Reference = new(() =>
     {
         string dir = Directory.CreateTempSubdirectory("edgelstm-fil-reference").FullName;
-        using var daemon = new LiveDaemon(DaemonConfig.FileSource(dir, RepoPaths.ExcerptCounts));
-        daemon.WaitUntil(lines => lines.Any(l => l.Contains("\"summary\":true", StringComparison.Ordinal)), Patience);
-        return (LiveDaemon.Classifications(daemon.StdOut), dir);
+        using var daemon = new DaemonProcess("run", "--config", DaemonConfig.FileSource(dir, RepoPaths.ExcerptCounts), "--summary");
+        daemon.WaitFor(lines => lines.Any(l => l.Contains("\"summary\":true", StringComparison.Ordinal)), Patience);
+        return (DaemonOutput.Decisions(daemon.StdOut), dir);
     });
 
     /// <summary>
@@ -40,9 +40,9 @@ public class FirmwareInTheLoopTests(ITestOutputHelper output)
             lines.Add($"{excerpt.Times[t]},{string.Join(',', excerpt.Counts[t].Select((v, c) => (v * scales[c] + 0f).ToString("R", System.Globalization.CultureInfo.InvariantCulture)))},{excerpt.Labels[t]}");
         File.WriteAllLines(csv, lines);
 
-        using var replay = new LiveDaemon(["replay", csv, "--model", TestModel.Path, "--max-speed", "--emit", "hop", "--hop", "1"]);
-        Assert.True(replay.WaitUntil(_ => replay.HasExited, Patience), replay.StdErr);
-        Assert.Equal(Reference.Value.Lines, LiveDaemon.Classifications(replay.StdOut));
+        using var replay = new DaemonProcess(["replay", csv, "--model", TestModel.Path, "--max-speed", "--emit", "hop", "--hop", "1"]);
+        Assert.True(replay.WaitFor(_ => replay.HasExited, Patience), replay.ErrorText);
+        Assert.Equal(Reference.Value.Lines, DaemonOutput.Decisions(replay.StdOut));
     }
 
     [Theory]
@@ -57,20 +57,20 @@ public class FirmwareInTheLoopTests(ITestOutputHelper output)
         var image = FirmwareBuild.Replay(protocol);
         string dir = Directory.CreateTempSubdirectory("edgelstm-fil").FullName;
         using var uno = EmulatedUno.StartPaused(image.ElfPath);
-        using var daemon = new LiveDaemon(DaemonConfig.SerialSource(dir, uno.PtyPath, protocol));
+        using var daemon = new DaemonProcess("run", "--config", DaemonConfig.SerialSource(dir, uno.PtyPath, protocol), "--summary");
         daemon.WaitUntilOpen(uno.PtyPath, TimeSpan.FromMinutes(1));
         var clock = Stopwatch.StartNew();
         uno.Resume();
 
-        bool complete = daemon.WaitUntil(lines => LiveDaemon.Classifications(lines).Count >= excerpt.Length, Patience);
+        bool complete = daemon.WaitFor(lines => DaemonOutput.Decisions(lines).Count >= excerpt.Length, Patience);
         var elapsed = clock.Elapsed;
-        Assert.True(complete, $"{LiveDaemon.Classifications(daemon.StdOut).Count} of {excerpt.Length} classifications; {daemon.StdErr}");
+        Assert.True(complete, $"{DaemonOutput.Decisions(daemon.StdOut).Count} of {excerpt.Length} classifications; {daemon.ErrorText}");
         Thread.Sleep(500);
         Assert.Equal(0, daemon.Stop());
 
-        var live = LiveDaemon.Classifications(daemon.StdOut);
+        var live = DaemonOutput.Decisions(daemon.StdOut);
         Assert.Equal(expected, live);
-        var summary = LiveDaemon.Summary(daemon.StdOut);
+        var summary = DaemonOutput.Summary(daemon.StdOut);
         Assert.Equal(excerpt.Length, summary.GetProperty("samples_decoded").GetInt64());
         Assert.Equal(0, summary.GetProperty("rejected_total").GetInt64()); // zero checksum errors among them
         Assert.Equal(0, summary.GetProperty("garbage_bytes").GetInt64());
@@ -87,25 +87,25 @@ public class FirmwareInTheLoopTests(ITestOutputHelper output)
         var image = FirmwareBuild.Replay("binary");
         string dir = Directory.CreateTempSubdirectory("edgelstm-fil-noise").FullName;
 
-        using var line = new PtyPair(dir);
+        using var line = PtyPair.In(dir);
         var uno = EmulatedUno.StartPaused(image.ElfPath);
         var relay = new CorruptingRelay(uno.PtyPath, line.FeedPath);
         try
         {
-            using var daemon = new LiveDaemon(DaemonConfig.SerialSource(dir, line.DevicePath, "binary"));
+            using var daemon = new DaemonProcess("run", "--config", DaemonConfig.SerialSource(dir, line.DevicePath, "binary"), "--summary");
             daemon.WaitUntilOpen(line.DeviceTerminal, TimeSpan.FromMinutes(1));
             uno.Resume();
 
-            bool complete = daemon.WaitUntil(lines => LiveDaemon.Classifications(lines).Count >= intact, Patience);
-            Assert.True(complete, $"{LiveDaemon.Classifications(daemon.StdOut).Count} of {intact} classifications; {daemon.StdErr}");
+            bool complete = daemon.WaitFor(lines => DaemonOutput.Decisions(lines).Count >= intact, Patience);
+            Assert.True(complete, $"{DaemonOutput.Decisions(daemon.StdOut).Count} of {intact} classifications; {daemon.ErrorText}");
             Thread.Sleep(1000);
             Assert.Equal(0, daemon.Stop());
 
-            var summary = LiveDaemon.Summary(daemon.StdOut);
+            var summary = DaemonOutput.Summary(daemon.StdOut);
             Assert.Equal(excerpt.Length * CorruptingRelay.FrameSize, relay.BytesRelayed);
             // Every intact frame decoded, none of the spoiled ones.
             Assert.Equal(intact, summary.GetProperty("samples_decoded").GetInt64());
-            Assert.Equal(intact, LiveDaemon.Classifications(daemon.StdOut).Count);
+            Assert.Equal(intact, DaemonOutput.Decisions(daemon.StdOut).Count);
             var rejected = summary.GetProperty("rejected");
             Assert.True(rejected.GetProperty("bad_checksum").GetInt64() >= corrupted);
             Assert.True(rejected.GetProperty("garbage").GetInt64() > 0);
@@ -113,7 +113,7 @@ public class FirmwareInTheLoopTests(ITestOutputHelper output)
             Assert.Equal(corrupted, summary.GetProperty("resets").GetProperty("gap").GetInt64());
 
             // Up to the first spoiled frame, the live classifications are the recording's.
-            var first = LiveDaemon.Classifications(daemon.StdOut).Take(25);
+            var first = DaemonOutput.Decisions(daemon.StdOut).Take(25);
             Assert.Equal(Reference.Value.Lines.Take(25), first);
             output.WriteLine($"{corrupted} frames spoiled, {CorruptingRelay.GarbageBytesAmong(excerpt.Length)} garbage bytes inserted; " +
                              $"{intact} samples decoded; rejected: {rejected}");

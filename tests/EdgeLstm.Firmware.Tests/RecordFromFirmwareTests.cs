@@ -24,14 +24,14 @@ public class RecordFromFirmwareTests(ITestOutputHelper output)
 
         using var uno = EmulatedUno.StartPaused(image.ElfPath);
         List<string> live;
-        using (var recorder = new LiveDaemon(["record", "--config", DaemonConfig.SerialSource(dir, uno.PtyPath, "binary"), "-o", csv,
+        using (var recorder = new DaemonProcess(["record", "--config", DaemonConfig.SerialSource(dir, uno.PtyPath, "binary"), "-o", csv,
                                               "--samples", $"{Samples}", "--classify", "--label", "demo"]))
         {
             recorder.WaitUntilOpen(uno.PtyPath, TimeSpan.FromMinutes(1));
             uno.Resume();
-            Assert.True(recorder.WaitUntil(_ => recorder.HasExited, Patience), recorder.StdErr);
-            live = LiveDaemon.Classifications(recorder.StdOut);
-            Assert.Contains($"recorded {Samples} samples", recorder.StdErr, StringComparison.Ordinal);
+            Assert.True(recorder.WaitFor(_ => recorder.HasExited, Patience), recorder.ErrorText);
+            live = DaemonOutput.Decisions(recorder.StdOut);
+            Assert.Contains($"recorded {Samples} samples", recorder.ErrorText, StringComparison.Ordinal);
         }
         Assert.Equal(reference, live);
 
@@ -40,9 +40,9 @@ public class RecordFromFirmwareTests(ITestOutputHelper output)
         Assert.Equal(Samples + 1, rows.Length);
         Assert.All(rows.Skip(1), r => Assert.EndsWith(",demo", r, StringComparison.Ordinal));
 
-        using var replay = new LiveDaemon(["replay", csv, "--model", TestModel.Path, "--max-speed", "--emit", "hop", "--hop", "1"]);
-        Assert.True(replay.WaitUntil(_ => replay.HasExited, Patience), replay.StdErr);
-        Assert.Equal(live, LiveDaemon.Classifications(replay.StdOut));
+        using var replay = new DaemonProcess(["replay", csv, "--model", TestModel.Path, "--max-speed", "--emit", "hop", "--hop", "1"]);
+        Assert.True(replay.WaitFor(_ => replay.HasExited, Patience), replay.ErrorText);
+        Assert.Equal(live, DaemonOutput.Decisions(replay.StdOut));
         output.WriteLine($"{Samples} samples recorded from the emulated Uno; replay equals the live classifications");
     }
 }

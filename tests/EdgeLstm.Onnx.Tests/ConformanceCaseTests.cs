@@ -9,7 +9,7 @@ namespace EdgeLstm.Onnx.Tests;
 /// <summary>The ONNX project's own LSTM, GRU and RNN node tests (tests/data/onnx-rnn), and what the node reader rejects.</summary>
 public class ConformanceCaseTests(ITestOutputHelper output)
 {
-    public static string RepoRoot { get; } = FindRoot();
+    public static string RepoRoot => EdgeLstm.Tests.Shared.RepoRoot.Directory;
 
     public static IEnumerable<object[]> SharedCases() =>
         Directory.GetDirectories(Path.Combine(RepoRoot, "tests", "data", "onnx-rnn"), "test_*").Order(StringComparer.Ordinal).Select(d => new object[] { Path.GetFileName(d) });
@@ -68,12 +68,5 @@ public class ConformanceCaseTests(ITestOutputHelper output)
         var constants = g.Graph.Initializer.ToDictionary(t => t.Name, OnnxTensor.FromProto);
         var node = RecurrentNodeReader.Read(g.Graph.Node[0], n => constants.GetValueOrDefault(n));
         Assert.Equal(CellKind.Gru, node.Layer.Kind);
-    }
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EdgeLstm.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 }

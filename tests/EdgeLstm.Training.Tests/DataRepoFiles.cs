@@ -5,7 +5,7 @@ namespace EdgeLstm.Training.Tests;
 /// <summary>Real data shipped in the repository (never /work/shared: CI has only the repository).</summary>
 internal static class DataRepoFiles
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root { get; } = RepoRoot.Directory;
 
     /// <summary>HAPT experiment 3, subject 2, with the values verbatim from the dataset's text files.</summary>
     public static string SampleCsv => Path.Combine(Root, "firmware-samples", "recordings", "hapt-exp03-user02.csv");
@@ -23,12 +23,5 @@ internal static class DataRepoFiles
         var dir = Directory.CreateTempSubdirectory(prefix).FullName;
         File.Copy(SampleCsv, Path.Combine(dir, Path.GetFileName(SampleCsv)));
         return dir;
-    }
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EdgeLstm.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 }

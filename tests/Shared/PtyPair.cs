@@ -1,11 +1,12 @@
 using System.Diagnostics;
 
-namespace EdgeLstm.Cli.Tests;
+namespace EdgeLstm.Tests.Shared;
 
 /// <summary>
-/// A pseudo-terminal pair from socat: the daemon opens <see cref="DevicePath"/> as its serial port,
-/// the test writes into <see cref="FeedPath"/>. Disposing kills socat, which deletes both links:
-/// the "device" vanishes like an unplugged USB adapter.
+/// Two pseudo-terminals joined by socat (raw, no echo): the daemon opens <see cref="DevicePath"/>
+/// as its serial port, what the test writes into <see cref="FeedPath"/> comes out there.
+/// Disposing stops socat, which deletes both links: the "device" vanishes like an unplugged USB
+/// adapter.
 /// </summary>
 internal sealed class PtyPair : IDisposable
 {
@@ -30,8 +31,14 @@ internal sealed class PtyPair : IDisposable
         }
     }
 
+    /// <summary>A pair linked as dir/ttyUNO (the device) and dir/feed.</summary>
+    public static PtyPair In(string dir) => new(Path.Combine(dir, "ttyUNO"), Path.Combine(dir, "feed"));
+
     public string DevicePath { get; }
     public string FeedPath { get; }
+
+    /// <summary>The /dev/pts path behind the device link (what the daemon's fd table shows).</summary>
+    public string DeviceTerminal => File.ResolveLinkTarget(DevicePath, returnFinalTarget: true)!.FullName;
 
     public FileStream OpenFeed() => new(FeedPath, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1);
 
