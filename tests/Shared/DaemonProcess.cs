@@ -54,32 +54,42 @@ internal sealed class DaemonProcess : IDisposable
     /// <summary>Standard error so far as one line, for assertion messages.</summary>
     public string ErrorText => string.Join(" | ", StdErr);
 
-    /// <summary>Polls until the condition holds over the output seen so far, or fails after the timeout.</summary>
+    /// <summary>Polls until the condition holds over the output seen so far, or fails after the timeout or once the process exited without it.</summary>
     public void WaitUntil(Func<DaemonProcess, bool> condition, TimeSpan timeout, string what)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!condition(this))
+        while (true)
         {
-            if (_process.HasExited) throw new InvalidOperationException($"edgelstm exited ({_process.ExitCode}) while waiting for {what}: {ErrorText}");
+            bool exited = DrainIfExited();
+            if (condition(this)) return;
+            if (exited) throw new InvalidOperationException($"edgelstm exited ({_process.ExitCode}) while waiting for {what}: {ErrorText}");
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}; stderr: {ErrorText}");
             Thread.Sleep(50);
         }
     }
 
-    /// <summary>Polls until the condition holds over stdout so far; false after the timeout, or if it still fails once the process exited and its output is drained.</summary>
+    /// <summary>Polls until the condition holds over stdout so far; false after the timeout, or if it does not hold once the process exited.</summary>
     public bool WaitFor(Func<string[], bool> done, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!done(StdOut))
+        while (true)
         {
-            if (_process.HasExited)
-            {
-                _process.WaitForExit(); // drains the output readers
-                return done(StdOut);
-            }
-            if (DateTime.UtcNow > deadline) return false;
+            bool exited = DrainIfExited();
+            if (done(StdOut)) return true;
+            if (exited || DateTime.UtcNow > deadline) return false;
             Thread.Sleep(50);
         }
+    }
+
+    /// <summary>
+    /// Whether the process has exited; if so, first waits for its output readers to deliver the
+    /// last lines (HasExited turns true before they have: a condition such as "exited" would
+    /// otherwise be judged over incomplete output).
+    /// </summary>
+    private bool DrainIfExited()
+    {
+        if (!_process.HasExited) return false;
+        _process.WaitForExit();
         return true;
     }
 
