@@ -104,22 +104,30 @@ public sealed unsafe class IntegerSession : IClassifierSession
     /// <summary>Raw sample to int16: saturate(round_half_even((x - offset) * multiplier)); NaN becomes 0.</summary>
     public void QuantizeInput(ReadOnlySpan<float> sample, Span<short> destination)
     {
-        if (sample.Length != _inputs)
-            throw new ArgumentException($"sample has {sample.Length} values, the model takes {_inputs}", nameof(sample));
+        CheckSample(sample);
         if (destination.Length < _inputs)
             throw new ArgumentException($"destination has room for {destination.Length} values, the model takes {_inputs}", nameof(destination));
-        fixed (float* x = sample)
-        fixed (short* q = destination)
-            _kernels.QuantizeInput(x, _offset, _multiplier, q, _inputs);
+        fixed (short* q = destination) Quantize(sample, q);
     }
 
     public void Step(ReadOnlySpan<float> sample)
     {
+        CheckSample(sample);
+        Quantize(sample, _input);
+        StepCore();
+    }
+
+    private void CheckSample(ReadOnlySpan<float> sample)
+    {
         if (sample.Length != _inputs)
             throw new ArgumentException($"sample has {sample.Length} values, the model takes {_inputs}", nameof(sample));
+    }
+
+    /// <summary>The input boundary of a sample of the model's width into q.</summary>
+    private void Quantize(ReadOnlySpan<float> sample, short* q)
+    {
         fixed (float* x = sample)
-            _kernels.QuantizeInput(x, _offset, _multiplier, _input, _inputs);
-        StepCore();
+            _kernels.QuantizeInput(x, _offset, _multiplier, q, _inputs);
     }
 
     /// <summary>The integer-only step over an already quantized int16 input.</summary>
