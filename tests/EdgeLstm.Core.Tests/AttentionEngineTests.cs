@@ -163,12 +163,7 @@ public class AttentionEngineTests(ITestOutputHelper output)
         {
             var session = model.CreateIntegerSession(choice);
             var floatSession = model.CreateFloatSession();
-            // Warm-up: one whole unmeasured pass of the same calls, so that every method's first
-            // calls (and the runtime's tiering of them) fall outside the measured pass.
-            Pass();
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            Pass();
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            long allocated = Allocations.OfSecondPass(Pass);
             Assert.True(allocated == 0, $"{choice}: {allocated} bytes allocated over {inputs.Length} steps");
 
             void Pass()
