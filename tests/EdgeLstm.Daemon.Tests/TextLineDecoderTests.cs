@@ -71,7 +71,7 @@ public class TextLineDecoderTests
                 case 2: Bad(RejectReason.NonFinite, i % 16 < 8 ? "NaN,1,2" : "1,Infinity,2"); break;
                 case 3: Bad(RejectReason.LineTooLong, new string('7', 300)); break;
                 case 4: Bad(RejectReason.BinaryOnText, "1,2,\u0001\u0002\u00ff"); break;
-                case 5: Bad(RejectReason.NotANumber, "hello,world,again"); break; // words after data: not a new header
+                case 5: Bad(RejectReason.NotAHeader, "hello,world,again"); break; // words after data: not a new header
                 case 6: Bad(RejectReason.WrongFieldCount, "1,2,3,4"); break;
                 case 7: Bad(RejectReason.NonFinite, "1,-Infinity,2"); break;
             }

@@ -77,7 +77,7 @@ public static class ReplayCommand
             names[name] = names.GetValueOrDefault(name) + 1;
             if (names[name] > 1) name = $"{name}#{names[name]}";
             var inputFormat = format == "binary" || format == "auto" && f.Extension.Equals(".bin", StringComparison.OrdinalIgnoreCase) ? InputFormat.Binary : InputFormat.Text;
-            sources.Add(new FileSource(name, f.FullName, inputFormat, new DecoderOptionsTemplate(PositionalColumns: model.InputSize),
+            sources.Add(new FileSource(name, f.FullName, inputFormat, new DecoderOptionsTemplate(PositionalColumns: model.InputSize, ExpectedNames: [.. model.Metadata.Channels.Select(c => c.Name)]),
                 maxSpeed ? null : speed ?? 1, model.Metadata.SampleRateHz));
         }
         var options = new PipelineOptions { Scores = scores, InputFullMode = FullMode.Wait, OutputFullMode = FullMode.Wait };

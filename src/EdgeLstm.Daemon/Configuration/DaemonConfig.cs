@@ -126,8 +126,8 @@ public sealed class PipelineConfig
 {
     public int BatchSize { get; set; } = 64;
     public int InputCapacity { get; set; } = 64;
-    /// <summary>wait, dropNewest or dropOldest.</summary>
-    public string InputFullMode { get; set; } = "dropOldest";
+    /// <summary>auto (wait for tcp, stdin and file sources; dropOldest for serial and udp), wait, dropNewest or dropOldest.</summary>
+    public string InputFullMode { get; set; } = "auto";
     public int OutputCapacity { get; set; } = 64;
     public string OutputFullMode { get; set; } = "wait";
     public bool Scores { get; set; }

@@ -120,7 +120,7 @@ public static class PipelineFactory
                         $"{cat}.input: model '{rule.Model}' has no input channel '{ch.Input}' (it has {string.Join(", ", sourceModel.Model.Metadata.Channels.Select(m => m.Name))})");
             }
             int positional = Math.Max(sourceModel.Model?.InputSize ?? 0, s.Channels.Select(ch => (ch.Index ?? -1) + 1).DefaultIfEmpty(0).Max());
-            var decoding = new DecoderOptionsTemplate(s.MaxLineLength, Math.Min(positional, SampleBatch.MaxColumns));
+            var decoding = new DecoderOptionsTemplate(s.MaxLineLength, Math.Min(positional, SampleBatch.MaxColumns), ExpectedColumns(sourceModel.Model, s.Channels));
             switch (s.Type)
             {
                 case "serial":
@@ -175,7 +175,7 @@ public static class PipelineFactory
         Check(p.BatchSize is >= 1 and <= 4096, "pipeline.batchSize: must be 1 to 4096");
         Check(p.InputCapacity >= 1, "pipeline.inputCapacity: must be at least 1");
         Check(p.OutputCapacity >= 1, "pipeline.outputCapacity: must be at least 1");
-        var inputMode = Mode(p.InputFullMode, "pipeline.inputFullMode", errors);
+        FullMode? inputMode = p.InputFullMode == "auto" ? null : Mode(p.InputFullMode, "pipeline.inputFullMode", errors, "auto, ");
         var outputMode = Mode(p.OutputFullMode, "pipeline.outputFullMode", errors);
         Check(p.StopGraceMs >= 0, "pipeline.stopGraceMs: must be 0 or positive");
         Check(p.ClassifierWorkers is >= 0 and <= 256, "pipeline.classifierWorkers: must be 0 (one per processor) to 256");
@@ -222,7 +222,24 @@ public static class PipelineFactory
         return new PipelineBlueprint(options, sources, Plan, [.. models.Keys]);
     }
 
-    private static FullMode Mode(string value, string at, List<string> errors)
+    /// <summary>
+    /// The column names a header must name to be taken at once: per model input, the configured
+    /// column, else (unless an index is configured) the model's channel name.
+    /// </summary>
+    private static List<string> ExpectedColumns(EdgeModel? model, IReadOnlyList<ChannelConfig> channels)
+    {
+        var names = new List<string>();
+        if (model is null) return names;
+        foreach (var channel in model.Metadata.Channels)
+        {
+            var setting = channels.FirstOrDefault(c => string.Equals(c.Input, channel.Name, StringComparison.OrdinalIgnoreCase));
+            if (setting?.Column is { } column) names.Add(column);
+            else if (setting?.Index is null) names.Add(channel.Name);
+        }
+        return names;
+    }
+
+    private static FullMode Mode(string value, string at, List<string> errors, string alternatives = "")
     {
         switch (value)
         {
@@ -230,7 +247,7 @@ public static class PipelineFactory
             case "dropNewest": return FullMode.DropNewest;
             case "dropOldest": return FullMode.DropOldest;
             default:
-                errors.Add($"{at}: '{value}' is not wait, dropNewest or dropOldest");
+                errors.Add($"{at}: '{value}' is not {alternatives}wait, dropNewest or dropOldest");
                 return FullMode.Wait;
         }
     }

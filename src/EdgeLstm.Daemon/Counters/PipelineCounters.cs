@@ -8,9 +8,9 @@ namespace EdgeLstm.Daemon.Counters;
 /// </summary>
 public sealed class PipelineCounters
 {
-    internal long BytesReceived, LinesOrFramesDecoded, SamplesDecoded, SamplesAccepted, SamplesClassified;
+    internal long BytesReceived, BytesDecoded, BytesRejected, LinesOrFramesDecoded, SamplesDecoded, SamplesAccepted, SamplesClassified;
     internal long DroppedInput, DroppedOutput, DroppedAtStop, Classifications, LinesWritten, SinkErrors;
-    internal long Sessions, ResetsGap, ResetsTimeout, ResetsEvery, SourceOutages, SourceReopens;
+    internal long Sessions, ResetsGap, ResetsDrop, ResetsTimeout, ResetsEvery, SourceOutages, SourceReopens;
     internal long ConnectionsAccepted, ConnectionsRefused, GarbageBytes, RateWarnings, UnmappedSamples, StageAllocated;
     internal readonly long[] Rejected = new long[RejectReasons.Count];
 
@@ -18,6 +18,16 @@ public sealed class PipelineCounters
 
     internal void Add(ref long counter, long value) => Interlocked.Add(ref counter, value);
     internal void Reject(RejectReason reason) => Interlocked.Increment(ref Rejected[(int)reason]);
+
+    /// <summary>A record refused under <paramref name="reason"/>: its bytes go to <c>bytes_rejected</c>.</summary>
+    internal void Reject(RejectReason reason, long bytes)
+    {
+        Interlocked.Increment(ref Rejected[(int)reason]);
+        if (bytes > 0) Interlocked.Add(ref BytesRejected, bytes);
+    }
+
+    /// <summary>Bytes of records the decoders understood (samples, headers, comments, blank lines).</summary>
+    internal void Understood(long bytes) => Interlocked.Add(ref BytesDecoded, bytes);
 
     public long Received => Volatile.Read(ref BytesReceived);
     public long Decoded => Volatile.Read(ref SamplesDecoded);
@@ -49,16 +59,30 @@ public sealed class PipelineCounters
     public long RejectedTotal { get { long s = 0; for (int i = 0; i < Rejected.Length; i++) s += Volatile.Read(ref Rejected[i]); return s; } }
     public long Dropped => Volatile.Read(ref DroppedInput) + Volatile.Read(ref DroppedOutput) + Volatile.Read(ref DroppedAtStop);
 
+    /// <summary>Bytes of understood records, of rejected records, and skipped as garbage (docs/pipeline.md, accounting).</summary>
+    public long DecodedBytes => Volatile.Read(ref BytesDecoded);
+    public long RejectedBytes => Volatile.Read(ref BytesRejected);
+
+    /// <summary>Samples dropped at the input queue (full-mode) and refused at the stop.</summary>
+    public long DroppedAtInput => Volatile.Read(ref DroppedInput);
+    public long DroppedAfterStop => Volatile.Read(ref DroppedAtStop);
+
+    /// <summary>Classifications dropped at the output queue (full-mode).</summary>
+    public long DroppedAtOutput => Volatile.Read(ref DroppedOutput);
+
     /// <summary>
-    /// Progress marker for a watchdog: changes whenever any stage moves data. A live pipeline
-    /// whose sources are quiet does not change it; the watchdog combines it with stage liveness.
+    /// Output progress, for the watchdog: moves whenever the classifier stage consumes samples or
+    /// the sinks are handed lines. Bytes arriving or samples dropped are not progress: a pipeline
+    /// whose output is stuck while its input overflows is stalled (docs/operations.md).
     /// </summary>
-    public long Progress => Received + Classified + Written;
+    public long Progress => Classified + Written;
 
     /// <summary>All counters as properties of the object being written (snake_case names).</summary>
     public void WriteProperties(Utf8JsonWriter w)
     {
         w.WriteNumber("bytes_received", Received);
+        w.WriteNumber("bytes_decoded", DecodedBytes);
+        w.WriteNumber("bytes_rejected", RejectedBytes);
         w.WriteNumber("lines_or_frames_decoded", Volatile.Read(ref LinesOrFramesDecoded));
         w.WriteNumber("samples_decoded", Decoded);
         w.WriteNumber("samples_accepted", Accepted);
@@ -79,6 +103,7 @@ public sealed class PipelineCounters
         w.WriteNumber("sessions", StreamSessions);
         w.WriteStartObject("resets");
         w.WriteNumber("gap", Volatile.Read(ref ResetsGap));
+        w.WriteNumber("drop", Volatile.Read(ref ResetsDrop));
         w.WriteNumber("timeout", Volatile.Read(ref ResetsTimeout));
         w.WriteNumber("every", Volatile.Read(ref ResetsEvery));
         w.WriteEndObject();

@@ -23,16 +23,24 @@ public enum RejectReason
     TruncatedFrame,
     /// <summary>More than the supported number of columns.</summary>
     TooManyColumns,
+    /// <summary>
+    /// A line of words that is not a header: it names none of the model's channels and the next
+    /// data line does not have its width (a sketch's boot banner, a greeting).
+    /// </summary>
+    NotAHeader,
+    /// <summary>A partial record held when its source stopped or its connection or device was lost.</summary>
+    Incomplete,
 }
 
 public static class RejectReasons
 {
-    public const int Count = (int)RejectReason.TooManyColumns + 1;
+    public const int Count = (int)RejectReason.Incomplete + 1;
 
     /// <summary>The snake_case names the counters are reported under.</summary>
     public static readonly string[] Names =
     [
         "line_too_long", "binary_on_text", "wrong_field_count", "not_a_number", "non_finite",
         "garbage", "bad_frame_header", "bad_checksum", "truncated_frame", "too_many_columns",
+        "not_a_header", "incomplete",
     ];
 }

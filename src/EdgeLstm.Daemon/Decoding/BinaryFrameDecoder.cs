@@ -11,6 +11,10 @@ namespace EdgeLstm.Daemon.Decoding;
 /// skipped (one Garbage rejection per run); a header out of limits or a CRC mismatch rejects the
 /// candidate and the search resumes one byte after its sync word, so a valid frame that follows
 /// garbage, a truncated frame or a corrupted one is always found.
+/// Accounting: a frame's bytes go to <c>bytes_decoded</c>; the first byte of a refused candidate
+/// (bad header, bad checksum) and the rest of a truncated one to <c>bytes_rejected</c>; bytes
+/// skipped while searching to <c>garbage_bytes</c>. A frame may be of any allowed size whatever
+/// the batch size: one that does not fit the batch's free room waits for the next batch.
 /// </summary>
 public sealed class BinaryFrameDecoder : ISampleDecoder
 {
@@ -28,7 +32,11 @@ public sealed class BinaryFrameDecoder : ISampleDecoder
         _streamOf = streamOf;
     }
 
-    public void DiscardPartial() => _inGarbage = false;
+    public void DiscardPartial()
+    {
+        _inGarbage = false;
+        _options.Rejections?.Flush();
+    }
 
     public SequencePosition Decode(ReadOnlySequence<byte> input, SampleBatch batch, int maxSamples, bool isFinal, Arrival arrival)
     {
@@ -59,7 +67,7 @@ public sealed class BinaryFrameDecoder : ISampleDecoder
             if (header[BinaryFrame.OffVersion] != BinaryFrame.Version || format is not (SampleFormat.Int16 or SampleFormat.Float32)
                 || channels is < 1 or > BinaryFrame.MaxChannels || samples is < 1 or > BinaryFrame.MaxSamples)
             {
-                _options.Counters.Reject(RejectReason.BadFrameHeader);
+                Refuse(RejectReason.BadFrameHeader, header);
                 reader.Advance(1);
                 continue;
             }
@@ -73,13 +81,14 @@ public sealed class BinaryFrameDecoder : ISampleDecoder
             uint crc = BinaryPrimitives.ReadUInt32LittleEndian(frame[(size - BinaryFrame.CrcSize)..]);
             if (Crc32.HashToUInt32(frame[2..(size - BinaryFrame.CrcSize)]) != crc)
             {
-                _options.Counters.Reject(RejectReason.BadChecksum);
+                Refuse(RejectReason.BadChecksum, header);
                 reader.Advance(1);
                 continue;
             }
             if (batch.Count + samples > batch.Capacity && batch.Count > 0) break; // flush first, keep the frame
             _inGarbage = false;
             Interlocked.Increment(ref _options.Counters.LinesOrFramesDecoded);
+            _options.Counters.Understood(size);
             added += Samples(frame, format, channels, samples, batch, arrival);
             reader.Advance(size);
         }
@@ -113,6 +122,7 @@ public sealed class BinaryFrameDecoder : ISampleDecoder
             if (!finite)
             {
                 _options.Counters.Reject(RejectReason.NonFinite);
+                _options.Rejections?.Rejected(RejectReason.NonFinite, frame[..BinaryFrame.HeaderSize], (id, s), static t => $"sample {t.s} of a frame of stream {t.id} is NaN or infinite");
                 continue;
             }
             double seconds = timestamp == 0 ? double.NaN : (timestamp + (double)s * interval) / 1e6;
@@ -140,13 +150,24 @@ public sealed class BinaryFrameDecoder : ISampleDecoder
     {
         if (bytes <= 0) return;
         Interlocked.Add(ref _options.Counters.GarbageBytes, bytes);
-        if (!_inGarbage) _options.Counters.Reject(RejectReason.Garbage);
+        if (!_inGarbage)
+        {
+            _options.Counters.Reject(RejectReason.Garbage);
+            _options.Rejections?.Rejected(RejectReason.Garbage, [], 0, static _ => "bytes outside frames were skipped until the next sync word");
+        }
         _inGarbage = true;
+    }
+
+    private void Refuse(RejectReason reason, ReadOnlySpan<byte> header)
+    {
+        _options.Counters.Reject(reason, 1);
+        _options.Rejections?.Rejected(reason, header, 0, static _ => "the search resumes after its sync word");
     }
 
     private void Truncated(ref SequenceReader<byte> reader)
     {
-        _options.Counters.Reject(RejectReason.TruncatedFrame);
+        _options.Counters.Reject(RejectReason.TruncatedFrame, reader.Remaining);
+        _options.Rejections?.Rejected(RejectReason.TruncatedFrame, reader.UnreadSpan, 0, static _ => "the input ended inside a frame");
         reader.AdvanceToEnd();
     }
 }

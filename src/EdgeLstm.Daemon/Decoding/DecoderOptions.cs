@@ -16,6 +16,16 @@ public sealed class DecoderOptions
     public int PositionalColumns { get; init; }
 
     /// <summary>
+    /// Column names that make a line of words a header at once (the model's channel names, or the
+    /// configured columns): a header naming all of them is accepted; one naming fewer must be
+    /// confirmed by the width of the data line that follows it (docs/protocol.md).
+    /// </summary>
+    public IReadOnlyList<string> ExpectedNames { get; init; } = [];
+
+    /// <summary>Where the first rejection of each reason, and summaries after it, are logged.</summary>
+    public RejectionLog? Rejections { get; init; }
+
+    /// <summary>
     /// True for recordings (replay): the JSON `time` is the recording's time; false for live
     /// sources: the arrival time.
     /// </summary>

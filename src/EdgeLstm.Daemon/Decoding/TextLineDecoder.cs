@@ -7,14 +7,21 @@ namespace EdgeLstm.Daemon.Decoding;
 
 /// <summary>
 /// Text lines in the Edge Impulse data-forwarder convention: one sample per line, values
-/// separated by commas, tabs or spaces. A line of identifiers is a header naming the columns
-/// (`time` and `label` are recognized, the rest are channels); without one, columns are
-/// positional. Lines beginning with '#' are comments. Every refused line is counted by reason.
+/// separated by commas, tabs or spaces (one trailing separator allowed). Lines beginning with '#'
+/// are comments. A line of words is a header naming the columns (`time` and `label` are
+/// recognized, the rest are channels) only when it is recognizably one: it names every column the
+/// model expects, or the data line after it has its width; anything else (a sketch's boot banner,
+/// a greeting) is rejected as <c>not_a_header</c> and the stream keeps its layout. Without a
+/// header, columns are positional.
+/// Accounting: every consumed byte goes to exactly one of <c>bytes_decoded</c> (samples, headers,
+/// comments, blank lines) and <c>bytes_rejected</c> (records refused, each counted once by reason);
+/// a header candidate's bytes are booked when it is decided.
 /// </summary>
 public sealed class TextLineDecoder : ISampleDecoder
 {
     private const int MaxFields = 64;
     private readonly DecoderOptions _options;
+    private readonly PipelineCounters _counters;
     private readonly StreamHandle _stream;
     private readonly byte[] _lineCopy;
     private ColumnLayout? _layout;
@@ -22,9 +29,15 @@ public sealed class TextLineDecoder : ISampleDecoder
     private int[] _dataFields = [];
     private bool _skippingLongLine, _sawData;
 
+    // A line of words waiting for the next data line to confirm it as a header by its width.
+    private string[]? _candidate;
+    private byte[] _candidateText = [];
+    private long _candidateBytes;
+
     public TextLineDecoder(DecoderOptions options, StreamHandle stream)
     {
         _options = options;
+        _counters = options.Counters;
         _stream = stream;
         _lineCopy = new byte[options.MaxLineLength + 1];
         if (options.PositionalColumns > 0) UsePositional(options.PositionalColumns);
@@ -33,8 +46,16 @@ public sealed class TextLineDecoder : ISampleDecoder
     /// <summary>The current column layout (after a header, or positional).</summary>
     public ColumnLayout? Layout => _layout;
 
-    /// <summary>After an interruption a (re)started device may announce a different header.</summary>
-    public void DiscardPartial() => _skippingLongLine = _sawData = false;
+    /// <summary>
+    /// The byte stream was interrupted (reopen, reconnect, the end of a datagram or input): a header
+    /// candidate nothing confirmed is rejected, and a (re)started device may announce a new header.
+    /// </summary>
+    public void DiscardPartial()
+    {
+        RefuseCandidate();
+        _skippingLongLine = _sawData = false;
+        _options.Rejections?.Flush();
+    }
 
     public SequencePosition Decode(ReadOnlySequence<byte> input, SampleBatch batch, int maxSamples, bool isFinal, Arrival arrival)
     {
@@ -47,7 +68,9 @@ public sealed class TextLineDecoder : ISampleDecoder
                 if (reader.Remaining > _options.MaxLineLength)
                 {
                     // No terminator within the limit: refuse the line now, skip to its end later.
-                    if (!_skippingLongLine) _options.Counters.Reject(RejectReason.LineTooLong);
+                    var rest = reader.UnreadSequence;
+                    if (_skippingLongLine) _counters.Add(ref _counters.BytesRejected, rest.Length);
+                    else Refuse(RejectReason.LineTooLong, rest, rest.Length);
                     _skippingLongLine = true;
                     reader.AdvanceToEnd();
                 }
@@ -55,26 +78,33 @@ public sealed class TextLineDecoder : ISampleDecoder
                 {
                     var rest = reader.UnreadSequence;
                     reader.AdvanceToEnd();
-                    if (_skippingLongLine) _skippingLongLine = false;
-                    else if (Line(rest, batch, arrival)) added++;
+                    if (_skippingLongLine)
+                    {
+                        _skippingLongLine = false;
+                        _counters.Add(ref _counters.BytesRejected, rest.Length);
+                    }
+                    else if (Line(rest, rest.Length, batch, arrival)) added++;
                 }
+                if (isFinal) RefuseCandidate();
                 break;
             }
+            long bytes = line.Length + 1;
             if (_skippingLongLine)
             {
                 _skippingLongLine = false;
+                _counters.Add(ref _counters.BytesRejected, bytes);
                 continue;
             }
-            if (Line(line, batch, arrival)) added++;
+            if (Line(line, bytes, batch, arrival)) added++;
         }
         return reader.Position;
     }
 
-    private bool Line(ReadOnlySequence<byte> line, SampleBatch batch, Arrival arrival)
+    private bool Line(ReadOnlySequence<byte> line, long bytes, SampleBatch batch, Arrival arrival)
     {
         if (line.Length > _options.MaxLineLength)
         {
-            _options.Counters.Reject(RejectReason.LineTooLong);
+            Refuse(RejectReason.LineTooLong, line, bytes);
             return false;
         }
         ReadOnlySpan<byte> span;
@@ -84,45 +114,47 @@ public sealed class TextLineDecoder : ISampleDecoder
             line.CopyTo(_lineCopy);
             span = _lineCopy.AsSpan(0, (int)line.Length);
         }
-        return Line(span, batch, arrival);
+        return Line(span, bytes, batch, arrival);
     }
 
-    private bool Line(ReadOnlySpan<byte> line, SampleBatch batch, Arrival arrival)
+    private bool Line(ReadOnlySpan<byte> line, long bytes, SampleBatch batch, Arrival arrival)
     {
         line = line.Trim(" \t\r"u8);
-        if (line.IsEmpty || line[0] == (byte)'#') return false;
+        if (line.IsEmpty || line[0] == (byte)'#')
+        {
+            _counters.Understood(bytes);
+            return false;
+        }
         foreach (byte b in line)
         {
             if (b >= 0x7F || (b < 0x20 && b != (byte)'\t'))
             {
-                _options.Counters.Reject(RejectReason.BinaryOnText);
+                Refuse(RejectReason.BinaryOnText, line, bytes);
                 return false;
             }
         }
-        Interlocked.Increment(ref _options.Counters.LinesOrFramesDecoded);
 
         Span<Range> fields = stackalloc Range[MaxFields + 1];
         int count = Split(line, fields);
         if (count > MaxFields)
         {
-            _options.Counters.Reject(RejectReason.TooManyColumns);
+            Refuse(RejectReason.TooManyColumns, line, bytes);
             return false;
         }
+        // One trailing separator ("1,2,3,") is allowed unless the layout has that empty field (an empty last label).
+        bool trailingEmpty = count > 1 && line[fields[count - 1]].Trim(" \t"u8).IsEmpty;
         fields = fields[..count];
-        if (IsHeader(line, fields))
+        if (IsHeader(line, trailingEmpty ? fields[..^1] : fields))
         {
-            // Once data flowed, a different header is noise (words on the line), not a new layout.
-            if (!Header(line, fields, allowChange: !_sawData)) _options.Counters.Reject(RejectReason.NotANumber);
+            Words(line, trailingEmpty ? fields[..^1] : fields, bytes);
             return false;
         }
-        if (_layout is null)
-        {
-            // Headerless and no positional width configured: the first numeric line sets it.
-            UsePositional(count);
-        }
+        if (_candidate is not null) ConfirmOrRefuseCandidate(count == _candidate.Length || trailingEmpty && count - 1 == _candidate.Length);
+        if (_layout is null) UsePositional(trailingEmpty ? count - 1 : count); // headerless, no width configured: the first data line sets it
+        if (trailingEmpty && count == _fieldCount + 1) count--;
         if (count != _fieldCount)
         {
-            _options.Counters.Reject(RejectReason.WrongFieldCount);
+            Refuse(RejectReason.WrongFieldCount, line, bytes, count);
             return false;
         }
 
@@ -133,12 +165,12 @@ public sealed class TextLineDecoder : ISampleDecoder
             var field = line[fields[_dataFields[c]]].Trim(" \t"u8);
             if (!float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out float v))
             {
-                _options.Counters.Reject(RejectReason.NotANumber);
+                Refuse(RejectReason.NotANumber, line, bytes);
                 return false;
             }
             if (!float.IsFinite(v))
             {
-                _options.Counters.Reject(RejectReason.NonFinite);
+                Refuse(RejectReason.NonFinite, line, bytes);
                 return false;
             }
             row[c] = v;
@@ -151,12 +183,12 @@ public sealed class TextLineDecoder : ISampleDecoder
             {
                 if (!double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out seconds))
                 {
-                    _options.Counters.Reject(RejectReason.NotANumber);
+                    Refuse(RejectReason.NotANumber, line, bytes);
                     return false;
                 }
                 if (!double.IsFinite(seconds))
                 {
-                    _options.Counters.Reject(RejectReason.NonFinite);
+                    Refuse(RejectReason.NonFinite, line, bytes);
                     return false;
                 }
             }
@@ -172,8 +204,107 @@ public sealed class TextLineDecoder : ISampleDecoder
             : arrival.UtcTicks;
         batch.Commit();
         _sawData = true;
-        Interlocked.Increment(ref _options.Counters.SamplesDecoded);
+        Interlocked.Increment(ref _counters.LinesOrFramesDecoded);
+        Interlocked.Increment(ref _counters.SamplesDecoded);
+        _counters.Understood(bytes);
         return true;
+    }
+
+    /// <summary>
+    /// A line of words: the current header again, a header naming every expected column (taken at
+    /// once), or a candidate that the next data line must confirm by its width (before data
+    /// flowed on this connection; after it, words are noise, not a new layout).
+    /// </summary>
+    private void Words(ReadOnlySpan<byte> line, ReadOnlySpan<Range> fields, long bytes)
+    {
+        RefuseCandidate();
+        var names = new string[fields.Length];
+        for (int i = 0; i < fields.Length; i++) names[i] = System.Text.Encoding.ASCII.GetString(line[fields[i]].Trim(" \t"u8));
+        if (IsCurrentHeader(names) || NamesExpected(names) && TakeHeader(names))
+        {
+            Interlocked.Increment(ref _counters.LinesOrFramesDecoded);
+            _counters.Understood(bytes);
+            return;
+        }
+        if (_sawData || DataColumnsOf(names) > SampleBatch.MaxColumns)
+        {
+            Refuse(RejectReason.NotAHeader, line, bytes);
+            return;
+        }
+        _candidate = names;
+        _candidateText = line.ToArray();
+        _candidateBytes = bytes;
+    }
+
+    /// <summary>The data line after a candidate: its width confirms the candidate as the header, or refutes it.</summary>
+    private void ConfirmOrRefuseCandidate(bool widthMatches)
+    {
+        if (widthMatches && TakeHeader(_candidate!))
+        {
+            Interlocked.Increment(ref _counters.LinesOrFramesDecoded);
+            _counters.Understood(_candidateBytes);
+            _candidate = null;
+        }
+        else RefuseCandidate();
+    }
+
+    private void RefuseCandidate()
+    {
+        if (_candidate is null) return;
+        _candidate = null;
+        Refuse(RejectReason.NotAHeader, _candidateText, _candidateBytes);
+    }
+
+    private bool NamesExpected(string[] names)
+    {
+        var expected = _options.ExpectedNames;
+        if (expected.Count == 0) return false;
+        foreach (var e in expected)
+            if (Array.FindIndex(names, n => string.Equals(n, e, StringComparison.OrdinalIgnoreCase)) < 0) return false;
+        return true;
+    }
+
+    private bool IsCurrentHeader(string[] names) =>
+        _layout?.Names is { } current && names.Length == _fieldCount && _dataFields.Length == current.Count
+        && IndexOf(names, "time") == _timeField && IndexOf(names, "label") == _labelField
+        && _dataFields.Select(i => names[i]).SequenceEqual(current);
+
+    private static int DataColumnsOf(string[] names) => names.Length - (IndexOf(names, "time") >= 0 ? 1 : 0) - (IndexOf(names, "label") >= 0 ? 1 : 0);
+
+    private bool TakeHeader(string[] names)
+    {
+        int time = IndexOf(names, "time"), label = IndexOf(names, "label");
+        var data = Enumerable.Range(0, names.Length).Where(i => i != time && i != label).ToArray();
+        if (data.Length > SampleBatch.MaxColumns) return false;
+        _layout = ColumnLayout.Named(data.Select(i => names[i]).ToList());
+        _timeField = time;
+        _labelField = label;
+        _fieldCount = names.Length;
+        _dataFields = data;
+        return true;
+    }
+
+    private static int IndexOf(string[] names, string name) => Array.FindIndex(names, n => n.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+    // The excerpt of a multi-segment record is its first segment's part (the pump's input is one segment).
+    private void Refuse(RejectReason reason, ReadOnlySequence<byte> record, long bytes) => Refuse(reason, record.FirstSpan, bytes);
+
+    private void Refuse(RejectReason reason, ReadOnlySpan<byte> record, long bytes, int values = -1)
+    {
+        _counters.Reject(reason, bytes);
+        _options.Rejections?.Rejected(reason, record, (this, values), static s => s.Item1.Expected(s.values));
+    }
+
+    /// <summary>What a data line should have looked like, for the log.</summary>
+    private string Expected(int values)
+    {
+        if (values < 0) return "";
+        string got = values == 1 ? "1 value" : $"{values} values";
+        if (_layout?.Names is { } names)
+            return $"{got}, the header has {_fieldCount}: {string.Join(',', Enumerable.Range(0, _fieldCount).Select(i => i == _timeField ? "time" : i == _labelField ? "label" : names[Array.IndexOf(_dataFields, i)]))}";
+        var expected = _options.ExpectedNames;
+        string span = expected.Count == 0 ? "" : expected.Count == 1 ? $": {expected[0]}" : $": {expected[0]}..{expected[^1]}";
+        return _options.PositionalColumns > 0 ? $"{got}, model needs {_fieldCount}{span}" : $"{got}, the stream's first line had {_fieldCount}";
     }
 
     /// <summary>
@@ -195,7 +326,10 @@ public sealed class TextLineDecoder : ISampleDecoder
         return count;
     }
 
-    /// <summary>A header is a line of identifiers only (letters, digits, '_', '-', '.', starting with a letter or '_').</summary>
+    /// <summary>
+    /// A line of identifiers only (letters, digits, '_', '-', '.', starting with a letter or '_'),
+    /// none of them a number: "NaN" and "Infinity" are values, not names.
+    /// </summary>
     private static bool IsHeader(ReadOnlySpan<byte> line, ReadOnlySpan<Range> fields)
     {
         foreach (var r in fields)
@@ -204,26 +338,8 @@ public sealed class TextLineDecoder : ISampleDecoder
             if (f.IsEmpty || !(char.IsAsciiLetter((char)f[0]) || f[0] == (byte)'_')) return false;
             foreach (byte b in f)
                 if (!(char.IsAsciiLetterOrDigit((char)b) || b == (byte)'_' || b == (byte)'-' || b == (byte)'.')) return false;
+            if (double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) return false;
         }
-        return true;
-    }
-
-    private bool Header(ReadOnlySpan<byte> line, ReadOnlySpan<Range> fields, bool allowChange)
-    {
-        var names = new List<string>(fields.Length);
-        foreach (var r in fields) names.Add(System.Text.Encoding.ASCII.GetString(line[r].Trim(" \t"u8)));
-        int time = names.FindIndex(n => n.Equals("time", StringComparison.OrdinalIgnoreCase));
-        int label = names.FindIndex(n => n.Equals("label", StringComparison.OrdinalIgnoreCase));
-        var data = Enumerable.Range(0, names.Count).Where(i => i != time && i != label).ToArray();
-        var dataNames = data.Select(i => names[i]).ToList();
-        // A repeated identical header (a device that reboots) keeps the layout and its label ids.
-        if (_layout?.Names is { } current && current.SequenceEqual(dataNames) && time == _timeField && label == _labelField) return true;
-        if (!allowChange || data.Length > SampleBatch.MaxColumns) return false;
-        _layout = ColumnLayout.Named(dataNames);
-        _timeField = time;
-        _labelField = label;
-        _fieldCount = names.Count;
-        _dataFields = data;
         return true;
     }
 

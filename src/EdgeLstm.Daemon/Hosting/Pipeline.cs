@@ -50,13 +50,21 @@ public sealed class Pipeline
         int shards = Math.Clamp(options.ClassifierWorkers, 1, Math.Max(1, sources.Count));
         _inputs = new BoundedStage<SampleBatch>[shards];
         for (int i = 0; i < shards; i++)
-            _inputs[i] = new BoundedStage<SampleBatch>(options.InputCapacity, options.InputFullMode, b => b.Count, _samplePool.Return,
-                n => Interlocked.Add(ref Counters.SamplesAccepted, n), n => Interlocked.Add(ref Counters.DroppedInput, n), n => Interlocked.Add(ref Counters.DroppedAtStop, n));
-        _output = new BoundedStage<ClassificationBatch>(options.OutputCapacity, options.OutputFullMode, b => b.Count, _eventPool.Return,
-            _ => { }, n => Interlocked.Add(ref Counters.DroppedOutput, n), n => Interlocked.Add(ref Counters.DroppedAtStop, n));
-        // One context per source (its own silence clock for health), on its shard's input queue.
+            _inputs[i] = new BoundedStage<SampleBatch>(options.InputCapacity, b => b.Count, _samplePool.Return,
+                n => Interlocked.Add(ref Counters.SamplesAccepted, n), b => Dropped(b, ref Counters.DroppedInput), b => Dropped(b, ref Counters.DroppedAtStop));
+        _output = new BoundedStage<ClassificationBatch>(options.OutputCapacity, b => b.Count, _eventPool.Return,
+            _ => { }, b => Interlocked.Add(ref Counters.DroppedOutput, b.Count), b => Interlocked.Add(ref Counters.DroppedOutput, b.Count));
+        // One context per source (its own silence clock for health, its full-mode, its rejection log), on its shard's input queue.
         _contexts = Enumerable.Range(0, Math.Max(1, sources.Count))
-            .Select(i => new SourceContext(Counters, Streams, _samplePool, _inputs[i % shards], log)).ToArray();
+            .Select(i => new SourceContext(i < sources.Count ? sources[i].Name : "", options.InputFullMode ?? (i < sources.Count ? sources[i].DefaultFullMode : FullMode.Wait),
+                Counters, Streams, _samplePool, _inputs[i % shards], log)).ToArray();
+    }
+
+    /// <summary>Counts a dropped batch and marks each of its streams' gap, so their state is reset after it (docs/pipeline.md).</summary>
+    private static void Dropped(SampleBatch batch, ref long counter)
+    {
+        Interlocked.Add(ref counter, batch.Count);
+        for (int i = 0; i < batch.Count; i++) batch.Stream[i].NoteDropped(batch.ArrivalTicks[i]);
     }
 
     public PipelineCounters Counters { get; } = new();
@@ -161,7 +169,7 @@ public sealed class Pipeline
                     Counters.AddStageAllocation(allocated);
                     if (events.Count == 0) continue;
                     Interlocked.Add(ref Counters.Classifications, events.Count);
-                    while (!_output.TryAccept(events, neverDrop: false))
+                    while (!_output.TryAccept(events, _options.OutputFullMode))
                         if (!await _output.WaitToWriteAsync().ConfigureAwait(false)) break;
                     events = RentEvents();
                 }

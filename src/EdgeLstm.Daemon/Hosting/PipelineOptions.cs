@@ -8,7 +8,8 @@ public sealed record PipelineOptions
 
     /// <summary>Batches the source → classifier queue holds.</summary>
     public int InputCapacity { get; init; } = 64;
-    public FullMode InputFullMode { get; init; } = FullMode.Wait;
+    /// <summary>The input queue's full-mode for every source; null: each source's own default (<see cref="Sources.Source.DefaultFullMode"/>).</summary>
+    public FullMode? InputFullMode { get; init; }
 
     /// <summary>Batches the classifier → sinks queue holds.</summary>
     public int OutputCapacity { get; init; } = 64;

@@ -36,7 +36,7 @@ public sealed class StreamClassifier
     private ColumnLayout? _layout;
     private ChannelMap? _map;
     private readonly int[] _labelClass = new int[LabelTable.MaxLabels];
-    private long _lastSequence = -1, _lastArrival, _stepsSinceReset;
+    private long _lastSequence = -1, _lastArrival, _stepsSinceReset, _gapHandled;
     private double _lastSeconds = double.NaN, _firstRateSeconds = double.NaN;
     private long _firstRateArrival, _rateCount;
 
@@ -157,10 +157,13 @@ public sealed class StreamClassifier
         long sequence = batch.Sequence[i];
         double seconds = batch.RecordingSeconds[i];
         long arrival = batch.ArrivalTicks[i];
+        long dropped = _stream.DroppedUpTo;
         if (T > 0)
         {
             if (reset.OnGap && sequence >= 0 && _lastSequence >= 0 && sequence != (uint)(_lastSequence + 1))
                 Reset(ref _counters.ResetsGap);
+            else if (reset.OnGap && dropped > _gapHandled && arrival >= dropped)
+                Reset(ref _counters.ResetsDrop); // a full queue dropped samples of this stream: a gap as much as a lost frame
             else if (_timeoutSeconds > 0 && (_stream.Recording
                          ? !double.IsNaN(seconds) && !double.IsNaN(_lastSeconds) && seconds - _lastSeconds > _timeoutSeconds
                          : arrival - _lastArrival > _timeoutTicks))
@@ -168,6 +171,7 @@ public sealed class StreamClassifier
             else if (reset.EverySteps > 0 && _stepsSinceReset >= reset.EverySteps)
                 Reset(ref _counters.ResetsEvery);
         }
+        if (arrival >= dropped) _gapHandled = dropped;
         _lastSequence = sequence;
         _lastSeconds = seconds;
         _lastArrival = arrival;

@@ -28,6 +28,24 @@ public sealed class StreamHandle
     /// <summary>The name pre-encoded for the JSON writer (no per-line encoding).</summary>
     public JsonEncodedText JsonName { get; }
 
+    // Arrival timestamp of the newest of this stream's samples dropped by a full queue (0: none yet).
+    private long _droppedUpTo;
+
+    /// <summary>A full queue dropped a sample of this stream that arrived at <paramref name="arrivalTicks"/>: the stream has a gap there.</summary>
+    internal void NoteDropped(long arrivalTicks)
+    {
+        long seen = Volatile.Read(ref _droppedUpTo);
+        while (arrivalTicks > seen)
+        {
+            long prior = Interlocked.CompareExchange(ref _droppedUpTo, arrivalTicks, seen);
+            if (prior == seen) return;
+            seen = prior;
+        }
+    }
+
+    /// <summary>Arrival timestamp of the newest dropped sample (0 when none was dropped).</summary>
+    internal long DroppedUpTo => Volatile.Read(ref _droppedUpTo);
+
     /// <summary>State owned by the classifier stage (created there on the stream's first sample).</summary>
     internal object? ClassifierState { get; set; }
 }

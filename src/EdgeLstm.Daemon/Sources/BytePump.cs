@@ -1,14 +1,19 @@
 using System.Buffers;
+using EdgeLstm.Daemon.Counters;
 using EdgeLstm.Daemon.Decoding;
+using EdgeLstm.Daemon.Hosting;
 using EdgeLstm.Daemon.Samples;
 
 namespace EdgeLstm.Daemon.Sources;
 
 /// <summary>
 /// The read-decode-accept loop every byte source shares: reads into one buffer, lets the decoder
-/// consume whole records from its front, hands full batches (and, at the end of each read, the
-/// partial one, so live samples are not held back) to the input stage, and keeps the unconsumed
-/// tail for the next read. Steady state allocates nothing.
+/// consume whole records from its front, and hands each batch the decoder fills to the input
+/// stage (full, or partial when the input holds no further whole record, so live samples are
+/// never held back) until no whole record is left; the unconsumed tail waits for the next read.
+/// Nothing is left behind silently: at the end of the input the decoder consumes the tail
+/// (decoding or rejecting it), and bytes still held when the source stops or fails are counted
+/// as rejected (<c>incomplete</c>). Steady state allocates nothing.
 /// </summary>
 public sealed class BytePump
 {
@@ -17,17 +22,18 @@ public sealed class BytePump
     private int _start, _end;
 
     /// <summary>Pumps until the input ends (returns) or fails/is cancelled (throws).</summary>
-    /// <param name="neverDrop">Wait for room instead of applying the stage's drop mode (recordings).</param>
+    /// <param name="neverDrop">Wait for room whatever the source's full-mode (recordings).</param>
     /// <param name="pacer">Release samples one by one in real time (replay); null for as fast as they come.</param>
     public async Task RunAsync(IByteInput input, ISampleDecoder decoder, SourceContext context, bool neverDrop, Pacer? pacer, CancellationToken cancellationToken)
     {
         _start = _end = 0;
+        var mode = neverDrop ? FullMode.Wait : context.FullMode;
         var batch = context.RentBatch();
         try
         {
             while (true)
             {
-                Compact();
+                Compact(context);
                 int n = await input.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
                 bool final = n == 0;
                 _end += n;
@@ -37,19 +43,11 @@ public sealed class BytePump
                 while (true)
                 {
                     long allocated = GC.GetAllocatedBytesForCurrentThread();
-                    bool more = DecodeSome(decoder, batch, pacer is null ? int.MaxValue : 1, final, arrival);
+                    DecodeSome(decoder, batch, pacer is null ? int.MaxValue : 1, final, arrival);
                     context.Counters.AddStageAllocation(allocated);
-                    if (batch.Count == 0) break;
+                    if (batch.Count == 0) break; // no whole record left: read more
                     if (pacer is not null) await pacer.WaitAsync(batch.RecordingSeconds[0], cancellationToken).ConfigureAwait(false);
-                    if (!more && !batch.IsFull) break;
-                    while (!context.Input.TryAccept(batch, neverDrop))
-                        if (!await context.Input.WaitToWriteAsync().ConfigureAwait(false)) { context.Input.TryAccept(batch, true); break; }
-                    batch = context.RentBatch();
-                }
-                if (batch.Count > 0)
-                {
-                    while (!context.Input.TryAccept(batch, neverDrop))
-                        if (!await context.Input.WaitToWriteAsync().ConfigureAwait(false)) { context.Input.TryAccept(batch, true); break; }
+                    await HandOverAsync(batch, context, mode).ConfigureAwait(false);
                     batch = context.RentBatch();
                 }
                 if (final) return;
@@ -57,26 +55,35 @@ public sealed class BytePump
         }
         finally
         {
+            // Bytes of a record not yet complete when the source stops or fails.
+            if (_end > _start) context.Counters.Reject(RejectReason.Incomplete, _end - _start);
+            _start = _end = 0;
+            decoder.DiscardPartial();
             // Samples decoded but not yet handed over when the source stops: offer them without waiting.
-            if (batch.Count > 0 && !context.Input.TryAccept(batch, neverDrop: false))
-            {
-                Interlocked.Add(ref context.Counters.DroppedAtStop, batch.Count);
-                context.Batches.Return(batch);
-            }
-            else if (batch.Count == 0) context.Batches.Return(batch);
+            if (batch.Count == 0) context.Batches.Return(batch);
+            else if (!context.Input.TryAccept(batch, mode)) context.Input.DropAtStop(batch);
         }
     }
 
-    /// <summary>Decodes into the batch; true when the decoder stopped early (batch full or sample limit) with input left.</summary>
-    private bool DecodeSome(ISampleDecoder decoder, SampleBatch batch, int maxSamples, bool final, Arrival arrival)
+    /// <summary>Hands the batch to the input stage under the source's full-mode; waits for room where the mode says wait.</summary>
+    private static async ValueTask HandOverAsync(SampleBatch batch, SourceContext context, FullMode mode)
+    {
+        while (!context.Input.TryAccept(batch, mode))
+            if (!await context.Input.WaitToWriteAsync().ConfigureAwait(false))
+            {
+                context.Input.DropAtStop(batch); // completed meanwhile
+                return;
+            }
+    }
+
+    private void DecodeSome(ISampleDecoder decoder, SampleBatch batch, int maxSamples, bool final, Arrival arrival)
     {
         var data = new ReadOnlySequence<byte>(_buffer, _start, _end - _start);
         var consumedTo = decoder.Decode(data, batch, maxSamples, final, arrival);
         _start += (int)data.Slice(0, consumedTo).Length;
-        return _start < _end && (batch.IsFull || batch.Count >= maxSamples);
     }
 
-    private void Compact()
+    private void Compact(SourceContext context)
     {
         if (_start == _end) _start = _end = 0;
         else if (_start > 0 && _end > BufferSize / 2)
@@ -85,6 +92,11 @@ public sealed class BytePump
             _end -= _start;
             _start = 0;
         }
-        if (_end == BufferSize) _start = _end = 0; // cannot happen with the decoders' limits; never spin
+        if (_end == BufferSize)
+        {
+            // The decoders' limits keep a whole record far below the buffer, so this cannot happen; never spin, never lose silently.
+            context.Counters.Reject(RejectReason.Incomplete, _end - _start);
+            _start = _end = 0;
+        }
     }
 }

@@ -9,6 +9,7 @@ public sealed class FileSource(string name, string path, InputFormat format, Dec
 {
     public string Path { get; } = path;
     public override bool IsFinite => true;
+    public override Hosting.FullMode DefaultFullMode => Hosting.FullMode.Wait;
 
     public override async Task RunAsync(SourceContext context, CancellationToken stop)
     {
@@ -23,6 +24,7 @@ public sealed class StdinSource(string name, InputFormat format, DecoderOptionsT
 {
     /// <summary>Stdin ends at end of file: like a recording, the pipeline completes after it.</summary>
     public override bool IsFinite => true;
+    public override Hosting.FullMode DefaultFullMode => Hosting.FullMode.Wait;
 
     public override Task RunAsync(SourceContext context, CancellationToken stop) =>
         Task.Factory.StartNew(async () =>

@@ -13,6 +13,9 @@ public sealed class TcpServerSource(string name, IPEndPoint endpoint, int maxCon
 {
     private int _active;
 
+    /// <summary>A TCP peer slows down when we do: wait, lose nothing.</summary>
+    public override Hosting.FullMode DefaultFullMode => Hosting.FullMode.Wait;
+
     /// <summary>The bound endpoint (port 0 in the configuration picks a free port).</summary>
     public IPEndPoint? BoundEndpoint { get; private set; }
 

@@ -24,6 +24,14 @@ public abstract class Source(string name, InputFormat format, DecoderOptionsTemp
     /// <summary>True when the source ends by itself (recordings); the pipeline completes when all finite sources have.</summary>
     public virtual bool IsFinite => false;
 
+    /// <summary>
+    /// The input queue's full-mode unless the configuration names one: wait where the transport
+    /// can push back (a file, a TCP peer, stdin: they slow down and nothing is lost), dropOldest
+    /// where it cannot (a serial port or UDP: the bytes come whether we read them or not, and the
+    /// newest samples matter most).
+    /// </summary>
+    public virtual Hosting.FullMode DefaultFullMode => Hosting.FullMode.DropOldest;
+
     public abstract Task RunAsync(SourceContext context, CancellationToken stop);
 
     /// <summary>A decoder for one connection/open of this source.</summary>
@@ -34,6 +42,8 @@ public abstract class Source(string name, InputFormat format, DecoderOptionsTemp
             Counters = context.Counters,
             MaxLineLength = decoding.MaxLineLength,
             PositionalColumns = decoding.PositionalColumns,
+            ExpectedNames = decoding.ExpectedNames ?? [],
+            Rejections = context.Rejections,
             RecordingTime = recording,
         };
         return Format == InputFormat.Text
@@ -43,4 +53,6 @@ public abstract class Source(string name, InputFormat format, DecoderOptionsTemp
 }
 
 /// <summary>Per-source decoding limits, before the pipeline's counters exist.</summary>
-public sealed record DecoderOptionsTemplate(int MaxLineLength = DecoderOptions.DefaultMaxLineLength, int PositionalColumns = 0);
+/// <param name="ExpectedNames">Column names a header must name to be taken at once (the model's channels, or the configured columns).</param>
+public sealed record DecoderOptionsTemplate(int MaxLineLength = DecoderOptions.DefaultMaxLineLength, int PositionalColumns = 0,
+                                            IReadOnlyList<string>? ExpectedNames = null);

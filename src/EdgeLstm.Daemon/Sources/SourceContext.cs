@@ -1,4 +1,5 @@
 using EdgeLstm.Daemon.Counters;
+using EdgeLstm.Daemon.Decoding;
 using EdgeLstm.Daemon.Hosting;
 using EdgeLstm.Daemon.Samples;
 
@@ -7,8 +8,11 @@ namespace EdgeLstm.Daemon.Sources;
 /// <summary>What a running source gets from the pipeline: where samples go, counters, streams, logging.</summary>
 public sealed class SourceContext
 {
-    internal SourceContext(PipelineCounters counters, StreamRegistry streams, BatchPool<SampleBatch> batches, BoundedStage<SampleBatch> input, Action<string> log)
+    internal SourceContext(string sourceName, FullMode fullMode, PipelineCounters counters, StreamRegistry streams, BatchPool<SampleBatch> batches,
+                           BoundedStage<SampleBatch> input, Action<string> log)
     {
+        FullMode = fullMode;
+        Rejections = new RejectionLog(sourceName, log);
         Counters = counters;
         Streams = streams;
         Batches = batches;
@@ -17,6 +21,12 @@ public sealed class SourceContext
     }
 
     public PipelineCounters Counters { get; }
+
+    /// <summary>What the source's samples do when the input queue is full (the configuration's, or the source's default).</summary>
+    public FullMode FullMode { get; }
+
+    /// <summary>The source's rejection log (first of each reason, then summaries), shared by its connections.</summary>
+    public RejectionLog Rejections { get; }
 
     // Stopwatch timestamp of the last bytes this source received (its start before any): for health.
     private long _lastData = System.Diagnostics.Stopwatch.GetTimestamp();
