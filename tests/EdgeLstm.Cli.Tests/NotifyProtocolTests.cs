@@ -133,6 +133,81 @@ public class NotifyProtocolTests
         }
     }
 
+    /// <summary>
+    /// Issue 14, defect 4: a UDP source keeps receiving (and its full input queue keeps dropping)
+    /// while the stdout sink writes into a pipe nobody reads. Drops at the input are not progress:
+    /// the pings stop, STATUS= and /health say STALLED, and the drops are counted. At 010614b the
+    /// watchdog was fed every tick because bytes kept arriving.
+    /// </summary>
+    [Fact]
+    public async Task Input_dropped_at_a_full_queue_is_not_progress_while_the_output_is_stuck()
+    {
+        using var notify = new NotifySocket();
+        string dir = Directory.CreateTempSubdirectory("edgelstm-stall-udp").FullName;
+        int udpPort = TcpPeer.FreePort(), metricsPort = TcpPeer.FreePort();
+        string config = Path.Combine(dir, "run.json");
+        File.WriteAllText(config, $$"""
+            {
+              "models": { "default": { "path": "{{Fixtures.ModelPath}}" } },
+              "sources": [ { "name": "imu", "type": "udp", "port": {{udpPort}} } ],
+              "streams": [ { "match": "*", "events": { "emit": "hop", "hop": 1 } } ],
+              "sinks": [ { "type": "stdout" } ],
+              "pipeline": { "batchSize": 16, "inputCapacity": 2, "outputCapacity": 2 },
+              "service": { "metrics": { "enabled": true, "port": {{metricsPort}} } }
+            }
+            """);
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "edgelstm.dll"), "run", "--config", config }) start.ArgumentList.Add(a);
+        start.Environment["NOTIFY_SOCKET"] = notify.Path;
+        start.Environment["WATCHDOG_USEC"] = "1000000";
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync(); // stdout is never read: the pipe fills
+        using var sending = new CancellationTokenSource();
+        var sender = Task.Run(async () =>
+        {
+            using var udp = new UdpClient();
+            byte[] datagram = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("0.41,-0.01,0.92,-0.07,-0.13,-0.04\n", 20)));
+            while (!sending.IsCancellationRequested)
+            {
+                await udp.SendAsync(datagram, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, udpPort));
+                await Task.Delay(2);
+            }
+        });
+        try
+        {
+            notify.WaitFor(m => m == "READY=1", TimeSpan.FromSeconds(60), "READY=1");
+            string stalled = notify.WaitFor(m => m.StartsWith("STATUS=STALLED", StringComparison.Ordinal) && DroppedIn(m) > 0, TimeSpan.FromSeconds(90),
+                "STATUS=STALLED with samples dropped at the input");
+            Assert.Contains("classifier stage", stalled, StringComparison.Ordinal);
+
+            // Stalled with input still arriving: 3 s (6 watchdog periods of 500 ms) without a ping, and the drops keep climbing.
+            var quiet = new List<string>();
+            var until = DateTime.UtcNow.AddSeconds(3);
+            while (DateTime.UtcNow < until)
+                if (notify.Next(until - DateTime.UtcNow) is { } m) quiet.Add(m);
+            Assert.DoesNotContain("WATCHDOG=1", quiet);
+            var last = quiet.Last(m => m.StartsWith("STATUS=STALLED", StringComparison.Ordinal));
+            Assert.True(DroppedIn(last) > DroppedIn(stalled), $"{stalled} | {last}");
+
+            using var http = new HttpClient();
+            var health = await http.GetAsync(new Uri($"http://127.0.0.1:{metricsPort}/health"));
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, health.StatusCode);
+            Assert.Contains("STALLED", await health.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Contains("edgelstm_stalled 1", await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics")), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await sending.CancelAsync();
+            await sender;
+            if (!process.HasExited) process.Kill();
+            process.WaitForExit(10_000);
+        }
+        _ = stderr;
+    }
+
+    private static long DroppedIn(string status) =>
+        long.Parse(System.Text.RegularExpressions.Regex.Match(status, @"(\d+) dropped").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
     private static long ClassifiedIn(string status) =>
         long.Parse(System.Text.RegularExpressions.Regex.Match(status, @"(\d+) samples classified").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 }

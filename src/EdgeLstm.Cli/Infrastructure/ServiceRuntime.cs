@@ -18,7 +18,7 @@ public sealed class ServiceRuntime : IDisposable
     private readonly DaemonConfig _running;
     private readonly Pipeline _pipeline;
     private readonly bool _levelFromCommandLine;
-    private readonly HealthCheck _health;
+    private HealthCheck _health;
     private readonly Stopwatch _uptime = Stopwatch.StartNew();
     private readonly List<IDisposable> _parts = [];
     private PipelineSupervisor? _supervisor;
@@ -40,6 +40,7 @@ public sealed class ServiceRuntime : IDisposable
     public IDisposable Start(PipelineSupervisor supervisor)
     {
         _supervisor = supervisor;
+        _health = new HealthCheck(_pipeline, [.. _running.Sources.Select(s => TimeSpan.FromMilliseconds(s.StaleAfterMs))], supervisor.Stalls);
         var service = _running.Service;
         if ((service.StatusSocket ?? StatusSocket.DefaultPath) is { } socketPath)
         {

@@ -4,16 +4,17 @@ using EdgeLstm.Daemon.Hosting;
 namespace EdgeLstm.Daemon.Service;
 
 /// <summary>
-/// "Is the data fresh": unhealthy when a source configured with a staleness interval
+/// "Is the data fresh": unhealthy when the pipeline is stalled (<see cref="StallMonitor"/>), when a source configured with a staleness interval
 /// (`staleAfterMs`) has delivered no bytes for longer than that, or when the pipeline no longer
 /// runs. Different from the watchdog on purpose: a silent sensor leaves the pipeline alive (no
 /// restart would help), but whoever watches health should know that no data comes.
 /// </summary>
-public sealed class HealthCheck(Pipeline pipeline, IReadOnlyList<TimeSpan> staleAfterBySource)
+public sealed class HealthCheck(Pipeline pipeline, IReadOnlyList<TimeSpan> staleAfterBySource, StallMonitor? stalls = null)
 {
     public HealthReport Check()
     {
         if (!pipeline.IsRunning) return new HealthReport(false, "the pipeline is not running");
+        if (stalls?.Current is { Stalled: true } stall) return new HealthReport(false, "STALLED: " + stall.Reason);
         var stale = new List<string>();
         for (int i = 0; i < pipeline.Sources.Count && i < staleAfterBySource.Count; i++)
         {
@@ -25,6 +26,9 @@ public sealed class HealthCheck(Pipeline pipeline, IReadOnlyList<TimeSpan> stale
         }
         return stale.Count == 0 ? HealthReport.Ok : new HealthReport(false, string.Join("; ", stale));
     }
+
+    /// <summary>The stall state (never stalled when no monitor watches).</summary>
+    public StallReport Stall => stalls?.Current ?? StallReport.Running;
 
     /// <summary>Seconds since each source's last data, for the metrics.</summary>
     public IEnumerable<(string Source, double Seconds)> Silences() =>

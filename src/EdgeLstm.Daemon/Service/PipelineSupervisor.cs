@@ -6,23 +6,26 @@ namespace EdgeLstm.Daemon.Service;
 /// <summary>
 /// Tells systemd the truth about a running pipeline: READY=1 once it runs (model loaded, sources
 /// opened by Start), WATCHDOG=1 at half the watchdog period but only while the pipeline is alive,
-/// STATUS= with live counters, STOPPING=1 when asked to stop. Alive means: the stages still run,
-/// and since the last tick either data moved or nothing was waiting in the queues (a silent
-/// sensor is idle, not stalled). A stage stuck with work queued stops the pings, and systemd
-/// restarts us.
+/// STATUS= with live counters, STOPPING=1 when asked to stop. Alive means: the stages still run
+/// and none is stalled (<see cref="StallMonitor"/>: work waiting and no output progress for the
+/// stall interval, half the watchdog period under systemd, else 10 s). A stalled pipeline says
+/// STALLED in STATUS= and /health and stops the pings, and systemd restarts us.
 /// </summary>
 public sealed class PipelineSupervisor : IDisposable
 {
     private readonly Pipeline _pipeline;
     private readonly ServiceNotifier _notifier;
     private Timer? _timer;
-    private long _lastProgress = -1;
 
     public PipelineSupervisor(Pipeline pipeline, ServiceNotifier notifier)
     {
         _pipeline = pipeline;
         _notifier = notifier;
+        Stalls = new StallMonitor(pipeline, notifier.WatchdogInterval is { } w ? w / 2 : TimeSpan.FromSeconds(10));
     }
+
+    /// <summary>The pipeline's stall state, for /health and status as well as the watchdog.</summary>
+    public StallMonitor Stalls { get; }
 
     /// <summary>READY=1 (call once the pipeline runs and everything the service offers is up), then the ticks.</summary>
     public void Start()
@@ -47,17 +50,20 @@ public sealed class PipelineSupervisor : IDisposable
         _notifier.Stopping();
     }
 
-    public void Dispose() => _timer?.Dispose();
+    public void Dispose()
+    {
+        _timer?.Dispose();
+        Stalls.Dispose();
+    }
 
     private void Tick()
     {
-        long progress = _pipeline.Counters.Progress;
-        var (input, output) = _pipeline.Queued;
-        bool moved = progress != Interlocked.Exchange(ref _lastProgress, progress);
-        Alive = _pipeline.IsRunning && (moved || input + output == 0);
+        var stall = Stalls.Observe();
+        Alive = _pipeline.IsRunning && !stall.Stalled;
         var c = _pipeline.Counters;
+        string state = Alive ? "running" : stall.Stalled ? $"STALLED ({stall.Reason})" : "STOPPED";
         _notifier.Status(string.Create(CultureInfo.InvariantCulture,
-            $"{(Alive ? "running" : "STALLED")}: {c.Classified} samples classified, {c.Emitted} classifications, {c.RejectedTotal} rejected, {c.Dropped} dropped, {c.StreamSessions} streams, {c.Outages} source outages"));
+            $"{state}: {c.Classified} samples classified, {c.Emitted} classifications, {c.RejectedTotal} rejected, {c.Dropped} dropped, {c.StreamSessions} streams, {c.Outages} source outages"));
         if (Alive && _notifier.WatchdogInterval is not null) _notifier.Watchdog();
     }
 }

@@ -21,9 +21,13 @@ public static class ServiceReport
         var text = new PrometheusText()
             .Gauge("edgelstm_up", "1 while the pipeline runs", pipeline.IsRunning ? 1 : 0)
             .Gauge("edgelstm_healthy", "1 while every source that should be live delivers data (see /health)", health.Check().Healthy ? 1 : 0)
+            .Gauge("edgelstm_stalled", "1 while a stage has work waiting and makes no progress (see /health)", health.Stall.Stalled ? 1 : 0)
             .Gauge("edgelstm_uptime_seconds", "Seconds since the service started", uptimeSeconds)
             .Gauge("edgelstm_reloads", "Configuration reloads (SIGHUP) applied", pipeline.Generation)
             .Counter("edgelstm_bytes_received_total", "Bytes read from all sources", c.Received)
+            .Counter("edgelstm_bytes_total", "Bytes read, by what became of them", c.DecodedBytes, ("outcome", "decoded"))
+            .Counter("edgelstm_bytes_total", "Bytes read, by what became of them", c.RejectedBytes, ("outcome", "rejected"))
+            .Counter("edgelstm_bytes_total", "Bytes read, by what became of them", c.SkippedBytes, ("outcome", "garbage"))
             .Counter("edgelstm_samples_total", "Samples by pipeline stage", c.Decoded, ("stage", "decoded"))
             .Counter("edgelstm_samples_total", "Samples by pipeline stage", c.Accepted, ("stage", "accepted"))
             .Counter("edgelstm_samples_total", "Samples by pipeline stage", c.Classified, ("stage", "classified"))
@@ -37,6 +41,7 @@ public static class ServiceReport
             .Counter("edgelstm_unmapped_samples_total", "Samples whose columns did not map to the model's inputs", Volatile.Read(ref c.UnmappedSamples))
             .Counter("edgelstm_stream_sessions_total", "Classifier sessions created (a stream's first sample, and after a reload)", c.StreamSessions)
             .Counter("edgelstm_resets_total", "Recurrent state resets, by policy", Volatile.Read(ref c.ResetsGap), ("policy", "gap"))
+            .Counter("edgelstm_resets_total", "Recurrent state resets, by policy", Volatile.Read(ref c.ResetsDrop), ("policy", "drop"))
             .Counter("edgelstm_resets_total", "Recurrent state resets, by policy", Volatile.Read(ref c.ResetsTimeout), ("policy", "timeout"))
             .Counter("edgelstm_resets_total", "Recurrent state resets, by policy", Volatile.Read(ref c.ResetsEvery), ("policy", "every"))
             .Counter("edgelstm_source_outages_total", "Times a source lost its device or connection", c.Outages)
@@ -61,6 +66,7 @@ public static class ServiceReport
             w.WriteStartObject();
             w.WriteBoolean("running", pipeline.IsRunning);
             w.WriteBoolean("healthy", h.Healthy);
+            w.WriteBoolean("stalled", health.Stall.Stalled);
             if (!h.Healthy) w.WriteString("unhealthy", h.Reason);
             w.WriteNumber("uptime_s", Math.Round(uptimeSeconds, 1));
             w.WriteNumber("reloads", pipeline.Generation);
