@@ -74,8 +74,12 @@ public sealed class BinaryFrameDecoder : ISampleDecoder
             int size = BinaryFrame.Size(format, channels, samples);
             if (reader.Remaining < size)
             {
-                if (isFinal) Truncated(ref reader);
-                break;
+                if (!isFinal) break; // the rest of the frame is still to come
+                // The input ends inside this candidate: a truncated frame, or a false sync word whose
+                // "size" covers real frames after it. Refuse its first byte and search on.
+                Refuse(RejectReason.TruncatedFrame, header);
+                reader.Advance(1);
+                continue;
             }
             ReadOnlySpan<byte> frame = reader.UnreadSpan.Length >= size ? reader.UnreadSpan[..size] : Copy(ref reader, size);
             uint crc = BinaryPrimitives.ReadUInt32LittleEndian(frame[(size - BinaryFrame.CrcSize)..]);

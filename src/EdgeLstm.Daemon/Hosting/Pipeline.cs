@@ -44,7 +44,7 @@ public sealed class Pipeline
         _sinks = [.. sinks];
         _planner = planner;
         _log = log;
-        int batch = options.BatchSize;
+        int batch = BatchCapacity = Math.Max(options.BatchSize, Decoding.BinaryFrame.MaxSamples); // a whole frame always fits an empty batch
         _samplePool = new BatchPool<SampleBatch>(() => new SampleBatch(batch), options.InputCapacity * Math.Max(1, options.ClassifierWorkers) + 4 * (sources.Count + 2));
         _eventPool = new BatchPool<ClassificationBatch>(() => new ClassificationBatch(batch), options.OutputCapacity + 4 + Math.Max(1, options.ClassifierWorkers));
         int shards = Math.Clamp(options.ClassifierWorkers, 1, Math.Max(1, sources.Count));
@@ -68,6 +68,9 @@ public sealed class Pipeline
     }
 
     public PipelineCounters Counters { get; } = new();
+
+    /// <summary>Samples a batch holds: the configured batch size, but at least one frame's largest sample count.</summary>
+    public int BatchCapacity { get; }
     public StreamRegistry Streams { get; } = new();
     /// <summary>The context source i runs with (its shard's input queue).</summary>
     public SourceContext ContextOf(int source) => _contexts[source];
@@ -221,7 +224,7 @@ public sealed class Pipeline
     private async Task SinkStageAsync()
     {
         var formatter = new JsonLineFormatter(_options.Scores);
-        var lineEnds = new int[_options.BatchSize];
+        var lineEnds = new int[BatchCapacity];
         var reader = _output.Reader;
         try
         {

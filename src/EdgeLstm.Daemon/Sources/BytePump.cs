@@ -56,7 +56,7 @@ public sealed class BytePump
         finally
         {
             // Bytes of a record not yet complete when the source stops or fails.
-            if (_end > _start) context.Counters.Reject(RejectReason.Incomplete, _end - _start);
+            if (_end > _start) Discard(context, "the source stopped or lost its connection or device inside it");
             _start = _end = 0;
             decoder.DiscardPartial();
             // Samples decoded but not yet handed over when the source stops: offer them without waiting.
@@ -74,6 +74,13 @@ public sealed class BytePump
                 context.Input.DropAtStop(batch); // completed meanwhile
                 return;
             }
+    }
+
+    /// <summary>Counts and logs the bytes held (a record's beginning) as rejected: <c>incomplete</c>.</summary>
+    private void Discard(SourceContext context, string why)
+    {
+        context.Counters.Reject(RejectReason.Incomplete, _end - _start);
+        context.Rejections.Rejected(RejectReason.Incomplete, _buffer.AsSpan(_start, _end - _start), why, static w => w);
     }
 
     private void DecodeSome(ISampleDecoder decoder, SampleBatch batch, int maxSamples, bool final, Arrival arrival)
@@ -95,7 +102,7 @@ public sealed class BytePump
         if (_end == BufferSize)
         {
             // The decoders' limits keep a whole record far below the buffer, so this cannot happen; never spin, never lose silently.
-            context.Counters.Reject(RejectReason.Incomplete, _end - _start);
+            Discard(context, "no record fits the read buffer");
             _start = _end = 0;
         }
     }
