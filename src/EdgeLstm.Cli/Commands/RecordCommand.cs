@@ -78,7 +78,7 @@ public static class RecordCommand
             // Validated completely before the output file is created.
             var tap = new DeferredTap();
             pipeline = PipelineFactory.Build(daemonConfig, path => ModelSource.Load(path is null ? null : new FileInfo(baseDirectory is null ? path : Path.Combine(baseDirectory, path))),
-                PipelineRunner.Log, baseDirectory, tap, r.Classify ? [StreamSink.StandardOutput()] : []);
+                PipelineRunner.Log, baseDirectory, tap, r.Classify ? [StreamSink.StandardOutput(PipelineRunner.Log)] : []);
             file = new FileStream(r.Output.FullName, r.Force ? FileMode.Create : FileMode.CreateNew, FileAccess.Write, FileShare.Read);
             writer = new RecordingWriter(file, r.Label, r.Samples ?? 0, timeline, writerLog);
             tap.Target = writer;

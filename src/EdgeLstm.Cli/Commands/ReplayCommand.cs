@@ -81,7 +81,7 @@ public static class ReplayCommand
                 maxSpeed ? null : speed ?? 1, model.Metadata.SampleRateHz));
         }
         var options = new PipelineOptions { Scores = scores, InputFullMode = FullMode.Wait, OutputFullMode = FullMode.Wait };
-        var pipeline = new Pipeline(options, sources, [StreamSink.StandardOutput()], (_, _) => plan, PipelineRunner.Log);
+        var pipeline = new Pipeline(options, sources, [StreamSink.StandardOutput(PipelineRunner.Log)], (_, _) => plan, PipelineRunner.Log);
         return PipelineRunner.Run(pipeline, summary);
     }
 }

@@ -35,7 +35,7 @@ public static class PipelineFactory
                 "udp" => new UdpSink(k.Host, k.Port),
                 "serial" => new SerialSink(k.Path!, new SerialSettings { Baud = k.Baud }, log),
                 "mqtt" => new MqttSink(k.Mqtt!, config.Models.Values.FirstOrDefault()?.Path ?? "default", log),
-                _ => StreamSink.StandardOutput(),
+                _ => StreamSink.StandardOutput(log),
             });
         }
         return new Pipeline(blueprint.Options, blueprint.Sources, sinks ?? built, blueprint.Planner, log);

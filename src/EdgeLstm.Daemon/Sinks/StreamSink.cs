@@ -1,14 +1,14 @@
 namespace EdgeLstm.Daemon.Sinks;
 
 /// <summary>JSON lines to a byte stream: stdout (the default sink), or a file.</summary>
-public sealed class StreamSink(string name, Stream stream, bool ownsStream) : ISink
+public sealed class StreamSink(string name, Stream stream, bool ownsStream, Action<string>? log = null) : ISink
 {
     private readonly BufferedStream _out = new(stream, 1 << 16);
     private bool _broken;
 
     public string Name => name;
 
-    public static StreamSink StandardOutput() => new("stdout", Console.OpenStandardOutput(), ownsStream: false);
+    public static StreamSink StandardOutput(Action<string>? log = null) => new("stdout", Console.OpenStandardOutput(), ownsStream: false, log);
 
     public bool Write(in OutputBlock block)
     {
@@ -18,9 +18,9 @@ public sealed class StreamSink(string name, Stream stream, bool ownsStream) : IS
             _out.Write(block.Lines);
             return true;
         }
-        catch (IOException)
+        catch (IOException e)
         {
-            _broken = true; // a closed pipe: stop writing, keep classifying for the other sinks
+            Broken(e); // a closed pipe: stop writing, keep classifying for the other sinks
             return false;
         }
     }
@@ -29,7 +29,13 @@ public sealed class StreamSink(string name, Stream stream, bool ownsStream) : IS
     {
         if (_broken) return;
         try { _out.Flush(); }
-        catch (IOException) { _broken = true; }
+        catch (IOException e) { Broken(e); }
+    }
+
+    private void Broken(IOException e)
+    {
+        if (!_broken) log?.Invoke($"sink {name}: {e.Message}; its lines are dropped from now on (sink_errors)");
+        _broken = true;
     }
 
     public void Dispose()

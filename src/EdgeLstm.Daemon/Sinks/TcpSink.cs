@@ -6,15 +6,20 @@ namespace EdgeLstm.Daemon.Sinks;
 
 /// <summary>
 /// JSON lines to a TCP peer (a client connection to host:port). When the peer is away the lines are
-/// dropped (counted as sink errors) and the connection is retried with exponential backoff, so a
-/// missing consumer never blocks classification.
+/// dropped (counted as sink errors) and the connection is retried with exponential backoff; a peer
+/// that connects but stops reading holds a write for at most <see cref="SendTimeout"/>, then the
+/// connection is dropped and retried the same way, so a stuck consumer never stalls the pipeline
+/// (or the other sinks) for longer. Each outage is logged once, when it begins, and its end once.
 /// </summary>
 public sealed class TcpSink(string host, int port, Action<string> log) : ISink
 {
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
+    /// <summary>How long one write may wait for a peer that does not read.</summary>
+    public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(1);
+
+    private readonly Mqtt.Backoff _backoff = new(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10));
     private Socket? _socket;
     private long _retryAt;
-    private TimeSpan _backoff = TimeSpan.FromMilliseconds(250);
+    private bool _down;
 
     public string Name => $"tcp:{host}:{port}";
 
@@ -31,7 +36,9 @@ public sealed class TcpSink(string host, int port, Action<string> log) : ISink
         }
         catch (SocketException e)
         {
-            log($"sink {Name}: {e.Message}; reconnecting");
+            Down(e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock
+                ? $"the peer read nothing for {SendTimeout.TotalSeconds:F0} s"
+                : e.Message);
             Close();
             return false;
         }
@@ -42,21 +49,30 @@ public sealed class TcpSink(string host, int port, Action<string> log) : ISink
     private bool TryConnect()
     {
         if (Stopwatch.GetTimestamp() < _retryAt) return false;
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, SendTimeout = (int)SendTimeout.TotalMilliseconds };
         try
         {
             socket.Connect(host, port);
             _socket = socket;
-            _backoff = TimeSpan.FromMilliseconds(250);
+            _backoff.Succeeded();
+            if (_down) log($"sink {Name}: connected again");
+            _down = false;
             return true;
         }
-        catch (SocketException)
+        catch (SocketException e)
         {
             socket.Dispose();
-            _retryAt = Stopwatch.GetTimestamp() + (long)(_backoff.TotalSeconds * Stopwatch.Frequency);
-            _backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, _backoff.Ticks * 2));
+            Down(e.Message);
             return false;
         }
+    }
+
+    /// <summary>The peer is unreachable or stuck: log once, retry after the next backoff delay.</summary>
+    private void Down(string why)
+    {
+        if (!_down) log($"sink {Name}: {why}; lines are dropped (sink_errors) until it is back, retrying with backoff");
+        _down = true;
+        _retryAt = Stopwatch.GetTimestamp() + (long)(_backoff.Next().TotalSeconds * Stopwatch.Frequency);
     }
 
     private void Close()

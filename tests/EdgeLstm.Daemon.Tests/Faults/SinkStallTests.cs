@@ -1,0 +1,58 @@
+using System.Net;
+using System.Net.Sockets;
+using EdgeLstm.Daemon.Hosting;
+using EdgeLstm.Daemon.Processing;
+using EdgeLstm.Daemon.Sinks;
+using EdgeLstm.Daemon.Sources;
+
+namespace EdgeLstm.Daemon.Tests.Faults;
+
+/// <summary>
+/// Sinks that stall: a TCP consumer that connects and never reads. The pipeline must not hang
+/// behind it (each stuck write is bounded, then the connection is dropped, logged once and
+/// retried), the other sinks get every line, and the accounting holds at the end.
+/// </summary>
+public class SinkStallTests
+{
+    [Fact]
+    public async Task A_tcp_consumer_that_never_reads_does_not_hold_the_pipeline_or_the_other_sinks()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(4);
+        var silent = new List<Socket>();
+        var accepting = Task.Run(async () =>
+        {
+            try { while (true) silent.Add(await listener.AcceptAsync()); } // accepts, never reads
+            catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
+        });
+        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+
+        // 60,000 samples, a line with scores for each: some 20 MB of JSON, far beyond the socket buffers.
+        var rows = Enumerable.Range(0, 60_000).Select(i => FaultScenario.Recording[i % FaultScenario.Recording.Length]);
+        string path = PipelineHarness.TempFile("many.csv", string.Join('\n', rows) + "\n");
+        var plan = PipelineHarness.Plan(TestModels.Streaming, new EventSettings { Emit = EmitMode.Hop, Hop = 1 });
+        var log = new List<string>();
+        var memory = new MemoryStream();
+        var pipeline = new Pipeline(new PipelineOptions { ClassifierWorkers = 1, Scores = true }, [PipelineHarness.File(path, 6)],
+            [new TcpSink("127.0.0.1", port, m => { lock (log) log.Add(m); }), new StreamSink("memory", memory, false)], (_, _) => plan, _ => { });
+        pipeline.Start();
+        await pipeline.Completion.WaitAsync(TimeSpan.FromSeconds(90));
+
+        var c = pipeline.Counters;
+        Accounting.AssertBalanced(c, "stuck tcp sink");
+        Assert.Equal(60_000, c.Classified);
+        Assert.Equal(c.Emitted, c.Written);
+        Assert.Equal(60_000, PipelineHarness.Lines(memory).Length);
+        Assert.True(Volatile.Read(ref c.SinkErrors) > 0, "the stuck consumer's lost blocks are counted");
+        lock (log)
+        {
+            var stuck = log.Where(l => l.Contains("read nothing", StringComparison.Ordinal)).ToList();
+            Assert.True(stuck.Count >= 1, string.Join(" | ", log));
+            Assert.True(log.Count <= 2 * silent.Count + 2, "one line per outage and one per recovery: " + string.Join(" | ", log));
+        }
+        listener.Dispose();
+        await accepting;
+        foreach (var s in silent) s.Dispose();
+    }
+}
