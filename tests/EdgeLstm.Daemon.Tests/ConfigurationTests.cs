@@ -33,6 +33,33 @@ public partial class ConfigurationTests
         }
     }
 
+    /// <summary>Issue 15 (configuration messages for people): every unknown name at once, by path, with the closest valid name; never a .NET type.</summary>
+    [Fact]
+    public void Unknown_names_are_all_reported_by_path_with_the_closest_valid_name()
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigReader.Parse("""
+            { "servce": {}, "service": { "metrics": { "enabeld": true } },
+              "models": { "default": { "pth": "m.elstm" } },
+              "sources": [ { "name": "a", "type": "tcp", "prot": 1, "channels": [ { "inptu": "acc_x" } ] } ],
+              "sinks": [ { "type": "mqtt", "mqtt": { "hots": "broker" } } ],
+              "pipeline": { "zzz": 1 } }
+            """, "c.json"));
+        Assert.Equal([
+            "c.json: servce: unknown; did you mean 'service'?",
+            "c.json: service.metrics.enabeld: unknown; did you mean 'enabled'?",
+            "c.json: models.default.pth: unknown; did you mean 'path'?",
+            "c.json: sources[0].prot: unknown; did you mean 'port'?",
+            "c.json: sources[0].channels[0].inptu: unknown; did you mean 'input'?",
+            "c.json: sinks[0].mqtt.hots: unknown; did you mean 'host'?",
+        ], e.Errors.Take(6));
+        Assert.StartsWith("c.json: pipeline.zzz: unknown; valid here: batchSize, ", e.Errors[6], StringComparison.Ordinal);
+        Assert.Equal(7, e.Errors.Count);
+        Assert.DoesNotContain(e.Errors, m => m.Contains("System.", StringComparison.Ordinal) || m.Contains("EdgeLstm.", StringComparison.Ordinal));
+
+        var kind = Assert.Throws<ConfigException>(() => ConfigReader.Parse("""{ "sources": [ { "name": "a", "type": "tcp", "port": "5000" } ] }""", "c.json"));
+        Assert.Equal("c.json (line 1): sources[0].port: expected a whole number", Assert.Single(kind.Errors));
+    }
+
     [Fact]
     public void Errors_are_collected_and_each_named()
     {
