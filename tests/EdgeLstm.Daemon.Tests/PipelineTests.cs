@@ -44,6 +44,22 @@ public class PipelineTests
         return (r.GetProperty("t").GetInt64(), r.GetProperty("label").GetString()!, r.GetProperty("score").GetSingle());
     }).ToList();
 
+    /// <summary>Issue 15, item 7: a relative recording time is printed as seconds (`time_s`), an absolute one (Unix seconds) as ISO-8601 `time`.</summary>
+    [Theory]
+    [InlineData(12.5, "\"time_s\":12.5,")]
+    [InlineData(1_700_000_000.25, "\"time\":\"2023-11-14T22:13:20.25Z\",")]
+    public async Task Recording_times_are_printed_as_seconds_when_relative_and_as_dates_when_absolute(double start, string expected)
+    {
+        var rows = File.ReadLines(TestModels.Recording).Skip(1).Take(20).Select((l, i) =>
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{start + i * 0.02},{string.Join(',', l.Split(',')[1..7])}"));
+        string path = PipelineHarness.TempFile("timed.csv", "time,acc_x,acc_y,acc_z,gyro_x,gyro_y,gyro_z\n" + string.Join('\n', rows) + "\n");
+        var plan = PipelineHarness.Plan(TestModels.Streaming, new EventSettings { Emit = EmitMode.Hop, Hop = 1 });
+        var (pipeline, output) = PipelineHarness.Create(plan, [PipelineHarness.File(path, 6)]);
+        pipeline.Start();
+        await pipeline.Completion.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Contains(expected, PipelineHarness.Lines(output)[0], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Replay_of_the_shipped_recording_equals_the_reference_loop_and_scores_accuracy()
     {
@@ -54,7 +70,7 @@ public class PipelineTests
         Assert.Equal(Reference(TestModels.Recording, int.MaxValue), Parse(lines));
         Assert.Equal(18026, pipeline.Counters.Classified);
         Assert.Equal(lines.Length, pipeline.Counters.Written);
-        Assert.StartsWith("{\"stream\":\"hapt-exp03-user02.csv\",\"t\":0,\"time\":\"1970-01-01T00:00:00Z\",\"label\":", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("{\"stream\":\"hapt-exp03-user02.csv\",\"t\":0,\"time_s\":0,\"label\":", lines[0], StringComparison.Ordinal);
         var c = Assert.Single(pipeline.Classifiers);
         // Labelled with one of the six classes: the recording's six activities, not its transitions or blanks.
         int scorable = File.ReadLines(TestModels.Recording).Skip(1).Count(l => TestModels.Labels.Contains(l.Split(',')[7]));

@@ -135,7 +135,7 @@ public sealed class BinaryFrameDecoder : ISampleDecoder
             batch.Sequence[slot] = (uint)(sequence + (uint)s);
             batch.RecordingSeconds[slot] = seconds;
             batch.ArrivalTicks[slot] = arrival.StopwatchTicks;
-            batch.WallTicks[slot] = _options.RecordingTime ? (double.IsNaN(seconds) ? 0 : RecordingClock.UtcTicks(seconds)) : arrival.UtcTicks;
+            batch.WallTicks[slot] = _options.RecordingTime ? RecordingClock.WallTicksOf(seconds) : arrival.UtcTicks;
             batch.Label[slot] = -1;
             batch.Commit();
             added++;

@@ -200,7 +200,7 @@ public sealed class TextLineDecoder : ISampleDecoder
         batch.RecordingSeconds[slot] = seconds;
         batch.ArrivalTicks[slot] = arrival.StopwatchTicks;
         batch.WallTicks[slot] = _options.RecordingTime
-            ? (double.IsNaN(seconds) ? 0 : RecordingClock.UtcTicks(seconds))
+            ? RecordingClock.WallTicksOf(seconds)
             : arrival.UtcTicks;
         batch.Commit();
         _sawData = true;

@@ -18,6 +18,7 @@ public sealed class ClassificationBatch
         Stream = new StreamHandle[capacity];
         T = new long[capacity];
         WallTicks = new long[capacity];
+        RelativeSeconds = new double[capacity];
         ArrivalTicks = new long[capacity];
         Label = new int[capacity];
         Score = new float[capacity];
@@ -34,6 +35,8 @@ public sealed class ClassificationBatch
     public readonly long[] T;
     /// <summary>UTC ticks of the `time` field; 0 leaves it out.</summary>
     public readonly long[] WallTicks;
+    /// <summary>A recording's relative time (the `time_s` field) where it has no absolute one; NaN leaves it out.</summary>
+    public readonly double[] RelativeSeconds;
     public readonly long[] ArrivalTicks;
     public readonly int[] Label;
     public readonly float[] Score;
@@ -43,12 +46,14 @@ public sealed class ClassificationBatch
 
     public ReadOnlySpan<float> ScoresOf(int i) => Scores.AsSpan(i * MaxClasses, LabelNames[i].Length);
 
-    public int Add(StreamHandle stream, long t, long wallTicks, long arrivalTicks, int label, float score, ReadOnlySpan<float> scores, JsonEncodedText[] labelNames)
+    public int Add(StreamHandle stream, long t, long wallTicks, double relativeSeconds, long arrivalTicks, int label, float score, ReadOnlySpan<float> scores,
+                   JsonEncodedText[] labelNames)
     {
         int i = Count++;
         Stream[i] = stream;
         T[i] = t;
         WallTicks[i] = wallTicks;
+        RelativeSeconds[i] = relativeSeconds;
         ArrivalTicks[i] = arrivalTicks;
         Label[i] = label;
         Score[i] = score;

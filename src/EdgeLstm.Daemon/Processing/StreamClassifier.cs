@@ -127,7 +127,7 @@ public sealed class StreamClassifier
         {
             LastEmitted = _detector.Current;
             Emitted++;
-            output.Add(_stream, t, batch.WallTicks[i], batch.ArrivalTicks[i], _detector.Current, _detector.CurrentScore, _detector.Smoothed, _labelNames);
+            output.Add(_stream, t, batch.WallTicks[i], _stream.Recording && batch.WallTicks[i] == 0 ? batch.RecordingSeconds[i] : double.NaN, batch.ArrivalTicks[i], _detector.Current, _detector.CurrentScore, _detector.Smoothed, _labelNames);
         }
         Score(layout, batch.Label[i]);
     }

@@ -6,8 +6,9 @@ using EdgeLstm.Daemon.Processing;
 namespace EdgeLstm.Daemon.Sinks;
 
 /// <summary>
-/// Writes classifications as JSON lines (DESIGN.md section 5): `stream`, `t`, `time` (when
-/// known), `label`, `score`, and `scores` when asked. One Utf8JsonWriter over one growing buffer,
+/// Writes classifications as JSON lines (DESIGN.md section 5): `stream`, `t`, `time` (ISO-8601,
+/// when known) or `time_s` (a recording's relative time in seconds), `label`, `score`, and
+/// `scores` when asked. One Utf8JsonWriter over one growing buffer,
 /// both reused; names and labels are pre-encoded, so a line allocates nothing.
 /// </summary>
 public sealed class JsonLineFormatter
@@ -16,7 +17,7 @@ public sealed class JsonLineFormatter
     public static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
     private static readonly JsonEncodedText StreamName = JsonEncodedText.Encode("stream"), TName = JsonEncodedText.Encode("t"),
-        TimeName = JsonEncodedText.Encode("time"), LabelName = JsonEncodedText.Encode("label"),
+        TimeName = JsonEncodedText.Encode("time"), RelativeTimeName = JsonEncodedText.Encode("time_s"), LabelName = JsonEncodedText.Encode("label"),
         ScoreName = JsonEncodedText.Encode("score"), ScoresName = JsonEncodedText.Encode("scores");
 
     private readonly ArrayBufferWriter<byte> _buffer = new(1 << 16);
@@ -44,6 +45,7 @@ public sealed class JsonLineFormatter
             _writer.WriteString(StreamName, batch.Stream[i].JsonName);
             _writer.WriteNumber(TName, batch.T[i]);
             if (batch.WallTicks[i] != 0) _writer.WriteString(TimeName, new DateTime(batch.WallTicks[i], DateTimeKind.Utc));
+            else if (!double.IsNaN(batch.RelativeSeconds[i])) _writer.WriteNumber(RelativeTimeName, Math.Round(batch.RelativeSeconds[i], 6));
             _writer.WriteString(LabelName, labels[batch.Label[i]]);
             _writer.WriteNumber(ScoreName, batch.Score[i]);
             if (_scores)
