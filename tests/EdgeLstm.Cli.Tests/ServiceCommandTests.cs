@@ -199,7 +199,8 @@ public class ServiceCommandTests
         Assert.False(File.Exists(statusSocket), "the status socket is removed at exit");
         var gone = CliProcess.Run("status", "--socket", statusSocket);
         Assert.Equal(2, gone.ExitCode);
-        Assert.Contains("no edgelstm service answers", gone.StdErr, StringComparison.Ordinal);
+        Assert.Contains($"no edgelstm service is running: {statusSocket} does not exist", gone.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cannot assign requested address", gone.StdErr, StringComparison.Ordinal);
     }
 
     private static async Task<string> PollAsync(HttpClient http, string path, Func<HttpResponseMessage, bool> until)

@@ -29,12 +29,27 @@ public static class StatusCommand
             }
             catch (SocketException e)
             {
-                throw new UsageException($"no edgelstm service answers on {path}: {e.Message} (is it running? as a service, run this as root)");
+                throw new UsageException(NoService(path, e));
             }
             Console.Out.Write(report);
             using var doc = JsonDocument.Parse(report);
             return doc.RootElement.GetProperty("healthy").GetBoolean() ? ExitCodes.Success : ExitCodes.CheckFailed;
         }));
         return command;
+    }
+
+    /// <summary>Why nothing answered, in the user's terms: no service, a stale socket, or a socket the user may not open.</summary>
+    private static string NoService(string path, SocketException e)
+    {
+        if (!File.Exists(path) && !Directory.Exists(path))
+            return $"no edgelstm service is running: {path} does not exist (start it: systemctl start edgelstm; or name its service.statusSocket with --socket)";
+        return e.SocketErrorCode switch
+        {
+            SocketError.ConnectionRefused => $"no edgelstm service answers on {path}: the socket is left from a service that is not running (systemctl status edgelstm)",
+            SocketError.AccessDenied => Environment.UserName == "root"
+                ? $"no access to {path}: {e.Message}"
+                : $"no access to {path}: the socket is private to the service's user; run this as root (sudo edgelstm status)",
+            _ => $"no edgelstm service answers on {path}: {e.Message}",
+        };
     }
 }
