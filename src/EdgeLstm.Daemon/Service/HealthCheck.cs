@@ -7,7 +7,9 @@ namespace EdgeLstm.Daemon.Service;
 /// "Is the data fresh": unhealthy when a source configured with a staleness interval
 /// (`staleAfterMs`) has delivered no bytes for longer than that, or when the pipeline no longer
 /// runs. Different from the watchdog on purpose: a silent sensor leaves the pipeline alive (no
-/// restart would help), but whoever watches health should know that no data comes.
+/// restart would help), but whoever watches health should know that no data comes. A source that
+/// knows it cannot deliver (its device absent: <see cref="Sources.SourceContext.SetDown"/>) is
+/// unhealthy for as long as that lasts, with or without a staleness interval.
 /// </summary>
 public sealed class HealthCheck(Pipeline pipeline, IReadOnlyList<TimeSpan> staleAfterBySource)
 {
@@ -15,8 +17,12 @@ public sealed class HealthCheck(Pipeline pipeline, IReadOnlyList<TimeSpan> stale
     {
         if (!pipeline.IsRunning) return new HealthReport(false, "the pipeline is not running");
         var stale = new List<string>();
+        for (int i = 0; i < pipeline.Sources.Count; i++)
+            if (pipeline.ContextOf(i).Down is { } down)
+                stale.Add(string.Create(CultureInfo.InvariantCulture, $"source '{pipeline.Sources[i].Name}': {down.Reason} since {down.For.TotalSeconds:F1} s"));
         for (int i = 0; i < pipeline.Sources.Count && i < staleAfterBySource.Count; i++)
         {
+            if (pipeline.ContextOf(i).Down is not null) continue;
             var limit = staleAfterBySource[i];
             if (limit <= TimeSpan.Zero) continue;
             var silence = pipeline.ContextOf(i).Silence;

@@ -47,3 +47,23 @@ public sealed class SocketInput(Socket socket) : IByteInput
 {
     public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) => socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
 }
+
+/// <summary>
+/// A connected socket whose every receive must complete within the idle timeout: one linked
+/// cancellation source per connection, re-armed before each read (no allocation per read).
+/// </summary>
+public sealed class IdleClosingInput(Socket socket, TimeSpan idle, CancellationToken stop) : IByteInput, IDisposable
+{
+    private readonly CancellationTokenSource _deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
+
+    /// <summary>True once a receive was abandoned because the peer stayed silent for the timeout.</summary>
+    public bool TimedOut => _deadline.IsCancellationRequested && !stop.IsCancellationRequested;
+
+    public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        _deadline.CancelAfter(idle);
+        return socket.ReceiveAsync(buffer, SocketFlags.None, _deadline.Token);
+    }
+
+    public void Dispose() => _deadline.Dispose();
+}
