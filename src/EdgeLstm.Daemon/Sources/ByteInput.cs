@@ -50,7 +50,9 @@ public sealed class SocketInput(Socket socket) : IByteInput
 
 /// <summary>
 /// A connected socket whose every receive must complete within the idle timeout: one linked
-/// cancellation source per connection, re-armed before each read (no allocation per read).
+/// cancellation source per connection, armed for each read and disarmed when it completes (time
+/// spent waiting for room in the queue is not silence); pooled state machines, so no allocation
+/// per read.
 /// </summary>
 public sealed class IdleClosingInput(Socket socket, TimeSpan idle, CancellationToken stop) : IByteInput, IDisposable
 {
@@ -59,10 +61,18 @@ public sealed class IdleClosingInput(Socket socket, TimeSpan idle, CancellationT
     /// <summary>True once a receive was abandoned because the peer stayed silent for the timeout.</summary>
     public bool TimedOut => _deadline.IsCancellationRequested && !stop.IsCancellationRequested;
 
-    public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         _deadline.CancelAfter(idle);
-        return socket.ReceiveAsync(buffer, SocketFlags.None, _deadline.Token);
+        try
+        {
+            return await socket.ReceiveAsync(buffer, SocketFlags.None, _deadline.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+        }
     }
 
     public void Dispose() => _deadline.Dispose();
