@@ -286,5 +286,14 @@ public class StartupFaultTests
         Assert.Equal(2, r.ExitCode);
         Assert.Contains($"device '{device}' not found", r.StdErr, StringComparison.Ordinal);
         Assert.False(File.Exists(output), "an empty recording was left behind");
+
+        // A port in use: refused the same way (it recorded nothing until --duration, into an empty file).
+        using (HoldTcp(out int port))
+        {
+            r = CliProcess.Run("record", $"tcp:{port}", "-o", output, "--model", Fixtures.ModelPath, "--duration", "30");
+            Assert.Equal(2, r.ExitCode);
+            Assert.Equal($"edgelstm: sources[0].port: 127.0.0.1:{port} is in use by another process", r.StdErr.Trim());
+        }
+        Assert.False(File.Exists(output), "an empty recording was left behind");
     }
 }
