@@ -5,6 +5,7 @@ using EdgeLstm.Daemon.Configuration;
 using EdgeLstm.Daemon.Hosting;
 using EdgeLstm.Daemon.Service;
 using EdgeLstm.Daemon.Sinks;
+using EdgeLstm.Daemon.Sources;
 
 namespace EdgeLstm.Cli.Commands;
 
@@ -79,6 +80,10 @@ public static class RecordCommand
             var tap = new DeferredTap();
             pipeline = PipelineFactory.Build(daemonConfig, path => ModelSource.Load(path is null ? null : new FileInfo(baseDirectory is null ? path : Path.Combine(baseDirectory, path))),
                 PipelineRunner.Log, baseDirectory, tap, r.Classify ? [StreamSink.StandardOutput(PipelineRunner.Log)] : []);
+            // A capture needs its device now (no waiting for it, unlike `run`) and its port: checked before the file exists.
+            var missing = DeviceCheck.Errors(daemonConfig, sinks: false).Concat(DeviceCheck.Warnings(daemonConfig)).FirstOrDefault();
+            if (missing is not null) throw new UsageException(missing);
+            SourceBinding.BindAll(pipeline.Sources);
             file = new FileStream(r.Output.FullName, r.Force ? FileMode.Create : FileMode.CreateNew, FileAccess.Write, FileShare.Read);
             writer = new RecordingWriter(file, r.Label, r.Samples ?? 0, timeline, writerLog);
             tap.Target = writer;

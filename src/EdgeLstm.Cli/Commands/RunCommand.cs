@@ -46,6 +46,7 @@ public static class RunCommand
             }
             Logger.Debug($"{file.FullName}: {parsed.Sources.Count} sources, {parsed.Sinks.Count} sinks, models {string.Join(", ", parsed.Models.Keys)}");
             using var service = new ServiceRuntime(file, parsed, pipeline, levelGiven);
+            service.Open(); // ports, status socket: refused ones end the start here, before anything runs
             return PipelineRunner.Run(pipeline, p.GetValue(summary), service.Start);
         }));
         return command;

@@ -11,7 +11,7 @@ public static class CommandGuard
         {
             return body();
         }
-        catch (Exception e) when (e is ModelException or UsageException or IOException or UnauthorizedAccessException
+        catch (Exception e) when (e is ModelException or UsageException or Daemon.Service.StartupException or IOException or UnauthorizedAccessException
                                       or FormatException or PlatformNotSupportedException or ArgumentException)
         {
             Console.Error.WriteLine($"edgelstm: {e.Message}");

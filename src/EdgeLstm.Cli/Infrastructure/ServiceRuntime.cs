@@ -3,6 +3,7 @@ using EdgeLstm.Core.Model;
 using EdgeLstm.Daemon.Configuration;
 using EdgeLstm.Daemon.Hosting;
 using EdgeLstm.Daemon.Service;
+using EdgeLstm.Daemon.Sources;
 
 namespace EdgeLstm.Cli;
 
@@ -18,7 +19,7 @@ public sealed class ServiceRuntime : IDisposable
     private readonly DaemonConfig _running;
     private readonly Pipeline _pipeline;
     private readonly bool _levelFromCommandLine;
-    private HealthCheck _health;
+    private readonly HealthCheck _health;
     private readonly Stopwatch _uptime = Stopwatch.StartNew();
     private readonly List<IDisposable> _parts = [];
     private PipelineSupervisor? _supervisor;
@@ -36,27 +37,37 @@ public sealed class ServiceRuntime : IDisposable
     public static Func<string?, EdgeModel> ModelLoader(FileInfo file) =>
         path => ModelSource.Load(path is null ? null : new FileInfo(Path.Combine(file.DirectoryName ?? ".", path)));
 
-    /// <summary>Starts the endpoints and the reload signal; what it returns is disposed after the drain.</summary>
-    public IDisposable Start(PipelineSupervisor supervisor)
+    /// <summary>
+    /// Takes everything the service must hold before it runs: the listening sources' ports, the
+    /// status socket and the metrics port. Any of them refused ends the start with one
+    /// <see cref="StartupException"/> line naming the option (exit 2, before READY=1).
+    /// </summary>
+    public void Open()
     {
-        _supervisor = supervisor;
-        _health = new HealthCheck(_pipeline, [.. _running.Sources.Select(s => TimeSpan.FromMilliseconds(s.StaleAfterMs))], supervisor.Stalls);
+        SourceBinding.BindAll(_pipeline.Sources);
         var service = _running.Service;
         if ((service.StatusSocket ?? StatusSocket.DefaultPath) is { } socketPath)
         {
             var socket = new StatusSocket(socketPath, () => ServiceReport.Status(_pipeline, _health, _uptime.Elapsed.TotalSeconds));
-            socket.Start();
             _parts.Add(socket);
+            socket.Start();
             Logger.Debug($"status socket at {socketPath}");
         }
         if (service.Metrics.Enabled)
         {
             var endpoint = new MetricsEndpoint(service.Metrics.Bind, service.Metrics.Port,
                 () => ServiceReport.Prometheus(_pipeline, _health, _uptime.Elapsed.TotalSeconds), _health.Check, m => Logger.Warning(m));
-            endpoint.Start();
             _parts.Add(endpoint);
+            endpoint.Start();
             Logger.Info($"metrics at http://{service.Metrics.Bind}:{service.Metrics.Port}/metrics and /health");
         }
+    }
+
+    /// <summary>Starts the reload signal (after <see cref="Open"/>); what it returns is disposed after the drain.</summary>
+    public IDisposable Start(PipelineSupervisor supervisor)
+    {
+        _supervisor = supervisor;
+        _health.Stalls = supervisor.Stalls;
         _parts.Add(new ReloadSignal(Reload));
         return this;
     }

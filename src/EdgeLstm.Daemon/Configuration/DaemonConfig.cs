@@ -65,6 +65,8 @@ public sealed class SourceConfig
     public string Bind { get; set; } = "127.0.0.1";
     public int Port { get; set; }
     public int MaxConnections { get; set; } = 4;
+    /// <summary>tcp: a connection that sends nothing for this long is closed (so silent peers cannot hold the slots); 0 = never.</summary>
+    public int IdleTimeoutMs { get; set; } = 30000;
     /// <summary>file: pacing factor over real time; null with maxSpeed false means real time.</summary>
     public double? Speed { get; set; }
     public bool MaxSpeed { get; set; }

@@ -95,6 +95,7 @@ public static class PipelineFactory
         Check(config.Sources.Count > 0, "sources: at least one source is needed");
         var sources = new List<Source>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var listeners = new List<(string Type, IPAddress Address, int Port, int Index)>();
         for (int i = 0; i < config.Sources.Count; i++)
         {
             var s = config.Sources[i];
@@ -135,9 +136,18 @@ public static class PipelineFactory
                     bool bindOk = IPAddress.TryParse(s.Bind, out var address);
                     Check(bindOk, $"{at}.bind: '{s.Bind}' is not an IP address");
                     Check(s.MaxConnections >= 1, $"{at}.maxConnections: must be at least 1");
+                    Check(s.IdleTimeoutMs >= 0, $"{at}.idleTimeoutMs: must be 0 (never) or positive");
+                    if (bindOk && s.Port is > 0 and <= 65535)
+                    {
+                        // Two sources on one port: the second could never bind it (the kernel allows one owner).
+                        int other = listeners.FindIndex(l => l.Type == s.Type && l.Port == s.Port && Overlap(l.Address, address!));
+                        Check(other < 0, $"{at}.port: {s.Port} is also sources[{(other < 0 ? 0 : listeners[other].Index)}]'s");
+                        listeners.Add((s.Type, address!, s.Port, i));
+                    }
                     if (bindOk && s.Port is >= 0 and <= 65535)
                         sources.Add(s.Type == "tcp"
-                            ? new TcpServerSource(s.Name, new IPEndPoint(address!, s.Port), Math.Max(1, s.MaxConnections), format, decoding)
+                            ? new TcpServerSource(s.Name, new IPEndPoint(address!, s.Port), Math.Max(1, s.MaxConnections), format, decoding,
+                                                  TimeSpan.FromMilliseconds(Math.Max(0, s.IdleTimeoutMs)))
                             : new UdpSource(s.Name, new IPEndPoint(address!, s.Port), format, decoding));
                     break;
                 case "stdin":
@@ -186,8 +196,11 @@ public static class PipelineFactory
         Check(svc.StatusSocket is null || svc.StatusSocket.Length > 0, "service.statusSocket: empty (null for the default)");
         if (svc.Metrics.Enabled)
         {
-            Check(IPAddress.TryParse(svc.Metrics.Bind, out _), $"service.metrics.bind: '{svc.Metrics.Bind}' is not an IP address");
+            bool metricsBindOk = IPAddress.TryParse(svc.Metrics.Bind, out var metricsAddress);
+            Check(metricsBindOk, $"service.metrics.bind: '{svc.Metrics.Bind}' is not an IP address");
             Check(svc.Metrics.Port is > 0 and <= 65535, "service.metrics.port: must be 1 to 65535");
+            int shared = metricsBindOk ? listeners.FindIndex(l => l.Type == "tcp" && l.Port == svc.Metrics.Port && Overlap(l.Address, metricsAddress!)) : -1;
+            Check(shared < 0, $"service.metrics.port: {svc.Metrics.Port} is also sources[{(shared < 0 ? 0 : listeners[shared].Index)}]'s");
         }
         for (int i = 0; i < config.Sources.Count; i++)
             Check(config.Sources[i].StaleAfterMs >= 0, $"sources[{i}].staleAfterMs: must be 0 (never stale) or positive");
@@ -238,6 +251,10 @@ public static class PipelineFactory
         }
         return names;
     }
+
+    /// <summary>Two bind addresses that would claim the same port: equal, or either the wildcard of its family.</summary>
+    private static bool Overlap(IPAddress a, IPAddress b) =>
+        a.Equals(b) || a.Equals(IPAddress.Any) || b.Equals(IPAddress.Any) || a.Equals(IPAddress.IPv6Any) || b.Equals(IPAddress.IPv6Any);
 
     private static FullMode Mode(string value, string at, List<string> errors, string alternatives = "")
     {

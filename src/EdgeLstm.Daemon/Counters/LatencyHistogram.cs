@@ -5,14 +5,15 @@ namespace EdgeLstm.Daemon.Counters;
 /// <summary>
 /// Latencies in logarithmic buckets (8 per octave from 1 microsecond to about 70 s), lock-free and
 /// allocation-free to record, so every classification can be recorded; quantiles are read
-/// at run time with the bucket's upper bound (at most 9% above the true value).
+/// at run time with the bucket's upper bound (at most 9% above the true value), but never above
+/// the largest latency recorded. The sum is exact (ticks), for Prometheus's <c>_sum</c>.
 /// </summary>
 public sealed class LatencyHistogram
 {
     private const int PerOctave = 8;
     private const int Buckets = 26 * PerOctave;
     private readonly long[] _counts = new long[Buckets];
-    private long _count, _maxTicks;
+    private long _count, _maxTicks, _sumTicks;
 
     private static readonly double TicksPerMicrosecond = Stopwatch.Frequency / 1e6;
 
@@ -24,11 +25,12 @@ public sealed class LatencyHistogram
         int bucket = us <= 1 ? 0 : Math.Min(Buckets - 1, (int)Math.Ceiling(Math.Log2(us) * PerOctave));
         Interlocked.Increment(ref _counts[bucket]);
         Interlocked.Increment(ref _count);
+        Interlocked.Add(ref _sumTicks, stopwatchTicks);
         long max;
         while (stopwatchTicks > (max = Volatile.Read(ref _maxTicks)) && Interlocked.CompareExchange(ref _maxTicks, stopwatchTicks, max) != max) { }
     }
 
-    /// <summary>The q-quantile in microseconds (upper bound of its bucket), 0 when empty.</summary>
+    /// <summary>The q-quantile in microseconds (upper bound of its bucket, clamped to the maximum), 0 when empty.</summary>
     public double QuantileMicroseconds(double q)
     {
         long total = Count;
@@ -37,7 +39,7 @@ public sealed class LatencyHistogram
         for (int b = 0; b < Buckets; b++)
         {
             seen += Volatile.Read(ref _counts[b]);
-            if (seen >= rank) return Math.Pow(2, (double)b / PerOctave);
+            if (seen >= rank) return Math.Min(Math.Pow(2, (double)b / PerOctave), MaxMicroseconds);
         }
         return MaxMicroseconds;
     }
@@ -60,16 +62,8 @@ public sealed class LatencyHistogram
         return result;
     }
 
-    /// <summary>Sum of the recorded latencies in seconds, each at its bucket's upper bound (an estimate, as the quantiles).</summary>
-    public double SumSeconds
-    {
-        get
-        {
-            double sum = 0;
-            for (int b = 0; b < Buckets; b++) sum += Volatile.Read(ref _counts[b]) * Math.Pow(2, (double)b / PerOctave);
-            return sum / 1e6;
-        }
-    }
+    /// <summary>Sum of the recorded latencies in seconds, exact (not at bucket bounds).</summary>
+    public double SumSeconds => Volatile.Read(ref _sumTicks) / (double)Stopwatch.Frequency;
 
     public double MaxMicroseconds => Volatile.Read(ref _maxTicks) / TicksPerMicrosecond;
 }

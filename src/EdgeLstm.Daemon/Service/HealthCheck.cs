@@ -4,20 +4,29 @@ using EdgeLstm.Daemon.Hosting;
 namespace EdgeLstm.Daemon.Service;
 
 /// <summary>
-/// "Is the data fresh": unhealthy when the pipeline is stalled (<see cref="StallMonitor"/>), when a source configured with a staleness interval
-/// (`staleAfterMs`) has delivered no bytes for longer than that, or when the pipeline no longer
-/// runs. Different from the watchdog on purpose: a silent sensor leaves the pipeline alive (no
-/// restart would help), but whoever watches health should know that no data comes.
+/// "Is the data fresh": unhealthy when the pipeline no longer runs, when it is stalled
+/// (<see cref="Stalls"/>), or when a source configured with a staleness interval
+/// (`staleAfterMs`) has delivered no bytes for longer than that. Different from the watchdog on purpose: a silent sensor leaves the pipeline alive (no
+/// restart would help), but whoever watches health should know that no data comes. A source that
+/// knows it cannot deliver (its device absent: <see cref="Sources.SourceContext.SetDown"/>) is
+/// unhealthy for as long as that lasts, with or without a staleness interval.
 /// </summary>
-public sealed class HealthCheck(Pipeline pipeline, IReadOnlyList<TimeSpan> staleAfterBySource, StallMonitor? stalls = null)
+public sealed class HealthCheck(Pipeline pipeline, IReadOnlyList<TimeSpan> staleAfterBySource)
 {
+    /// <summary>The supervisor's stall monitor, once it runs (the endpoints open before it).</summary>
+    public StallMonitor? Stalls { get; set; }
+
     public HealthReport Check()
     {
         if (!pipeline.IsRunning) return new HealthReport(false, "the pipeline is not running");
-        if (stalls?.Current is { Stalled: true } stall) return new HealthReport(false, "STALLED: " + stall.Reason);
+        if (Stalls?.Current is { Stalled: true } stall) return new HealthReport(false, "STALLED: " + stall.Reason);
         var stale = new List<string>();
+        for (int i = 0; i < pipeline.Sources.Count; i++)
+            if (pipeline.ContextOf(i).Down is { } down)
+                stale.Add(string.Create(CultureInfo.InvariantCulture, $"source '{pipeline.Sources[i].Name}': {down.Reason} since {down.For.TotalSeconds:F1} s"));
         for (int i = 0; i < pipeline.Sources.Count && i < staleAfterBySource.Count; i++)
         {
+            if (pipeline.ContextOf(i).Down is not null) continue;
             var limit = staleAfterBySource[i];
             if (limit <= TimeSpan.Zero) continue;
             var silence = pipeline.ContextOf(i).Silence;
@@ -28,7 +37,7 @@ public sealed class HealthCheck(Pipeline pipeline, IReadOnlyList<TimeSpan> stale
     }
 
     /// <summary>The stall state (never stalled when no monitor watches).</summary>
-    public StallReport Stall => stalls?.Current ?? StallReport.Running;
+    public StallReport Stall => Stalls?.Current ?? StallReport.Running;
 
     /// <summary>Seconds since each source's last data, for the metrics.</summary>
     public IEnumerable<(string Source, double Seconds)> Silences() =>

@@ -50,6 +50,9 @@ public static class ServiceReport
         var (input, output) = pipeline.Queued;
         text.Gauge("edgelstm_queued_batches", "Batches waiting between stages", input, ("queue", "input"))
             .Gauge("edgelstm_queued_batches", "Batches waiting between stages", output, ("queue", "output"));
+        foreach (var source in pipeline.Sources)
+            if (source is Sources.TcpServerSource tcp)
+                text.Counter("edgelstm_connections_idle_closed_total", "TCP connections closed after idleTimeoutMs without data", tcp.IdleClosed, ("source", tcp.Name));
         foreach (var (source, seconds) in health.Silences())
             text.Gauge("edgelstm_source_silence_seconds", "Seconds since the source last delivered data", Math.Round(seconds, 3), ("source", source));
         text.Histogram("edgelstm_latency_seconds", "Arrival to written, per classification", c.Latency.Cumulative(LatencyBounds), c.Latency.SumSeconds, c.Latency.Count);
@@ -71,6 +74,8 @@ public static class ServiceReport
             w.WriteNumber("uptime_s", Math.Round(uptimeSeconds, 1));
             w.WriteNumber("reloads", pipeline.Generation);
             pipeline.Counters.WriteProperties(w);
+            long idleClosed = pipeline.Sources.OfType<Sources.TcpServerSource>().Sum(t => t.IdleClosed);
+            w.WriteNumber("connections_idle_closed", idleClosed);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan) + "\n";

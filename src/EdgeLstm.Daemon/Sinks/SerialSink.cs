@@ -4,12 +4,14 @@ namespace EdgeLstm.Daemon.Sinks;
 
 /// <summary>
 /// JSON lines out of a serial port (to a display or a PLC gateway). If the port vanishes, lines are
-/// dropped (counted) and it is reopened on a later write.
+/// dropped (counted) and it is reopened on a later write. An absent or unopenable port is logged
+/// once per outage (and its return once), not once per dropped line.
 /// </summary>
 public sealed class SerialSink(string path, SerialSettings settings, Action<string> log) : ISink
 {
     private SerialPort? _port;
     private long _retryAt;
+    private bool _reported;
 
     public string Name => $"serial:{path}";
 
@@ -26,6 +28,7 @@ public sealed class SerialSink(string path, SerialSettings settings, Action<stri
         catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
         {
             log($"sink {Name}: {e.Message}; reopening");
+            _reported = true;
             _port?.Dispose();
             _port = null;
             return false;
@@ -44,11 +47,15 @@ public sealed class SerialSink(string path, SerialSettings settings, Action<stri
         try
         {
             _port = settings.Open(path);
+            if (_reported) log($"sink {Name}: {path} open again");
+            _reported = false;
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
         {
             _retryAt = Environment.TickCount64 + 1000;
+            if (!_reported) log($"sink {Name}: cannot open {path}: {e.Message}; lines are dropped (sink_errors) until it opens, retried every second");
+            _reported = true;
             return false;
         }
     }

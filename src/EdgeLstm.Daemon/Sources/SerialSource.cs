@@ -5,7 +5,9 @@ namespace EdgeLstm.Daemon.Sources;
 /// <summary>
 /// A serial port (System.IO.Ports). The device may vanish (unplugged, the pty deleted) and come
 /// back: every loss is counted as an outage, the port is reopened with exponential backoff, and the
-/// stream resumes with its sample index continuing. A partial line at the loss is discarded.
+/// stream resumes with its sample index continuing. A partial line at the loss is discarded. A
+/// device absent at the start is one not plugged in yet: said once in the log, and the source is
+/// down for health (<see cref="SourceContext.SetDown"/>) until it opens.
 /// </summary>
 public sealed class SerialSource(string name, string path, SerialSettings settings, InputFormat format, DecoderOptionsTemplate decoding,
                                  TimeSpan minBackoff, TimeSpan maxBackoff) : Source(name, format, decoding)
@@ -25,10 +27,17 @@ public sealed class SerialSource(string name, string path, SerialSettings settin
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
             {
+                bool absent = !File.Exists(path) || e.Message.EndsWith("no such device", StringComparison.Ordinal);
+                context.SetDown(absent ? $"{path} absent" : $"{path} cannot be opened ({e.Message})");
                 if (!inOutage)
                 {
-                    context.Log($"source '{Name}': cannot open {path}: {e.Message}; retrying with backoff");
-                    if (everOpened) { Interlocked.Increment(ref context.Counters.SourceOutages); inOutage = true; }
+                    context.Log(everOpened
+                        ? $"source '{Name}': cannot open {path}: {e.Message}; retrying with backoff"
+                        : absent
+                            ? $"source '{Name}': {path} absent (not plugged in yet?); waiting for it, unhealthy until it appears"
+                            : $"source '{Name}': cannot open {path}: {e.Message}; retrying with backoff, unhealthy until it opens");
+                    if (everOpened) Interlocked.Increment(ref context.Counters.SourceOutages);
+                    inOutage = true;
                 }
                 try { await Task.Delay(backoff, stop).ConfigureAwait(false); } catch (OperationCanceledException) { return; }
                 backoff = TimeSpan.FromTicks(Math.Min(maxBackoff.Ticks, backoff.Ticks * 2));
@@ -42,6 +51,7 @@ public sealed class SerialSource(string name, string path, SerialSettings settin
             else context.Log($"source '{Name}': {path} open at {settings.Baud} baud");
             everOpened = true;
             inOutage = false;
+            context.SetUp();
             backoff = minBackoff;
             using (port)
             using (stop.Register(() => { try { port.Close(); } catch (IOException) { } }))
@@ -59,6 +69,7 @@ public sealed class SerialSource(string name, string path, SerialSettings settin
             if (stop.IsCancellationRequested) return;
             // End of input or an error: the device is gone (or hung up). Count the outage once.
             Interlocked.Increment(ref context.Counters.SourceOutages);
+            context.SetDown($"{path} lost");
             inOutage = true;
             decoder.DiscardPartial();
             try { await Task.Delay(backoff, stop).ConfigureAwait(false); } catch (OperationCanceledException) { return; }

@@ -5,13 +5,24 @@ namespace EdgeLstm.Daemon.Sources;
 
 /// <summary>
 /// A TCP server (127.0.0.1 by default) accepting up to <c>maxConnections</c> senders at once;
-/// connections beyond the limit are closed at once and counted. Each connection has its own
-/// decoder; text connections feed the source's stream, frames their stream ids' streams.
+/// connections beyond the limit are closed at once and counted, and a connection silent for
+/// <c>idleTimeout</c> is closed (counted, logged) so silent peers cannot hold the slots. Each
+/// connection has its own decoder; text connections feed the source's stream, frames their
+/// stream ids' streams. The port is bound exclusively (no SO_REUSEPORT): a second process cannot
+/// share it.
 /// </summary>
-public sealed class TcpServerSource(string name, IPEndPoint endpoint, int maxConnections, InputFormat format, DecoderOptionsTemplate decoding)
-    : Source(name, format, decoding)
+public sealed class TcpServerSource(string name, IPEndPoint endpoint, int maxConnections, InputFormat format, DecoderOptionsTemplate decoding,
+                                    TimeSpan idleTimeout = default)
+    : Source(name, format, decoding), IListeningSource
 {
+    // setsockopt(SOL_SOCKET, SO_REUSEADDR) alone: .NET's ReuseAddress also sets SO_REUSEPORT on Linux,
+    // which lets another process bind the same port and have the kernel split the connections.
+    private const int SolSocket = 1, SoReuseAddr = 2;
     private int _active;
+    private long _idleClosed;
+    private Socket? _listener;
+
+    public IPEndPoint Endpoint => endpoint;
 
     /// <summary>A TCP peer slows down when we do: wait, lose nothing.</summary>
     public override Hosting.FullMode DefaultFullMode => Hosting.FullMode.Wait;
@@ -19,13 +30,33 @@ public sealed class TcpServerSource(string name, IPEndPoint endpoint, int maxCon
     /// <summary>The bound endpoint (port 0 in the configuration picks a free port).</summary>
     public IPEndPoint? BoundEndpoint { get; private set; }
 
+    /// <summary>Connections closed because they were silent for the idle timeout.</summary>
+    public long IdleClosed => Volatile.Read(ref _idleClosed);
+
+    public void Bind()
+    {
+        if (_listener is not null) return;
+        var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            // Restart while old connections linger in TIME_WAIT; a live listener still refuses the bind.
+            listener.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+            listener.Bind(endpoint);
+            listener.Listen(16);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+        BoundEndpoint = (IPEndPoint)listener.LocalEndPoint!;
+        _listener = listener;
+    }
+
     public override async Task RunAsync(SourceContext context, CancellationToken stop)
     {
-        using var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        listener.Bind(endpoint);
-        listener.Listen(16);
-        BoundEndpoint = (IPEndPoint)listener.LocalEndPoint!;
+        Bind();
+        using var listener = _listener!;
         var connections = new List<Task>();
         try
         {
@@ -54,26 +85,56 @@ public sealed class TcpServerSource(string name, IPEndPoint endpoint, int maxCon
 
     private async Task ServeAsync(Socket client, SourceContext context, CancellationToken stop)
     {
+        var input = idleTimeout > TimeSpan.Zero ? new IdleClosingInput(client, idleTimeout, stop) : null;
         try
         {
             using (client)
-                await new BytePump().RunAsync(new SocketInput(client), CreateDecoder(context, recording: false), context, neverDrop: false, null, stop).ConfigureAwait(false);
+            using (input)
+                await new BytePump().RunAsync((IByteInput?)input ?? new SocketInput(client), CreateDecoder(context, recording: false), context, neverDrop: false, null, stop).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is SocketException or OperationCanceledException or IOException) { }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or IOException)
+        {
+            if (input is { TimedOut: true } && !stop.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _idleClosed);
+                context.Log($"source '{Name}': connection closed after {idleTimeout.TotalMilliseconds:F0} ms without data (idleTimeoutMs)");
+            }
+        }
         finally { Interlocked.Decrement(ref _active); }
     }
 }
 
-/// <summary>A UDP port (127.0.0.1 by default): each datagram holds whole text lines or whole frames.</summary>
-public sealed class UdpSource(string name, IPEndPoint endpoint, InputFormat format, DecoderOptionsTemplate decoding) : Source(name, format, decoding)
+/// <summary>
+/// A UDP port (127.0.0.1 by default): each datagram holds whole text lines or whole frames. Bound
+/// without SO_REUSEADDR, so a port another socket holds is refused.
+/// </summary>
+public sealed class UdpSource(string name, IPEndPoint endpoint, InputFormat format, DecoderOptionsTemplate decoding)
+    : Source(name, format, decoding), IListeningSource
 {
+    private Socket? _socket;
+
+    public IPEndPoint Endpoint => endpoint;
+
     public IPEndPoint? BoundEndpoint { get; private set; }
+
+    public void Bind()
+    {
+        if (_socket is not null) return;
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try { socket.Bind(endpoint); }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        BoundEndpoint = (IPEndPoint)socket.LocalEndPoint!;
+        _socket = socket;
+    }
 
     public override async Task RunAsync(SourceContext context, CancellationToken stop)
     {
-        using var socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(endpoint);
-        BoundEndpoint = (IPEndPoint)socket.LocalEndPoint!;
+        Bind();
+        using var socket = _socket!;
         var decoder = CreateDecoder(context, recording: false);
         var input = new DatagramInput(socket);
         var pump = new BytePump();

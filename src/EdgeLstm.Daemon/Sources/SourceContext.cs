@@ -36,6 +36,29 @@ public sealed class SourceContext
 
     internal void MarkData(long timestamp) => Volatile.Write(ref _lastData, timestamp);
 
+    // Set while the source knows it cannot deliver (its device absent); null while it can.
+    private Outage? _down;
+
+    /// <summary>
+    /// The source cannot deliver (a device absent or lost): health is unhealthy with the reason until
+    /// <see cref="SetUp"/>. Called again while down, the reason changes and the time stays.
+    /// </summary>
+    public void SetDown(string reason)
+    {
+        var current = Volatile.Read(ref _down);
+        if (current?.Reason == reason) return;
+        Volatile.Write(ref _down, new Outage(reason, current?.Since ?? System.Diagnostics.Stopwatch.GetTimestamp()));
+    }
+
+    /// <summary>The source delivers again (its device opened).</summary>
+    public void SetUp() => Volatile.Write(ref _down, null);
+
+    /// <summary>Why the source is down and for how long; null while it is up.</summary>
+    public (string Reason, TimeSpan For)? Down =>
+        Volatile.Read(ref _down) is { } d ? (d.Reason, System.Diagnostics.Stopwatch.GetElapsedTime(d.Since)) : null;
+
+    private sealed record Outage(string Reason, long Since);
+
     public StreamRegistry Streams { get; }
     public Action<string> Log { get; }
     internal BatchPool<SampleBatch> Batches { get; }
