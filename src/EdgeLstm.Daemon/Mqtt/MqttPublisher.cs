@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
 using MQTTnet;
@@ -13,7 +15,10 @@ namespace EdgeLstm.Daemon.Mqtt;
 /// retained) for the moment we vanish without saying goodbye. With QoS 1 a message leaves the
 /// queue only once the broker acknowledged it, so a broker outage loses nothing within the
 /// queue's capacity; beyond it new messages are dropped and counted. On stop, whatever is still
-/// unsent goes to the optional spool file and is sent first after the next start.
+/// unsent goes to the optional spool file and is sent first after the next start. The link's
+/// state and every message's fate are in <see cref="Link"/>; a connection failure is logged with
+/// its reason (the broker's CONNACK code, the TLS failure, the socket error) once per change of
+/// reason, not at every retry.
 /// </summary>
 public sealed class MqttPublisher : IAsyncDisposable
 {
@@ -29,13 +34,14 @@ public sealed class MqttPublisher : IAsyncDisposable
     private readonly Backoff _backoff;
     private MqttMessage? _inFlight;
     private Task? _loop;
-    private volatile bool _republishDiscovery;
-    private long _published, _dropped, _connects, _connectFailures, _restored, _spooled, _queued;
+    private volatile bool _republishDiscovery, _stopping;
 
-    public MqttPublisher(MqttOptions options, Action<string>? log = null)
+    /// <param name="name">Names the link in metrics and health; default the broker's host:port.</param>
+    public MqttPublisher(MqttOptions options, Action<string>? log = null, string? name = null)
     {
         _options = options;
         _log = log ?? (_ => { });
+        Link = new MqttLinkState(name ?? $"{options.Host}:{options.Port}", TimeSpan.FromMilliseconds(options.UnhealthyAfterMs));
         _client = new MqttClientFactory().CreateMqttClient();
         _queue = Channel.CreateBounded<MqttMessage>(new BoundedChannelOptions(options.QueueCapacity)
         {
@@ -50,18 +56,31 @@ public sealed class MqttPublisher : IAsyncDisposable
                 _republishDiscovery = true;
             return Task.CompletedTask;
         };
+        _client.DisconnectedAsync += e =>
+        {
+            if (e.ClientWasConnected && !_stopping)
+            {
+                string reason = e.Exception is { } x ? ReasonOf(x) : e.ReasonString is { Length: > 0 } text ? $"{e.Reason}: {text}" : e.Reason.ToString();
+                if (Link.Lost(reason)) _log($"mqtt: connection to {_options.Host}:{_options.Port} lost: {reason}");
+            }
+            return Task.CompletedTask;
+        };
     }
 
+    /// <summary>The link's state and message counts, for health, metrics and status.</summary>
+    public MqttLinkState Link { get; }
+
     public bool IsConnected => _client.IsConnected;
-    public long Published => Interlocked.Read(ref _published);
-    public long Dropped => Interlocked.Read(ref _dropped);
-    public long Queued => Interlocked.Read(ref _queued);
+    public long Published => Link.Published;
+    /// <summary>Messages lost for any reason (queue full, unsent at stop without a spool, refused by the broker).</summary>
+    public long Dropped => Link.Dropped;
+    public long Queued => Link.Queued;
 
     /// <summary>Successful connections; the first is the start, the rest are reconnections.</summary>
-    public long Connects => Interlocked.Read(ref _connects);
-    public long ConnectFailures => Interlocked.Read(ref _connectFailures);
-    public long RestoredFromSpool => Interlocked.Read(ref _restored);
-    public long Spooled => Interlocked.Read(ref _spooled);
+    public long Connects => Link.Connects;
+    public long ConnectFailures => Link.ConnectFailures;
+    public long RestoredFromSpool => Link.Restored;
+    public long Spooled => Link.Spooled;
 
     /// <summary>Starts connecting in the background (a broker that is down at start is not an error) after loading the spool.</summary>
     public void Start()
@@ -69,14 +88,14 @@ public sealed class MqttPublisher : IAsyncDisposable
         if (_options.SpoolFile is { } spool)
         {
             var (messages, damaged) = MessageSpool.Take(spool);
+            Link.Restore(messages.Count);
             foreach (var m in messages) Enqueue(m);
-            Interlocked.Add(ref _restored, messages.Count);
             if (messages.Count > 0 || damaged > 0) _log($"mqtt: {messages.Count} messages restored from {spool}" + (damaged > 0 ? $", {damaged} damaged bytes skipped" : ""));
         }
         _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>Queues a classification for the stream's topic; false (and counted) when the queue is full.</summary>
+    /// <summary>Queues a classification for the stream's topic; false (and counted) when the queue is full or the publisher stopped.</summary>
     public bool Publish(string stream, byte[] payload) =>
         Enqueue(new MqttMessage(_options.TopicFor(stream), payload, _options.Qos, Retain: false));
 
@@ -94,12 +113,11 @@ public sealed class MqttPublisher : IAsyncDisposable
 
     public bool Enqueue(MqttMessage message)
     {
-        if (_queue.Writer.TryWrite(message))
-        {
-            Interlocked.Increment(ref _queued);
-            return true;
-        }
-        Interlocked.Increment(ref _dropped);
+        Link.Enqueued(); // before the write, so the reader's decrement never finds the gauge below zero
+        if (_queue.Writer.TryWrite(message)) return true;
+        Link.Dequeued();
+        if (_stopping) Link.DropAtStop(1);
+        else Link.DropQueueFull();
         return false;
     }
 
@@ -109,6 +127,7 @@ public sealed class MqttPublisher : IAsyncDisposable
     /// </summary>
     public async Task StopAsync(TimeSpan drainTimeout)
     {
+        _stopping = true;
         _queue.Writer.TryComplete();
         if (_loop is not null)
         {
@@ -129,19 +148,25 @@ public sealed class MqttPublisher : IAsyncDisposable
                 _log($"mqtt: clean disconnect failed: {e.Message}");
             }
         }
+        Link.Disconnected();
         var left = new List<MqttMessage>();
         if (_inFlight is not null) left.Add(_inFlight);
-        while (_queue.Reader.TryRead(out var m)) left.Add(m);
+        _inFlight = null;
+        while (_queue.Reader.TryRead(out var m))
+        {
+            left.Add(m);
+            Link.Dequeued();
+        }
         if (left.Count == 0) return;
         if (_options.SpoolFile is { } spool)
         {
             MessageSpool.Save(spool, left);
-            Interlocked.Add(ref _spooled, left.Count);
+            Link.Spool(left.Count);
             _log($"mqtt: {left.Count} unsent messages spooled to {spool}");
         }
         else
         {
-            Interlocked.Add(ref _dropped, left.Count);
+            Link.DropAtStop(left.Count);
             _log($"mqtt: {left.Count} unsent messages dropped at stop (no spoolFile configured)");
         }
     }
@@ -183,12 +208,18 @@ public sealed class MqttPublisher : IAsyncDisposable
                         continue;
                     }
                     if (!_queue.Reader.TryRead(out _inFlight)) continue;
-                    Interlocked.Decrement(ref _queued);
+                    Link.Dequeued();
                 }
-                if (await TrySendAsync(_inFlight, token).ConfigureAwait(false))
+                switch (await TrySendAsync(_inFlight, token).ConfigureAwait(false))
                 {
-                    _inFlight = null;
-                    Interlocked.Increment(ref _published);
+                    case Sent.Acknowledged:
+                        _inFlight = null;
+                        Link.Sent();
+                        break;
+                    case Sent.Refused:
+                        _inFlight = null;
+                        Link.DropRefused();
+                        break;
                 }
             }
         }
@@ -197,26 +228,26 @@ public sealed class MqttPublisher : IAsyncDisposable
         }
     }
 
-    private async Task<bool> TrySendAsync(MqttMessage message, CancellationToken token)
+    private enum Sent { Acknowledged, Retry, Refused }
+
+    private async Task<Sent> TrySendAsync(MqttMessage message, CancellationToken token)
     {
         try
         {
             var result = await _client.PublishAsync(Build(message), token).ConfigureAwait(false);
-            if (result.IsSuccess) return true;
+            if (result.IsSuccess) return Sent.Acknowledged;
             // A publish cut off by a lost connection can also end in a failed result rather than an
             // exception: then it was not refused, and goes again after reconnecting.
-            if (!_client.IsConnected) return false;
+            if (!_client.IsConnected) return Sent.Retry;
             // The broker refused this message (e.g. not authorized for the topic): retrying will not help.
             _log($"mqtt: broker refused a message on {message.Topic}: {result.ReasonCode} {result.ReasonString}");
-            Interlocked.Increment(ref _dropped);
-            _inFlight = null;
-            return false;
+            return Sent.Refused;
         }
         catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Adapter.MqttConnectingFailedException
                                       or InvalidOperationException or OperationCanceledException && !token.IsCancellationRequested)
         {
             // Connection lost before the acknowledgement: keep the message and send it again after reconnecting.
-            return false;
+            return Sent.Retry;
         }
     }
 
@@ -226,7 +257,13 @@ public sealed class MqttPublisher : IAsyncDisposable
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
             timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            await _client.ConnectAsync(BuildOptions(), timeout.Token).ConfigureAwait(false);
+            var connack = await _client.ConnectAsync(BuildOptions(), timeout.Token).ConfigureAwait(false);
+            if (connack.ResultCode != MqttClientConnectResultCode.Success)
+            {
+                // The broker answered and refused us (credentials, client id, authorization): its reason code says why.
+                ConnectFailed(ResultText(connack.ResultCode, connack.ReasonString));
+                return false;
+            }
             await _client.PublishAsync(Status(Online), timeout.Token).ConfigureAwait(false);
             if (_options.HomeAssistantDiscovery)
             {
@@ -234,7 +271,8 @@ public sealed class MqttPublisher : IAsyncDisposable
                     .WithTopicFilter(HomeAssistantDiscovery.BirthTopic(_options), MqttQualityOfServiceLevel.AtLeastOnce).Build(), timeout.Token).ConfigureAwait(false);
                 _republishDiscovery = true;
             }
-            long n = Interlocked.Increment(ref _connects);
+            Link.Connect();
+            long n = Link.Connects;
             _backoff.Succeeded();
             _log(n == 1 ? $"mqtt: connected to {_options.Host}:{_options.Port}" : $"mqtt: reconnected to {_options.Host}:{_options.Port} (connection {n})");
             return true;
@@ -244,11 +282,35 @@ public sealed class MqttPublisher : IAsyncDisposable
                                       or System.Security.Authentication.AuthenticationException)
         {
             token.ThrowIfCancellationRequested();
-            if (Interlocked.Increment(ref _connectFailures) == 1 || _connects > 0 && _connectFailures % 10 == 1)
-                _log($"mqtt: cannot connect to {_options.Host}:{_options.Port}: {e.Message}");
+            ConnectFailed(ReasonOf(e));
             return false;
         }
     }
+
+    private void ConnectFailed(string reason)
+    {
+        if (Link.ConnectFailed(reason)) _log($"mqtt: cannot connect to {_options.Host}:{_options.Port}: {reason}");
+    }
+
+    /// <summary>
+    /// Why a connection attempt threw, short and stable across retries (so a change of reason is
+    /// noticed): the TLS handshake's failure, the socket error, else the innermost message. (A broker
+    /// that answers and refuses does not throw: MQTTnet 5 returns its CONNACK code.)
+    /// </summary>
+    internal static string ReasonOf(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+            if (x is AuthenticationException) return $"TLS handshake failed: {x.Message}";
+        for (var x = e; x is not null; x = x.InnerException)
+            if (x is SocketException socket) return socket.SocketErrorCode.ToString();
+        if (e is OperationCanceledException) return "no answer within 10 s";
+        var inner = e;
+        while (inner.InnerException is not null) inner = inner.InnerException;
+        return inner.Message;
+    }
+
+    private static string ResultText(MqttClientConnectResultCode code, string? reason) =>
+        string.IsNullOrEmpty(reason) ? $"broker refused the connection: {code}" : $"broker refused the connection: {code} ({reason})";
 
     private async Task PublishDiscoveryAsync(CancellationToken token)
     {
@@ -257,11 +319,13 @@ public sealed class MqttPublisher : IAsyncDisposable
         lock (_discoveryLock) configs = [.. _discovery.Values];
         foreach (var config in configs)
         {
-            if (!await TrySendAsync(config, token).ConfigureAwait(false))
+            var sent = await TrySendAsync(config, token).ConfigureAwait(false);
+            if (sent == Sent.Retry)
             {
                 _republishDiscovery = true;
                 return;
             }
+            if (sent == Sent.Refused) Link.DropRefused();
         }
     }
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using EdgeLstm.Daemon.Counters;
 using EdgeLstm.Daemon.Hosting;
+using EdgeLstm.Daemon.Mqtt;
 
 namespace EdgeLstm.Daemon.Service;
 
@@ -20,7 +21,7 @@ public static class ServiceReport
         var c = pipeline.Counters;
         var text = new PrometheusText()
             .Gauge("edgelstm_up", "1 while the pipeline runs", pipeline.IsRunning ? 1 : 0)
-            .Gauge("edgelstm_healthy", "1 while every source that should be live delivers data (see /health)", health.Check().Healthy ? 1 : 0)
+            .Gauge("edgelstm_healthy", "1 while every source that should be live delivers data and every MQTT sink reaches its broker (see /health)", health.Check().Healthy ? 1 : 0)
             .Gauge("edgelstm_uptime_seconds", "Seconds since the service started", uptimeSeconds)
             .Gauge("edgelstm_reloads", "Configuration reloads (SIGHUP) applied", pipeline.Generation)
             .Counter("edgelstm_bytes_received_total", "Bytes read from all sources", c.Received)
@@ -47,11 +48,32 @@ public static class ServiceReport
             .Gauge("edgelstm_queued_batches", "Batches waiting between stages", output, ("queue", "output"));
         foreach (var (source, seconds) in health.Silences())
             text.Gauge("edgelstm_source_silence_seconds", "Seconds since the source last delivered data", Math.Round(seconds, 3), ("source", source));
+        WriteMqtt(text, c.MqttLinks);
         text.Histogram("edgelstm_latency_seconds", "Arrival to written, per classification", c.Latency.Cumulative(LatencyBounds), c.Latency.SumSeconds, c.Latency.Count);
         return text.ToString();
     }
 
-    /// <summary>One JSON object and a newline: health, uptime, reloads, then every counter as in `--summary`.</summary>
+    /// <summary>Each MQTT sink's link, labelled by sink; a family's samples stay together, as the text format wants.</summary>
+    private static void WriteMqtt(PrometheusText text, IReadOnlyList<MqttLinkState> links)
+    {
+        foreach (var l in links) text.Gauge("edgelstm_mqtt_connected", "1 while the MQTT sink is connected to its broker", l.Connected ? 1 : 0, ("sink", l.Name));
+        foreach (var l in links)
+            text.Gauge("edgelstm_mqtt_disconnected_seconds", "Seconds the MQTT sink has been disconnected (0 while connected)", Math.Round(l.DisconnectedFor?.TotalSeconds ?? 0, 3), ("sink", l.Name));
+        foreach (var l in links) text.Counter("edgelstm_mqtt_connects_total", "Successful MQTT connections (the first and every reconnection)", l.Connects, ("sink", l.Name));
+        foreach (var l in links) text.Counter("edgelstm_mqtt_connect_failures_total", "Failed MQTT connection attempts", l.ConnectFailures, ("sink", l.Name));
+        foreach (var l in links) text.Gauge("edgelstm_mqtt_queued_messages", "Messages waiting for the broker in the MQTT sink's queue", l.Queued, ("sink", l.Name));
+        const string help = "MQTT messages by outcome";
+        foreach (var l in links)
+        {
+            text.Counter("edgelstm_mqtt_messages_total", help, l.Published, ("sink", l.Name), ("outcome", "published"))
+                .Counter("edgelstm_mqtt_messages_total", help, l.DroppedQueueFull, ("sink", l.Name), ("outcome", "dropped_queue_full"))
+                .Counter("edgelstm_mqtt_messages_total", help, l.DroppedAtStop, ("sink", l.Name), ("outcome", "dropped_at_stop"))
+                .Counter("edgelstm_mqtt_messages_total", help, l.DroppedRefused, ("sink", l.Name), ("outcome", "dropped_refused"))
+                .Counter("edgelstm_mqtt_messages_total", help, l.Spooled, ("sink", l.Name), ("outcome", "spooled"));
+        }
+    }
+
+    /// <summary>One JSON object and a newline: health, uptime, reloads, every counter as in `--summary`, then each MQTT sink's link ("mqtt").</summary>
     public static string Status(Pipeline pipeline, HealthCheck health, double uptimeSeconds)
     {
         var buffer = new ArrayBufferWriter<byte>();
@@ -65,6 +87,9 @@ public static class ServiceReport
             w.WriteNumber("uptime_s", Math.Round(uptimeSeconds, 1));
             w.WriteNumber("reloads", pipeline.Generation);
             pipeline.Counters.WriteProperties(w);
+            w.WriteStartArray("mqtt");
+            foreach (var link in pipeline.Counters.MqttLinks) link.WriteTo(w);
+            w.WriteEndArray();
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan) + "\n";
