@@ -282,7 +282,7 @@ public sealed class MqttPublisher : IAsyncDisposable
                                       or System.Security.Authentication.AuthenticationException)
         {
             token.ThrowIfCancellationRequested();
-            ConnectFailed(ReasonOf(e));
+            ConnectFailed(ReasonOf(e, _options.Tls));
             return false;
         }
     }
@@ -295,18 +295,33 @@ public sealed class MqttPublisher : IAsyncDisposable
     /// <summary>
     /// Why a connection attempt threw, short and stable across retries (so a change of reason is
     /// noticed): the TLS handshake's failure, the socket error, else the innermost message. (A broker
-    /// that answers and refuses does not throw: MQTTnet 5 returns its CONNACK code.)
+    /// that answers and refuses does not throw: MQTTnet 5 returns its CONNACK code.) With TLS, a
+    /// connection that was accepted and then cut or closed before the CONNACK most likely ended in
+    /// the handshake (a plain listener does that), and the reason says so.
     /// </summary>
-    internal static string ReasonOf(Exception e)
+    internal static string ReasonOf(Exception e, bool tls = false)
     {
         for (var x = e; x is not null; x = x.InnerException)
             if (x is AuthenticationException) return $"TLS handshake failed: {x.Message}";
-        for (var x = e; x is not null; x = x.InnerException)
-            if (x is SocketException socket) return socket.SocketErrorCode.ToString();
         if (e is OperationCanceledException) return "no answer within 10 s";
+        string? code = null;
+        bool io = false;
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            io |= x is IOException;
+            if (x is SocketException socket)
+            {
+                code = socket.SocketErrorCode.ToString();
+                if (socket.SocketErrorCode is not (SocketError.ConnectionReset or SocketError.ConnectionAborted)) return code;
+                break;
+            }
+        }
         var inner = e;
         while (inner.InnerException is not null) inner = inner.InnerException;
-        return inner.Message;
+        code ??= inner.Message;
+        return tls && (io || code is nameof(SocketError.ConnectionReset) or nameof(SocketError.ConnectionAborted))
+            ? $"TLS handshake or CONNECT cut off: {code} (is the port a TLS listener?)"
+            : code;
     }
 
     private static string ResultText(MqttClientConnectResultCode code, string? reason) =>
