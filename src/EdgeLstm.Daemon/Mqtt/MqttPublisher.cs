@@ -35,6 +35,8 @@ public sealed class MqttPublisher : IAsyncDisposable
     private MqttMessage? _inFlight;
     private Task? _loop;
     private volatile bool _republishDiscovery, _stopping;
+    // Why our certificate check refused the broker in the current connection attempt: the handshake's own exception only says "rejected by the callback".
+    private volatile string? _certificateRejection;
 
     /// <param name="name">Names the link in metrics and health; default the broker's host:port.</param>
     public MqttPublisher(MqttOptions options, Action<string>? log = null, string? name = null)
@@ -257,6 +259,7 @@ public sealed class MqttPublisher : IAsyncDisposable
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
             timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            _certificateRejection = null;
             var connack = await _client.ConnectAsync(BuildOptions(), timeout.Token).ConfigureAwait(false);
             if (connack.ResultCode != MqttClientConnectResultCode.Success)
             {
@@ -282,7 +285,7 @@ public sealed class MqttPublisher : IAsyncDisposable
                                       or System.Security.Authentication.AuthenticationException)
         {
             token.ThrowIfCancellationRequested();
-            ConnectFailed(ReasonOf(e, _options.Tls));
+            ConnectFailed(ReasonOf(e, _options.Tls, _certificateRejection));
             return false;
         }
     }
@@ -294,15 +297,16 @@ public sealed class MqttPublisher : IAsyncDisposable
 
     /// <summary>
     /// Why a connection attempt threw, short and stable across retries (so a change of reason is
-    /// noticed): the TLS handshake's failure, the socket error, else the innermost message. (A broker
+    /// noticed): the TLS handshake's failure (why the certificate was refused, when that was it), the
+    /// socket error, else the innermost message. (A broker
     /// that answers and refuses does not throw: MQTTnet 5 returns its CONNACK code.) With TLS, a
     /// connection that was accepted and then cut or closed before the CONNACK most likely ended in
     /// the handshake (a plain listener does that), and the reason says so.
     /// </summary>
-    internal static string ReasonOf(Exception e, bool tls = false)
+    internal static string ReasonOf(Exception e, bool tls = false, string? certificateRejection = null)
     {
         for (var x = e; x is not null; x = x.InnerException)
-            if (x is AuthenticationException) return $"TLS handshake failed: {x.Message}";
+            if (x is AuthenticationException) return $"TLS handshake failed: {certificateRejection ?? x.Message}";
         if (e is OperationCanceledException) return "no answer within 10 s";
         string? code = null;
         bool io = false;
@@ -353,6 +357,17 @@ public sealed class MqttPublisher : IAsyncDisposable
         .WithRetainFlag(m.Retain)
         .Build();
 
+    /// <summary>MQTTnet's own check (system store, or the CA file's chain), remembering why it refused for the log.</summary>
+    private bool Validate(MqttClientCertificateValidationEventArgs e)
+    {
+        if (MqttClientDefaultCertificateValidationHandler.Handle(e)) return true;
+        var statuses = e.Chain?.ChainStatus.Select(s => s.Status.ToString()).Distinct().ToArray() ?? [];
+        _certificateRejection = $"the broker's certificate was rejected: {e.SslPolicyErrors}"
+                                + (statuses.Length > 0 ? $" ({string.Join(", ", statuses)})" : "")
+                                + (_options.CaFile is { } ca ? $", not signed by the caFile {ca}" : ", not trusted by the system store (set caFile)");
+        return false;
+    }
+
     private MqttClientOptions BuildOptions()
     {
         var builder = new MqttClientOptionsBuilder()
@@ -375,11 +390,15 @@ public sealed class MqttPublisher : IAsyncDisposable
                 {
                     tls.WithAllowUntrustedCertificates(true).WithIgnoreCertificateChainErrors(true).WithCertificateValidationHandler(_ => true);
                 }
-                else if (_options.CaFile is { } ca)
+                else
                 {
-                    var chain = new X509Certificate2Collection();
-                    chain.ImportFromPemFile(ca);
-                    tls.WithTrustChain(chain);
+                    if (_options.CaFile is { } ca)
+                    {
+                        var chain = new X509Certificate2Collection();
+                        chain.ImportFromPemFile(ca);
+                        tls.WithTrustChain(chain);
+                    }
+                    tls.WithCertificateValidationHandler(Validate);
                 }
             });
         }
