@@ -125,6 +125,15 @@ public class MqttHealthAndMetricsTests
         // sink_errors counts the same losses, in messages (not one per block with a loss).
         Assert.Equal(emitted, pipeline.Counters.SinkErrors);
         Assert.Equal(emitted, Sample(metrics, "edgelstm_sink_errors_total"));
+
+        // The --summary at exit tells the same.
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer)) PipelineReport.WriteSummary(w, pipeline, 1);
+        using var summary = JsonDocument.Parse(buffer.WrittenMemory);
+        var link = Assert.Single(summary.RootElement.GetProperty("mqtt").EnumerateArray());
+        Assert.Equal(atStop, link.GetProperty("dropped").GetProperty("at_stop").GetInt64());
+        Assert.Equal(queueFull, link.GetProperty("dropped").GetProperty("queue_full").GetInt64());
+        Assert.Equal(emitted, summary.RootElement.GetProperty("sink_errors").GetInt64());
     }
 
     [Fact]
