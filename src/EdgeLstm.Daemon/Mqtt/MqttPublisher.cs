@@ -62,7 +62,11 @@ public sealed class MqttPublisher : IAsyncDisposable
         {
             if (e.ClientWasConnected && !_stopping)
             {
-                string reason = e.Exception is { } x ? ReasonOf(x) : e.ReasonString is { Length: > 0 } text ? $"{e.Reason}: {text}" : e.Reason.ToString();
+                string reason = e.Exception is { } x ? ReasonOf(x)
+                    : e.ReasonString is { Length: > 0 } text ? $"{e.Reason}: {text}"
+                    : e.Reason is MqttClientDisconnectReason.UnspecifiedError or MqttClientDisconnectReason.NormalDisconnection
+                        ? "closed by the broker or the network without a reason"
+                        : $"the broker disconnected us: {e.Reason}";
                 if (Link.Lost(reason)) _log($"mqtt: connection to {_options.Host}:{_options.Port} lost: {reason}");
             }
             return Task.CompletedTask;

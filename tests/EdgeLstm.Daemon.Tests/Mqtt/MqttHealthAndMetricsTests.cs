@@ -86,6 +86,12 @@ public class MqttHealthAndMetricsTests
             Assert.Equal(0, Sample(metrics, $"edgelstm_mqtt_disconnected_seconds{{{sink}}}"));
             // The refused connections were logged once for their one reason, not at every retry.
             Assert.Single(log, l => l.Contains("cannot connect", StringComparison.Ordinal) && l.Contains("ConnectionRefused", StringComparison.Ordinal));
+
+            // The broker goes away again: the lost connection shows at once (not at the next publish), and is logged.
+            broker.Stop();
+            Assert.True(await WaitAsync(() => Sample(ServiceReport.Prometheus(pipeline, health, 3), $"edgelstm_mqtt_connected{{{sink}}}") == 0, 10),
+                $"still connected; log: {string.Join(" | ", log)}");
+            Assert.True(await WaitAsync(() => log.Any(l => l.Contains("lost: closed by the broker", StringComparison.Ordinal)), 10), $"log: {string.Join(" | ", log)}");
         }
         finally
         {
