@@ -301,11 +301,11 @@ public sealed class MqttPublisher : IAsyncDisposable
 
     /// <summary>
     /// Why a connection attempt threw, short and stable across retries (so a change of reason is
-    /// noticed): the TLS handshake's failure (why the certificate was refused, when that was it), the
-    /// socket error, else the innermost message. (A broker
-    /// that answers and refuses does not throw: MQTTnet 5 returns its CONNACK code.) With TLS, a
-    /// connection that was accepted and then cut or closed before the CONNACK most likely ended in
-    /// the handshake (a plain listener does that), and the reason says so.
+    /// noticed): the TLS handshake's failure (why the certificate was refused, when that was it),
+    /// the socket error, else the innermost message. A broker that answers and refuses does not
+    /// throw: MQTTnet 5 returns its CONNACK code. With TLS, a connection accepted and then cut
+    /// before the CONNACK most likely ended in the handshake (a plain listener does that), and the
+    /// reason says so.
     /// </summary>
     internal static string ReasonOf(Exception e, bool tls = false, string? certificateRejection = null)
     {
@@ -366,9 +366,10 @@ public sealed class MqttPublisher : IAsyncDisposable
     {
         if (MqttClientDefaultCertificateValidationHandler.Handle(e)) return true;
         var statuses = e.Chain?.ChainStatus.Select(s => s.Status.ToString()).Distinct().ToArray() ?? [];
+        string trust = !e.SslPolicyErrors.HasFlag(System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors) ? ""
+            : _options.CaFile is { } ca ? $", checked against the caFile {ca}" : ", checked against the system store (set caFile for a private CA)";
         _certificateRejection = $"the broker's certificate was rejected: {e.SslPolicyErrors}"
-                                + (statuses.Length > 0 ? $" ({string.Join(", ", statuses)})" : "")
-                                + (_options.CaFile is { } ca ? $", not signed by the caFile {ca}" : ", not trusted by the system store (set caFile)");
+                                + (statuses.Length > 0 ? $" ({string.Join(", ", statuses)})" : "") + trust;
         return false;
     }
 

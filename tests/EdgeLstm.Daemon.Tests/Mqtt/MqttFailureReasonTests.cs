@@ -93,6 +93,15 @@ public class MqttFailureReasonTests
         control.Start();
         Assert.True(await WaitAsync(() => control.Connects == 1), $"the trusted certificate did not connect: {control.Link.LastFailure}; broker: {broker.Log}");
         await control.StopAsync(TimeSpan.FromSeconds(5));
+
+        // Trusted, but issued for 127.0.0.1 and not for the name we connect to: the reason says that instead.
+        log.Clear();
+        options.Host = "localhost";
+        await using var misnamed = new MqttPublisher(options, log.Enqueue);
+        misnamed.Start();
+        Assert.True(await WaitAsync(() => misnamed.ConnectFailures >= 2), $"connect failures {misnamed.ConnectFailures}; log: {string.Join(" | ", log)}");
+        await misnamed.StopAsync(TimeSpan.Zero);
+        Assert.Contains(log, l => l.Contains("TLS handshake failed", StringComparison.Ordinal) && l.Contains("RemoteCertificateNameMismatch", StringComparison.Ordinal));
     }
 
     [Fact]
