@@ -128,8 +128,9 @@ public sealed class MqttPublisher : IAsyncDisposable
     }
 
     /// <summary>
-    /// Sends what is queued (for up to drainTimeout while connected), says "offline" and
-    /// disconnects cleanly (so the broker does not fire the will); spools whatever is left.
+    /// Sends what is queued (for up to drainTimeout), says "offline" and disconnects cleanly (so
+    /// the broker does not fire the will); spools whatever is left. With nothing left to send it
+    /// does not wait, connected or not.
     /// </summary>
     public async Task StopAsync(TimeSpan drainTimeout)
     {
@@ -137,7 +138,9 @@ public sealed class MqttPublisher : IAsyncDisposable
         _queue.Writer.TryComplete();
         if (_loop is not null)
         {
-            await Task.WhenAny(_loop, Task.Delay(drainTimeout)).ConfigureAwait(false);
+            // Nothing queued or in flight (the usual case while the broker is away): no drain to wait for.
+            if (!_queue.Reader.Completion.IsCompleted || Volatile.Read(ref _inFlight) is not null)
+                await Task.WhenAny(_loop, Task.Delay(drainTimeout)).ConfigureAwait(false);
             await _stop.CancelAsync().ConfigureAwait(false);
             try { await _loop.ConfigureAwait(false); } catch (OperationCanceledException) { }
         }

@@ -42,7 +42,7 @@ public static class ServiceReport
             .Counter("edgelstm_resets_total", "Recurrent state resets, by policy", Volatile.Read(ref c.ResetsEvery), ("policy", "every"))
             .Counter("edgelstm_source_outages_total", "Times a source lost its device or connection", c.Outages)
             .Counter("edgelstm_source_reopens_total", "Times a source reopened after an outage", c.Reopens)
-            .Counter("edgelstm_sink_errors_total", "Failed sink writes", Volatile.Read(ref c.SinkErrors));
+            .Counter("edgelstm_sink_errors_total", "Failed sink writes (blocks; for MQTT sinks, lost messages)", Volatile.Read(ref c.SinkErrors));
         var (input, output) = pipeline.Queued;
         text.Gauge("edgelstm_queued_batches", "Batches waiting between stages", input, ("queue", "input"))
             .Gauge("edgelstm_queued_batches", "Batches waiting between stages", output, ("queue", "output"));
