@@ -203,6 +203,62 @@ public class ServiceCommandTests
         Assert.DoesNotContain("Cannot assign requested address", gone.StdErr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_unreachable_mqtt_broker_shows_in_health_metrics_and_status_until_it_is_back()
+    {
+        using var broker = new MosquittoBroker();
+        broker.Stop();
+        string dir = TempDir();
+        int port = FreePort();
+        string statusSocket = Path.Combine(dir, "status.sock");
+        string config = Path.Combine(dir, "mqtt-down.json");
+        File.WriteAllText(config, $$"""
+            {
+              "models": { "m": { "path": "{{Fixtures.ModelPath}}" } },
+              "sources": [ { "name": "pipe", "type": "stdin" } ],
+              "sinks": [ { "type": "mqtt", "mqtt": { "port": {{broker.Port}}, "device": "downtest", "reconnectMinSeconds": 0.1, "reconnectMaxSeconds": 0.2,
+                                                   "unhealthyAfterMs": 1000 } } ],
+              "service": { "statusSocket": "{{statusSocket}}", "metrics": { "enabled": true, "port": {{port}} } }
+            }
+            """);
+        using var daemon = new DaemonProcess("run", "--config", config);
+        daemon.WaitUntil(d => d.StdErr.Any(l => l.Contains($"metrics at http://127.0.0.1:{port}/metrics", StringComparison.Ordinal)), TimeSpan.FromMinutes(1), "the metrics endpoint");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        string sink = $"sink=\"127.0.0.1:{broker.Port.ToString(CultureInfo.InvariantCulture)}\"";
+
+        string sick = await PollAsync(http, "health", r => r.StatusCode == HttpStatusCode.ServiceUnavailable);
+        Assert.Contains($"mqtt sink '127.0.0.1:{broker.Port.ToString(CultureInfo.InvariantCulture)}' disconnected for", sick, StringComparison.Ordinal);
+        Assert.Contains("ConnectionRefused", sick, StringComparison.Ordinal);
+        string metrics = await PollAsync(http, "metrics", r => r.StatusCode == HttpStatusCode.OK);
+        Assert.Contains($"edgelstm_mqtt_connected{{{sink}}} 0\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"edgelstm_mqtt_connects_total{{{sink}}} 0\n", metrics, StringComparison.Ordinal);
+        Assert.Matches($"edgelstm_mqtt_connect_failures_total\\{{{System.Text.RegularExpressions.Regex.Escape(sink)}\\}} [1-9]", metrics);
+        Assert.Contains($"edgelstm_mqtt_messages_total{{{sink},outcome=\"dropped_queue_full\"}} 0\n", metrics, StringComparison.Ordinal);
+        var status = CliProcess.Run("status", "--socket", statusSocket);
+        Assert.Equal(1, status.ExitCode);
+        using (var doc = JsonDocument.Parse(status.StdOut))
+        {
+            Assert.Contains("mqtt sink", doc.RootElement.GetProperty("unhealthy").GetString(), StringComparison.Ordinal);
+            var link = Assert.Single(doc.RootElement.GetProperty("mqtt").EnumerateArray());
+            Assert.False(link.GetProperty("connected").GetBoolean());
+            Assert.Equal("ConnectionRefused", link.GetProperty("last_failure").GetString());
+        }
+
+        broker.Start();
+        await PollAsync(http, "health", r => r.StatusCode == HttpStatusCode.OK);
+        metrics = await PollAsync(http, "metrics", r => r.StatusCode == HttpStatusCode.OK);
+        Assert.Contains($"edgelstm_mqtt_connected{{{sink}}} 1\n", metrics, StringComparison.Ordinal);
+        status = CliProcess.Run("status", "--socket", statusSocket);
+        Assert.True(status.ExitCode == 0, status.StdOut);
+        using (var doc = JsonDocument.Parse(status.StdOut))
+            Assert.True(Assert.Single(doc.RootElement.GetProperty("mqtt").EnumerateArray()).GetProperty("connected").GetBoolean());
+
+        daemon.Signal("TERM");
+        Assert.Equal(0, daemon.WaitForExit(TimeSpan.FromMinutes(1)));
+        // Dozens of refused attempts, one log line: the reason did not change.
+        Assert.Single(daemon.StdErr, l => l.Contains("cannot connect", StringComparison.Ordinal));
+    }
+
     private static async Task<string> PollAsync(HttpClient http, string path, Func<HttpResponseMessage, bool> until)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);

@@ -27,18 +27,24 @@ public static class PipelineFactory
     {
         var blueprint = Validate(config, loadModel, baseDirectory, tap);
         var built = new List<ISink>();
-        foreach (var k in sinks is null ? config.Sinks : [])
+        var mqttNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (k, i) in (sinks is null ? config.Sinks : []).Select((k, i) => (k, i)))
         {
             built.Add(k.Type switch
             {
                 "tcp" => new TcpSink(k.Host, k.Port, log),
                 "udp" => new UdpSink(k.Host, k.Port),
                 "serial" => new SerialSink(k.Path!, new SerialSettings { Baud = k.Baud }, log),
-                "mqtt" => new MqttSink(k.Mqtt!, config.Models.Values.FirstOrDefault()?.Path ?? "default", log),
+                // Named for its broker in metrics and health; a second sink to the same broker by its place too.
+                "mqtt" => new MqttSink(k.Mqtt!, config.Models.Values.FirstOrDefault()?.Path ?? "default", log,
+                                       mqttNames.Add($"{k.Mqtt!.Host}:{k.Mqtt.Port}") ? $"{k.Mqtt.Host}:{k.Mqtt.Port}" : $"{k.Mqtt.Host}:{k.Mqtt.Port} (sinks[{i}])"),
                 _ => StreamSink.StandardOutput(log),
             });
         }
-        return new Pipeline(blueprint.Options, blueprint.Sources, sinks ?? built, blueprint.Planner, log);
+        var pipeline = new Pipeline(blueprint.Options, blueprint.Sources, sinks ?? built, blueprint.Planner, log);
+        foreach (var sink in sinks ?? built)
+            if (sink is MqttSink mqtt) pipeline.Counters.Attach(mqtt.Link);
+        return pipeline;
     }
 
     /// <summary>

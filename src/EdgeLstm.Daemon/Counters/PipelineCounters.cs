@@ -16,6 +16,18 @@ public sealed class PipelineCounters
 
     public LatencyHistogram Latency { get; } = new();
 
+    private Mqtt.MqttLinkState[] _mqttLinks = [];
+
+    /// <summary>The MQTT sinks' links (connection state and message counts) for health, /metrics and status.</summary>
+    public IReadOnlyList<Mqtt.MqttLinkState> MqttLinks => Volatile.Read(ref _mqttLinks);
+
+    /// <summary>Reports an MQTT sink's link here, and counts each message it loses in sink_errors.</summary>
+    internal void Attach(Mqtt.MqttLinkState link)
+    {
+        link.OnLost = n => Interlocked.Add(ref SinkErrors, n);
+        Volatile.Write(ref _mqttLinks, [.. _mqttLinks, link]); // while the pipeline is built, before anything reads it
+    }
+
     internal void Add(ref long counter, long value) => Interlocked.Add(ref counter, value);
     internal void Reject(RejectReason reason) => Interlocked.Increment(ref Rejected[(int)reason]);
 

@@ -18,6 +18,13 @@ public static class PipelineReport
         w.WriteNumber("elapsed_s", Math.Round(elapsedSeconds, 3));
         w.WriteNumber("samples_per_second", elapsedSeconds > 0 ? Math.Round(pipeline.Counters.Classified / elapsedSeconds) : 0);
         pipeline.Counters.WriteProperties(w);
+        if (pipeline.Counters.MqttLinks.Count > 0)
+        {
+            // What each MQTT sink published, spooled and lost (at stop, say) by the end of the run.
+            w.WriteStartArray("mqtt");
+            foreach (var link in pipeline.Counters.MqttLinks) link.WriteTo(w);
+            w.WriteEndArray();
+        }
         w.WriteNumber("pool_allocations", pipeline.PoolAllocations);
         w.WriteStartArray("streams");
         long scored = 0, correct = 0;

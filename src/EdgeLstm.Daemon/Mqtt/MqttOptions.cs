@@ -45,6 +45,9 @@ public sealed class MqttOptions
     public double ReconnectMinSeconds { get; set; } = 0.5;
     public double ReconnectMaxSeconds { get; set; } = 30;
 
+    /// <summary>Health (/health, `status`) turns unhealthy once the broker has been unreachable this long; 0 = never.</summary>
+    public int UnhealthyAfterMs { get; set; } = 30_000;
+
     /// <summary>Publish Home Assistant MQTT discovery configs so each stream appears as a sensor entity.</summary>
     public bool HomeAssistantDiscovery { get; set; }
     public string HomeAssistantPrefix { get; set; } = "homeassistant";
@@ -68,6 +71,7 @@ public sealed class MqttOptions
         if (ReconnectMinSeconds <= 0 || ReconnectMaxSeconds < ReconnectMinSeconds)
             yield return $"{section}.reconnectMinSeconds/reconnectMaxSeconds: need 0 < min <= max";
         if (KeepAliveSeconds is < 1 or > 65535) yield return $"{section}.keepAliveSeconds: must be 1 to 65535";
+        if (UnhealthyAfterMs < 0) yield return $"{section}.unhealthyAfterMs: must be 0 (never unhealthy) or more";
         if (Username is null && Password is not null) yield return $"{section}.password: given without username";
         if (CaFile is not null && !File.Exists(CaFile)) yield return $"{section}.caFile: {CaFile} does not exist";
     }

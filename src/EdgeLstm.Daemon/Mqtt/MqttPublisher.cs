@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
 using MQTTnet;
@@ -13,7 +15,10 @@ namespace EdgeLstm.Daemon.Mqtt;
 /// retained) for the moment we vanish without saying goodbye. With QoS 1 a message leaves the
 /// queue only once the broker acknowledged it, so a broker outage loses nothing within the
 /// queue's capacity; beyond it new messages are dropped and counted. On stop, whatever is still
-/// unsent goes to the optional spool file and is sent first after the next start.
+/// unsent goes to the optional spool file and is sent first after the next start. The link's
+/// state and every message's fate are in <see cref="Link"/>; a connection failure is logged with
+/// its reason (the broker's CONNACK code, the TLS failure, the socket error) once per change of
+/// reason, not at every retry.
 /// </summary>
 public sealed class MqttPublisher : IAsyncDisposable
 {
@@ -29,13 +34,16 @@ public sealed class MqttPublisher : IAsyncDisposable
     private readonly Backoff _backoff;
     private MqttMessage? _inFlight;
     private Task? _loop;
-    private volatile bool _republishDiscovery;
-    private long _published, _dropped, _connects, _connectFailures, _restored, _spooled, _queued;
+    private volatile bool _republishDiscovery, _stopping;
+    // Why our certificate check refused the broker in the current connection attempt: the handshake's own exception only says "rejected by the callback".
+    private volatile string? _certificateRejection;
 
-    public MqttPublisher(MqttOptions options, Action<string>? log = null)
+    /// <param name="name">Names the link in metrics and health; default the broker's host:port.</param>
+    public MqttPublisher(MqttOptions options, Action<string>? log = null, string? name = null)
     {
         _options = options;
         _log = log ?? (_ => { });
+        Link = new MqttLinkState(name ?? $"{options.Host}:{options.Port}", TimeSpan.FromMilliseconds(options.UnhealthyAfterMs));
         _client = new MqttClientFactory().CreateMqttClient();
         _queue = Channel.CreateBounded<MqttMessage>(new BoundedChannelOptions(options.QueueCapacity)
         {
@@ -50,18 +58,35 @@ public sealed class MqttPublisher : IAsyncDisposable
                 _republishDiscovery = true;
             return Task.CompletedTask;
         };
+        _client.DisconnectedAsync += e =>
+        {
+            if (e.ClientWasConnected && !_stopping)
+            {
+                string reason = e.Exception is { } x ? ReasonOf(x)
+                    : e.ReasonString is { Length: > 0 } text ? $"{e.Reason}: {text}"
+                    : e.Reason is MqttClientDisconnectReason.UnspecifiedError or MqttClientDisconnectReason.NormalDisconnection
+                        ? "closed by the broker or the network without a reason"
+                        : $"the broker disconnected us: {e.Reason}";
+                if (Link.Lost(reason)) _log($"mqtt: connection to {_options.Host}:{_options.Port} lost: {reason}");
+            }
+            return Task.CompletedTask;
+        };
     }
 
+    /// <summary>The link's state and message counts, for health, metrics and status.</summary>
+    public MqttLinkState Link { get; }
+
     public bool IsConnected => _client.IsConnected;
-    public long Published => Interlocked.Read(ref _published);
-    public long Dropped => Interlocked.Read(ref _dropped);
-    public long Queued => Interlocked.Read(ref _queued);
+    public long Published => Link.Published;
+    /// <summary>Messages lost for any reason (queue full, unsent at stop without a spool, refused by the broker).</summary>
+    public long Dropped => Link.Dropped;
+    public long Queued => Link.Queued;
 
     /// <summary>Successful connections; the first is the start, the rest are reconnections.</summary>
-    public long Connects => Interlocked.Read(ref _connects);
-    public long ConnectFailures => Interlocked.Read(ref _connectFailures);
-    public long RestoredFromSpool => Interlocked.Read(ref _restored);
-    public long Spooled => Interlocked.Read(ref _spooled);
+    public long Connects => Link.Connects;
+    public long ConnectFailures => Link.ConnectFailures;
+    public long RestoredFromSpool => Link.Restored;
+    public long Spooled => Link.Spooled;
 
     /// <summary>Starts connecting in the background (a broker that is down at start is not an error) after loading the spool.</summary>
     public void Start()
@@ -69,14 +94,14 @@ public sealed class MqttPublisher : IAsyncDisposable
         if (_options.SpoolFile is { } spool)
         {
             var (messages, damaged) = MessageSpool.Take(spool);
+            Link.Restore(messages.Count);
             foreach (var m in messages) Enqueue(m);
-            Interlocked.Add(ref _restored, messages.Count);
             if (messages.Count > 0 || damaged > 0) _log($"mqtt: {messages.Count} messages restored from {spool}" + (damaged > 0 ? $", {damaged} damaged bytes skipped" : ""));
         }
         _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>Queues a classification for the stream's topic; false (and counted) when the queue is full.</summary>
+    /// <summary>Queues a classification for the stream's topic; false (and counted) when the queue is full or the publisher stopped.</summary>
     public bool Publish(string stream, byte[] payload) =>
         Enqueue(new MqttMessage(_options.TopicFor(stream), payload, _options.Qos, Retain: false));
 
@@ -94,25 +119,28 @@ public sealed class MqttPublisher : IAsyncDisposable
 
     public bool Enqueue(MqttMessage message)
     {
-        if (_queue.Writer.TryWrite(message))
-        {
-            Interlocked.Increment(ref _queued);
-            return true;
-        }
-        Interlocked.Increment(ref _dropped);
+        Link.Enqueued(); // before the write, so the reader's decrement never finds the gauge below zero
+        if (_queue.Writer.TryWrite(message)) return true;
+        Link.Dequeued();
+        if (_stopping) Link.DropAtStop(1);
+        else Link.DropQueueFull();
         return false;
     }
 
     /// <summary>
-    /// Sends what is queued (for up to drainTimeout while connected), says "offline" and
-    /// disconnects cleanly (so the broker does not fire the will); spools whatever is left.
+    /// Sends what is queued (for up to drainTimeout), says "offline" and disconnects cleanly (so
+    /// the broker does not fire the will); spools whatever is left. With nothing left to send it
+    /// does not wait, connected or not.
     /// </summary>
     public async Task StopAsync(TimeSpan drainTimeout)
     {
+        _stopping = true;
         _queue.Writer.TryComplete();
         if (_loop is not null)
         {
-            await Task.WhenAny(_loop, Task.Delay(drainTimeout)).ConfigureAwait(false);
+            // Nothing queued or in flight (the usual case while the broker is away): no drain to wait for.
+            if (!_queue.Reader.Completion.IsCompleted || Volatile.Read(ref _inFlight) is not null)
+                await Task.WhenAny(_loop, Task.Delay(drainTimeout)).ConfigureAwait(false);
             await _stop.CancelAsync().ConfigureAwait(false);
             try { await _loop.ConfigureAwait(false); } catch (OperationCanceledException) { }
         }
@@ -129,19 +157,25 @@ public sealed class MqttPublisher : IAsyncDisposable
                 _log($"mqtt: clean disconnect failed: {e.Message}");
             }
         }
+        Link.Disconnected();
         var left = new List<MqttMessage>();
         if (_inFlight is not null) left.Add(_inFlight);
-        while (_queue.Reader.TryRead(out var m)) left.Add(m);
+        _inFlight = null;
+        while (_queue.Reader.TryRead(out var m))
+        {
+            left.Add(m);
+            Link.Dequeued();
+        }
         if (left.Count == 0) return;
         if (_options.SpoolFile is { } spool)
         {
             MessageSpool.Save(spool, left);
-            Interlocked.Add(ref _spooled, left.Count);
+            Link.Spool(left.Count);
             _log($"mqtt: {left.Count} unsent messages spooled to {spool}");
         }
         else
         {
-            Interlocked.Add(ref _dropped, left.Count);
+            Link.DropAtStop(left.Count);
             _log($"mqtt: {left.Count} unsent messages dropped at stop (no spoolFile configured)");
         }
     }
@@ -183,12 +217,18 @@ public sealed class MqttPublisher : IAsyncDisposable
                         continue;
                     }
                     if (!_queue.Reader.TryRead(out _inFlight)) continue;
-                    Interlocked.Decrement(ref _queued);
+                    Link.Dequeued();
                 }
-                if (await TrySendAsync(_inFlight, token).ConfigureAwait(false))
+                switch (await TrySendAsync(_inFlight, token).ConfigureAwait(false))
                 {
-                    _inFlight = null;
-                    Interlocked.Increment(ref _published);
+                    case Sent.Acknowledged:
+                        _inFlight = null;
+                        Link.Sent();
+                        break;
+                    case Sent.Refused:
+                        _inFlight = null;
+                        Link.DropRefused();
+                        break;
                 }
             }
         }
@@ -197,26 +237,26 @@ public sealed class MqttPublisher : IAsyncDisposable
         }
     }
 
-    private async Task<bool> TrySendAsync(MqttMessage message, CancellationToken token)
+    private enum Sent { Acknowledged, Retry, Refused }
+
+    private async Task<Sent> TrySendAsync(MqttMessage message, CancellationToken token)
     {
         try
         {
             var result = await _client.PublishAsync(Build(message), token).ConfigureAwait(false);
-            if (result.IsSuccess) return true;
+            if (result.IsSuccess) return Sent.Acknowledged;
             // A publish cut off by a lost connection can also end in a failed result rather than an
             // exception: then it was not refused, and goes again after reconnecting.
-            if (!_client.IsConnected) return false;
+            if (!_client.IsConnected) return Sent.Retry;
             // The broker refused this message (e.g. not authorized for the topic): retrying will not help.
             _log($"mqtt: broker refused a message on {message.Topic}: {result.ReasonCode} {result.ReasonString}");
-            Interlocked.Increment(ref _dropped);
-            _inFlight = null;
-            return false;
+            return Sent.Refused;
         }
         catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Adapter.MqttConnectingFailedException
                                       or InvalidOperationException or OperationCanceledException && !token.IsCancellationRequested)
         {
             // Connection lost before the acknowledgement: keep the message and send it again after reconnecting.
-            return false;
+            return Sent.Retry;
         }
     }
 
@@ -226,7 +266,14 @@ public sealed class MqttPublisher : IAsyncDisposable
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
             timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            await _client.ConnectAsync(BuildOptions(), timeout.Token).ConfigureAwait(false);
+            _certificateRejection = null;
+            var connack = await _client.ConnectAsync(BuildOptions(), timeout.Token).ConfigureAwait(false);
+            if (connack.ResultCode != MqttClientConnectResultCode.Success)
+            {
+                // The broker answered and refused us (credentials, client id, authorization): its reason code says why.
+                ConnectFailed(ResultText(connack.ResultCode, connack.ReasonString));
+                return false;
+            }
             await _client.PublishAsync(Status(Online), timeout.Token).ConfigureAwait(false);
             if (_options.HomeAssistantDiscovery)
             {
@@ -234,7 +281,8 @@ public sealed class MqttPublisher : IAsyncDisposable
                     .WithTopicFilter(HomeAssistantDiscovery.BirthTopic(_options), MqttQualityOfServiceLevel.AtLeastOnce).Build(), timeout.Token).ConfigureAwait(false);
                 _republishDiscovery = true;
             }
-            long n = Interlocked.Increment(ref _connects);
+            Link.Connect();
+            long n = Link.Connects;
             _backoff.Succeeded();
             _log(n == 1 ? $"mqtt: connected to {_options.Host}:{_options.Port}" : $"mqtt: reconnected to {_options.Host}:{_options.Port} (connection {n})");
             return true;
@@ -244,11 +292,51 @@ public sealed class MqttPublisher : IAsyncDisposable
                                       or System.Security.Authentication.AuthenticationException)
         {
             token.ThrowIfCancellationRequested();
-            if (Interlocked.Increment(ref _connectFailures) == 1 || _connects > 0 && _connectFailures % 10 == 1)
-                _log($"mqtt: cannot connect to {_options.Host}:{_options.Port}: {e.Message}");
+            ConnectFailed(ReasonOf(e, _options.Tls, _certificateRejection));
             return false;
         }
     }
+
+    private void ConnectFailed(string reason)
+    {
+        if (Link.ConnectFailed(reason)) _log($"mqtt: cannot connect to {_options.Host}:{_options.Port}: {reason}");
+    }
+
+    /// <summary>
+    /// Why a connection attempt threw, short and stable across retries (so a change of reason is
+    /// noticed): the TLS handshake's failure (why the certificate was refused, when that was it),
+    /// the socket error, else the innermost message. A broker that answers and refuses does not
+    /// throw: MQTTnet 5 returns its CONNACK code. With TLS, a connection accepted and then cut
+    /// before the CONNACK most likely ended in the handshake (a plain listener does that), and the
+    /// reason says so.
+    /// </summary>
+    internal static string ReasonOf(Exception e, bool tls = false, string? certificateRejection = null)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+            if (x is AuthenticationException) return $"TLS handshake failed: {certificateRejection ?? x.Message}";
+        if (e is OperationCanceledException) return "no answer within 10 s";
+        string? code = null;
+        bool io = false;
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            io |= x is IOException;
+            if (x is SocketException socket)
+            {
+                code = socket.SocketErrorCode.ToString();
+                if (socket.SocketErrorCode is not (SocketError.ConnectionReset or SocketError.ConnectionAborted)) return code;
+                break;
+            }
+        }
+        var inner = e;
+        while (inner.InnerException is not null) inner = inner.InnerException;
+        code ??= inner.Message;
+        return tls && (io || code is nameof(SocketError.ConnectionReset) or nameof(SocketError.ConnectionAborted))
+            ? $"TLS handshake or CONNECT cut off: {code} (is the port a TLS listener?)"
+            : code;
+    }
+
+    private static string ResultText(MqttClientConnectResultCode code, string? reason) =>
+        string.IsNullOrEmpty(reason) ? $"broker refused the connection: {code}" : $"broker refused the connection: {code} ({reason})";
 
     private async Task PublishDiscoveryAsync(CancellationToken token)
     {
@@ -257,11 +345,13 @@ public sealed class MqttPublisher : IAsyncDisposable
         lock (_discoveryLock) configs = [.. _discovery.Values];
         foreach (var config in configs)
         {
-            if (!await TrySendAsync(config, token).ConfigureAwait(false))
+            var sent = await TrySendAsync(config, token).ConfigureAwait(false);
+            if (sent == Sent.Retry)
             {
                 _republishDiscovery = true;
                 return;
             }
+            if (sent == Sent.Refused) Link.DropRefused();
         }
     }
 
@@ -273,6 +363,18 @@ public sealed class MqttPublisher : IAsyncDisposable
         .WithQualityOfServiceLevel(m.Qos == 1 ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce)
         .WithRetainFlag(m.Retain)
         .Build();
+
+    /// <summary>MQTTnet's own check (system store, or the CA file's chain), remembering why it refused for the log.</summary>
+    private bool Validate(MqttClientCertificateValidationEventArgs e)
+    {
+        if (MqttClientDefaultCertificateValidationHandler.Handle(e)) return true;
+        var statuses = e.Chain?.ChainStatus.Select(s => s.Status.ToString()).Distinct().ToArray() ?? [];
+        string trust = !e.SslPolicyErrors.HasFlag(System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors) ? ""
+            : _options.CaFile is { } ca ? $", checked against the caFile {ca}" : ", checked against the system store (set caFile for a private CA)";
+        _certificateRejection = $"the broker's certificate was rejected: {e.SslPolicyErrors}"
+                                + (statuses.Length > 0 ? $" ({string.Join(", ", statuses)})" : "") + trust;
+        return false;
+    }
 
     private MqttClientOptions BuildOptions()
     {
@@ -296,11 +398,15 @@ public sealed class MqttPublisher : IAsyncDisposable
                 {
                     tls.WithAllowUntrustedCertificates(true).WithIgnoreCertificateChainErrors(true).WithCertificateValidationHandler(_ => true);
                 }
-                else if (_options.CaFile is { } ca)
+                else
                 {
-                    var chain = new X509Certificate2Collection();
-                    chain.ImportFromPemFile(ca);
-                    tls.WithTrustChain(chain);
+                    if (_options.CaFile is { } ca)
+                    {
+                        var chain = new X509Certificate2Collection();
+                        chain.ImportFromPemFile(ca);
+                        tls.WithTrustChain(chain);
+                    }
+                    tls.WithCertificateValidationHandler(Validate);
                 }
             });
         }

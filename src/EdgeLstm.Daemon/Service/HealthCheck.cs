@@ -9,7 +9,8 @@ namespace EdgeLstm.Daemon.Service;
 /// (`staleAfterMs`) has delivered no bytes for longer than that. Different from the watchdog on purpose: a silent sensor leaves the pipeline alive (no
 /// restart would help), but whoever watches health should know that no data comes. A source that
 /// knows it cannot deliver (its device absent: <see cref="Sources.SourceContext.SetDown"/>) is
-/// unhealthy for as long as that lasts, with or without a staleness interval.
+/// unhealthy for as long as that lasts, with or without a staleness interval. Likewise when an MQTT
+/// sink has been disconnected from its broker for longer than its `unhealthyAfterMs`.
 /// </summary>
 public sealed class HealthCheck(Pipeline pipeline, IReadOnlyList<TimeSpan> staleAfterBySource)
 {
@@ -32,6 +33,12 @@ public sealed class HealthCheck(Pipeline pipeline, IReadOnlyList<TimeSpan> stale
             var silence = pipeline.ContextOf(i).Silence;
             if (silence > limit)
                 stale.Add(string.Create(CultureInfo.InvariantCulture, $"source '{pipeline.Sources[i].Name}' silent for {silence.TotalSeconds:F1} s (staleAfterMs {limit.TotalMilliseconds:F0})"));
+        }
+        foreach (var link in pipeline.Counters.MqttLinks)
+        {
+            if (link.UnhealthyAfter <= TimeSpan.Zero || link.DisconnectedFor is not { } down || down <= link.UnhealthyAfter) continue;
+            stale.Add(string.Create(CultureInfo.InvariantCulture,
+                $"mqtt sink '{link.Name}' disconnected for {down.TotalSeconds:F1} s: {link.LastFailure ?? "no connection yet"} (unhealthyAfterMs {link.UnhealthyAfter.TotalMilliseconds:F0})"));
         }
         return stale.Count == 0 ? HealthReport.Ok : new HealthReport(false, string.Join("; ", stale));
     }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using EdgeLstm.Daemon.Counters;
 using EdgeLstm.Daemon.Hosting;
+using EdgeLstm.Daemon.Mqtt;
 
 namespace EdgeLstm.Daemon.Service;
 
@@ -20,7 +21,7 @@ public static class ServiceReport
         var c = pipeline.Counters;
         var text = new PrometheusText()
             .Gauge("edgelstm_up", "1 while the pipeline runs", pipeline.IsRunning ? 1 : 0)
-            .Gauge("edgelstm_healthy", "1 while every source that should be live delivers data (see /health)", health.Check().Healthy ? 1 : 0)
+            .Gauge("edgelstm_healthy", "1 while every source that should be live delivers data and every MQTT sink reaches its broker (see /health)", health.Check().Healthy ? 1 : 0)
             .Gauge("edgelstm_stalled", "1 while a stage has work waiting and makes no progress (see /health)", health.Stall.Stalled ? 1 : 0)
             .Gauge("edgelstm_uptime_seconds", "Seconds since the service started", uptimeSeconds)
             .Gauge("edgelstm_reloads", "Configuration reloads (SIGHUP) applied", pipeline.Generation)
@@ -46,7 +47,7 @@ public static class ServiceReport
             .Counter("edgelstm_resets_total", "Recurrent state resets, by policy", Volatile.Read(ref c.ResetsEvery), ("policy", "every"))
             .Counter("edgelstm_source_outages_total", "Times a source lost its device or connection", c.Outages)
             .Counter("edgelstm_source_reopens_total", "Times a source reopened after an outage", c.Reopens)
-            .Counter("edgelstm_sink_errors_total", "Failed sink writes", Volatile.Read(ref c.SinkErrors));
+            .Counter("edgelstm_sink_errors_total", "Failed sink writes (blocks; for MQTT sinks, lost messages)", Volatile.Read(ref c.SinkErrors));
         var (input, output) = pipeline.Queued;
         text.Gauge("edgelstm_queued_batches", "Batches waiting between stages", input, ("queue", "input"))
             .Gauge("edgelstm_queued_batches", "Batches waiting between stages", output, ("queue", "output"));
@@ -55,11 +56,32 @@ public static class ServiceReport
                 text.Counter("edgelstm_connections_idle_closed_total", "TCP connections closed after idleTimeoutMs without data", tcp.IdleClosed, ("source", tcp.Name));
         foreach (var (source, seconds) in health.Silences())
             text.Gauge("edgelstm_source_silence_seconds", "Seconds since the source last delivered data", Math.Round(seconds, 3), ("source", source));
+        WriteMqtt(text, c.MqttLinks);
         text.Histogram("edgelstm_latency_seconds", "Arrival to written, per classification", c.Latency.Cumulative(LatencyBounds), c.Latency.SumSeconds, c.Latency.Count);
         return text.ToString();
     }
 
-    /// <summary>One JSON object and a newline: health, uptime, reloads, then every counter as in `--summary`.</summary>
+    /// <summary>Each MQTT sink's link, labelled by sink; a family's samples stay together, as the text format wants.</summary>
+    private static void WriteMqtt(PrometheusText text, IReadOnlyList<MqttLinkState> links)
+    {
+        foreach (var l in links) text.Gauge("edgelstm_mqtt_connected", "1 while the MQTT sink is connected to its broker", l.Connected ? 1 : 0, ("sink", l.Name));
+        foreach (var l in links)
+            text.Gauge("edgelstm_mqtt_disconnected_seconds", "Seconds the MQTT sink has been disconnected (0 while connected)", Math.Round(l.DisconnectedFor?.TotalSeconds ?? 0, 3), ("sink", l.Name));
+        foreach (var l in links) text.Counter("edgelstm_mqtt_connects_total", "Successful MQTT connections (the first and every reconnection)", l.Connects, ("sink", l.Name));
+        foreach (var l in links) text.Counter("edgelstm_mqtt_connect_failures_total", "Failed MQTT connection attempts", l.ConnectFailures, ("sink", l.Name));
+        foreach (var l in links) text.Gauge("edgelstm_mqtt_queued_messages", "Messages waiting for the broker in the MQTT sink's queue", l.Queued, ("sink", l.Name));
+        const string help = "MQTT messages by outcome";
+        foreach (var l in links)
+        {
+            text.Counter("edgelstm_mqtt_messages_total", help, l.Published, ("sink", l.Name), ("outcome", "published"))
+                .Counter("edgelstm_mqtt_messages_total", help, l.DroppedQueueFull, ("sink", l.Name), ("outcome", "dropped_queue_full"))
+                .Counter("edgelstm_mqtt_messages_total", help, l.DroppedAtStop, ("sink", l.Name), ("outcome", "dropped_at_stop"))
+                .Counter("edgelstm_mqtt_messages_total", help, l.DroppedRefused, ("sink", l.Name), ("outcome", "dropped_refused"))
+                .Counter("edgelstm_mqtt_messages_total", help, l.Spooled, ("sink", l.Name), ("outcome", "spooled"));
+        }
+    }
+
+    /// <summary>One JSON object and a newline: health, uptime, reloads, every counter as in `--summary`, then each MQTT sink's link ("mqtt").</summary>
     public static string Status(Pipeline pipeline, HealthCheck health, double uptimeSeconds)
     {
         var buffer = new ArrayBufferWriter<byte>();
@@ -76,6 +98,9 @@ public static class ServiceReport
             pipeline.Counters.WriteProperties(w);
             long idleClosed = pipeline.Sources.OfType<Sources.TcpServerSource>().Sum(t => t.IdleClosed);
             w.WriteNumber("connections_idle_closed", idleClosed);
+            w.WriteStartArray("mqtt");
+            foreach (var link in pipeline.Counters.MqttLinks) link.WriteTo(w);
+            w.WriteEndArray();
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan) + "\n";

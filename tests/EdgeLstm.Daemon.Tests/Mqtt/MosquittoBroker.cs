@@ -16,14 +16,19 @@ internal sealed class MosquittoBroker : IDisposable
     private readonly string _dir;
     private Process? _process;
 
-    public MosquittoBroker()
+    /// <param name="listener">
+    /// The listener's and authentication settings, given the broker's private directory to create
+    /// their files in (a password file, a certificate); default anonymous plain MQTT.
+    /// </param>
+    public MosquittoBroker(Func<string, string>? listener = null)
     {
         _dir = Directory.CreateTempSubdirectory("edgelstm-mosquitto").FullName;
         Port = FreePort();
+        string settings = listener?.Invoke(_dir) ?? "allow_anonymous true";
         File.WriteAllText(Path.Combine(_dir, "mosquitto.conf"),
             $"""
              listener {Port} 127.0.0.1
-             allow_anonymous true
+             {settings}
              user {Environment.UserName}
              persistence true
              persistence_location {_dir}/
@@ -88,6 +93,18 @@ internal sealed class MosquittoBroker : IDisposable
         if (_process is { HasExited: false }) _process.Kill();
         _process?.Dispose();
         try { Directory.Delete(_dir, true); } catch (IOException) { }
+    }
+
+    /// <summary>Runs a tool (openssl, mosquitto_passwd) to prepare the broker's files; throws with its output if it fails.</summary>
+    public static void Run(string tool, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(tool) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string a in arguments) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        string errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{tool} failed ({process.ExitCode}): {errors} {output.Result}");
     }
 
     private static int FreePort()

@@ -152,6 +152,21 @@ public class MqttPublisherTests
     }
 
     [Fact]
+    public async Task Stop_with_the_broker_away_and_nothing_to_send_does_not_wait_for_the_drain()
+    {
+        using var broker = new MosquittoBroker();
+        broker.Stop();
+        var options = Options(broker.Port);
+        await using var publisher = new MqttPublisher(options);
+        publisher.Start();
+        await Task.Delay(300); // connection attempts refused, backing off
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await publisher.StopAsync(TimeSpan.FromSeconds(10));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"stop took {clock.Elapsed.TotalSeconds:F1} s with nothing to send");
+        Assert.Equal(0, publisher.Dropped);
+    }
+
+    [Fact]
     public void Options_name_each_problem()
     {
         var bad = new MqttOptions { Port = 0, Qos = 2, Topic = "edgelstm/#", QueueCapacity = 0, Password = "x" };
@@ -161,6 +176,7 @@ public class MqttPublisherTests
         Assert.Contains(errors, e => e.StartsWith("mqtt.topic:", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("mqtt.queueCapacity:", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("mqtt.password:", StringComparison.Ordinal));
+        Assert.Contains(new MqttOptions { UnhealthyAfterMs = -1 }.Validate(), e => e.StartsWith("mqtt.unhealthyAfterMs:", StringComparison.Ordinal));
         Assert.Empty(new MqttOptions().Validate());
         Assert.Equal("edgelstm/pi_4/left_wrist", new MqttOptions { Device = "pi 4" }.TopicFor("left/wrist"));
     }
