@@ -16,7 +16,7 @@ public sealed class TcpSink(string host, int port, Action<string> log) : ISink
     /// <summary>How long one write may wait for a peer that does not read.</summary>
     public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(1);
 
-    private readonly Mqtt.Backoff _backoff = new(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10));
+    private readonly Hosting.Backoff _backoff = new(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10));
     private Socket? _socket;
     private long _retryAt;
     private bool _down;

@@ -16,7 +16,7 @@ public sealed class SerialSource(string name, string path, SerialSettings settin
     {
         var decoder = CreateDecoder(context, recording: false);
         var pump = new BytePump();
-        var backoff = minBackoff;
+        var backoff = new Hosting.Backoff(minBackoff, maxBackoff);
         bool everOpened = false, inOutage = false;
         while (!stop.IsCancellationRequested)
         {
@@ -39,8 +39,7 @@ public sealed class SerialSource(string name, string path, SerialSettings settin
                     if (everOpened) Interlocked.Increment(ref context.Counters.SourceOutages);
                     inOutage = true;
                 }
-                try { await Task.Delay(backoff, stop).ConfigureAwait(false); } catch (OperationCanceledException) { return; }
-                backoff = TimeSpan.FromTicks(Math.Min(maxBackoff.Ticks, backoff.Ticks * 2));
+                try { await Task.Delay(backoff.Next(), stop).ConfigureAwait(false); } catch (OperationCanceledException) { return; }
                 continue;
             }
             if (everOpened)
@@ -52,7 +51,7 @@ public sealed class SerialSource(string name, string path, SerialSettings settin
             everOpened = true;
             inOutage = false;
             context.SetUp();
-            backoff = minBackoff;
+            backoff.Succeeded();
             using (port)
             using (stop.Register(() => { try { port.Close(); } catch (IOException) { } }))
             {
@@ -72,7 +71,7 @@ public sealed class SerialSource(string name, string path, SerialSettings settin
             context.SetDown($"{path} lost");
             inOutage = true;
             decoder.DiscardPartial();
-            try { await Task.Delay(backoff, stop).ConfigureAwait(false); } catch (OperationCanceledException) { return; }
+            try { await Task.Delay(backoff.Next(), stop).ConfigureAwait(false); } catch (OperationCanceledException) { return; }
         }
     }
 }

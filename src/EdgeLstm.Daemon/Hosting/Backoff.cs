@@ -1,8 +1,10 @@
-namespace EdgeLstm.Daemon.Mqtt;
+namespace EdgeLstm.Daemon.Hosting;
 
 /// <summary>
-/// Exponential reconnect delays: min, 2*min, 4*min ... capped at max, with up to 20% random
-/// jitter so a fleet of boards does not reconnect in lockstep after a broker restart.
+/// Exponential retry delays, the one schedule of every reconnect and reopen (MQTT, TCP and serial
+/// sinks, serial sources): min, 2*min, 4*min ... capped at max, with up to 20% random jitter so a
+/// fleet of boards does not retry in lockstep after a broker restart. One per retrying party; not
+/// thread-safe.
 /// </summary>
 public sealed class Backoff(TimeSpan min, TimeSpan max)
 {
