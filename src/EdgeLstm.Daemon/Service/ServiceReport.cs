@@ -24,7 +24,7 @@ public static class ServiceReport
             .Gauge("edgelstm_healthy", "1 while every source that should be live delivers data and every MQTT sink reaches its broker (see /health)", health.Check().Healthy ? 1 : 0)
             .Gauge("edgelstm_stalled", "1 while a stage has work waiting and makes no progress (see /health)", health.Stall.Stalled ? 1 : 0)
             .Gauge("edgelstm_uptime_seconds", "Seconds since the service started", uptimeSeconds)
-            .Gauge("edgelstm_reloads", "Configuration reloads (SIGHUP) applied", pipeline.Generation)
+            .Counter("edgelstm_reloads_total", "Configuration reloads (SIGHUP) applied", pipeline.Generation)
             .Counter("edgelstm_bytes_received_total", "Bytes read from all sources", c.Received)
             .Counter("edgelstm_bytes_total", "Bytes read, by what became of them", c.DecodedBytes, ("outcome", "decoded"))
             .Counter("edgelstm_bytes_total", "Bytes read, by what became of them", c.RejectedBytes, ("outcome", "rejected"))
@@ -58,6 +58,7 @@ public static class ServiceReport
             text.Gauge("edgelstm_source_silence_seconds", "Seconds since the source last delivered data", Math.Round(seconds, 3), ("source", source));
         WriteMqtt(text, c.MqttLinks);
         text.Histogram("edgelstm_latency_seconds", "Arrival to written, per classification", c.Latency.Cumulative(LatencyBounds), c.Latency.SumSeconds, c.Latency.Count);
+        ProcessMetrics.Write(text);
         return text.ToString();
     }
 
