@@ -28,6 +28,7 @@ public static class Program
             StudyCommand.Create(),
             TrainCommand.Create(),
         };
+        RefuseUnknownOptions(root);
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -37,5 +38,25 @@ public static class Program
             return ExitCodes.BadInput;
         }
         return parsed.Invoke();
+    }
+
+    /// <summary>
+    /// A token like an option that no option of the command matched would otherwise be taken as a
+    /// positional value (`replay --bogus x.csv`: "recording '--bogus' not found"): every command's
+    /// arguments refuse such tokens by name. ("-" alone is standard input.)
+    /// </summary>
+    private static void RefuseUnknownOptions(Command command)
+    {
+        foreach (var argument in command.Arguments)
+            argument.Validators.Add(result =>
+            {
+                foreach (var token in result.Tokens)
+                    if (token.Value.Length > 1 && token.Value[0] == '-' && !char.IsAsciiDigit(token.Value[1]))
+                    {
+                        result.AddError($"unknown option '{token.Value}' for '{command.Name}'");
+                        return;
+                    }
+            });
+        foreach (var sub in command.Subcommands) RefuseUnknownOptions(sub);
     }
 }

@@ -17,7 +17,7 @@ public static class ReplayCommand
 {
     public static Command Create()
     {
-        var files = new Argument<FileInfo[]>("FILE") { Description = "Recordings: CSV text (header with channels, optional time and label) or binary frames (.bin)", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<FileInfo[]>("FILE") { Description = "Recordings: CSV text (header with channels, optional time and label) or binary frames (.bin); - reads one from standard input", Arity = ArgumentArity.OneOrMore };
         var model = CommonOptions.Model();
         var engine = CommonOptions.Engine();
         var speed = new Option<double?>("--speed") { Description = "Pace at X times real time (default 1)" };
@@ -57,7 +57,8 @@ public static class ReplayCommand
         if (events.Threshold is < 0 or > 1) throw new UsageException("--threshold must be in [0, 1]");
         if (events.MinDuration < 1 || events.Hop < 1) throw new UsageException("--min-duration and --hop must be at least 1");
         if (resetEvery < 0) throw new UsageException("--reset-every must be 0 or positive");
-        foreach (var f in files) if (!f.Exists) throw new UsageException($"recording '{f.FullName}' not found");
+        if (files.Count(f => f.Name == FileSource.StandardInput) > 1) throw new UsageException("'-' (standard input) can be read once");
+        foreach (var f in files) if (f.Name != FileSource.StandardInput && !f.Exists) throw new UsageException($"recording '{f.FullName}' not found");
 
         var model = ModelSource.Load(modelPath);
         if (engine == EngineKind.Integer && model.Integer is null) throw new UsageException("the model has no integer form; run `edgelstm quantize` first or pass --engine float");
@@ -73,11 +74,12 @@ public static class ReplayCommand
         var sources = new List<Source>();
         foreach (var f in files)
         {
-            string name = f.Name;
+            bool piped = f.Name == FileSource.StandardInput;
+            string name = piped ? "stdin" : f.Name;
             names[name] = names.GetValueOrDefault(name) + 1;
             if (names[name] > 1) name = $"{name}#{names[name]}";
             var inputFormat = format == "binary" || format == "auto" && f.Extension.Equals(".bin", StringComparison.OrdinalIgnoreCase) ? InputFormat.Binary : InputFormat.Text;
-            sources.Add(new FileSource(name, f.FullName, inputFormat, new DecoderOptionsTemplate(PositionalColumns: model.InputSize, ExpectedNames: [.. model.Metadata.Channels.Select(c => c.Name)]),
+            sources.Add(new FileSource(name, piped ? FileSource.StandardInput : f.FullName, inputFormat, new DecoderOptionsTemplate(PositionalColumns: model.InputSize, ExpectedNames: [.. model.Metadata.Channels.Select(c => c.Name)]),
                 maxSpeed ? null : speed ?? 1, model.Metadata.SampleRateHz));
         }
         var options = new PipelineOptions { Scores = scores, InputFullMode = FullMode.Wait, OutputFullMode = FullMode.Wait };

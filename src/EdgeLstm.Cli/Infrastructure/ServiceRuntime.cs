@@ -15,7 +15,7 @@ namespace EdgeLstm.Cli;
 /// </summary>
 public sealed class ServiceRuntime : IDisposable
 {
-    private readonly FileInfo _file;
+    private readonly FileInfo? _file;
     private readonly DaemonConfig _running;
     private readonly Pipeline _pipeline;
     private readonly bool _levelFromCommandLine;
@@ -24,7 +24,8 @@ public sealed class ServiceRuntime : IDisposable
     private readonly List<IDisposable> _parts = [];
     private PipelineSupervisor? _supervisor;
 
-    public ServiceRuntime(FileInfo file, DaemonConfig running, Pipeline pipeline, bool levelFromCommandLine)
+    /// <param name="file">The configuration file (what SIGHUP reloads); null for `run SOURCE`.</param>
+    public ServiceRuntime(FileInfo? file, DaemonConfig running, Pipeline pipeline, bool levelFromCommandLine)
     {
         _file = file;
         _running = running;
@@ -74,6 +75,11 @@ public sealed class ServiceRuntime : IDisposable
 
     private void Reload()
     {
+        if (_file is null)
+        {
+            Logger.Warning("SIGHUP: nothing to reload: this run classifies a SOURCE without a configuration file");
+            return;
+        }
         _supervisor?.Reloading();
         try
         {
