@@ -121,7 +121,8 @@ internal static class Transport
                         }
                         sent += chunk.Length;
                     }
-                    await Until(() => pipeline.Counters.Received == sent, "every byte written");
+                    await Until(() => pipeline.Counters.Received == sent, "every byte written",
+                        () => $"received {pipeline.Counters.Received} of {sent}, outages {pipeline.Counters.Outages}; log: {string.Join(" | ", Snapshot(log))}");
                     feed.Dispose();
                     break;
             }
@@ -133,6 +134,11 @@ internal static class Transport
         {
             pty?.Dispose();
         }
+    }
+
+    private static string[] Snapshot(List<string> log)
+    {
+        lock (log) return [.. log];
     }
 
     private static bool Logged(List<string> log, string text)
@@ -148,12 +154,12 @@ internal static class Transport
         return path;
     }
 
-    public static async Task Until(Func<bool> condition, string what)
+    public static async Task Until(Func<bool> condition, string what, Func<string>? context = null)
     {
         var deadline = DateTime.UtcNow + Patience;
         while (!condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}{(context is null ? "" : ": " + context())}");
             await Task.Delay(5);
         }
     }
