@@ -5,7 +5,8 @@ namespace EdgeLstm.Cli.Commands;
 /// <summary>
 /// Where `train` gets its recordings: a named dataset (`--dataset hapt`: the compact copy in
 /// datasets/, split by subject), `--train DIR --test DIR`, or one DIR split by file
-/// (docs/datasets.md). A single recording trains without a test set.
+/// (docs/datasets.md). A single recording trains without a test set, which is said on stderr
+/// (docs/training.md "Training data guards"): it is how a first model is made, so not refused.
 /// </summary>
 internal static class TrainingData
 {
@@ -24,7 +25,13 @@ internal static class TrainingData
             var pair = RecordingDirectory.LoadPair(train, test, sampleRateHz);
             return (pair.Train, pair.Test);
         }
-        if (RecordingDirectory.Files(train).Length < 2) return (RecordingDirectory.Load(train, sampleRateHz), null);
+        var files = RecordingDirectory.Files(train);
+        if (files.Length < 2)
+        {
+            Console.Error.WriteLine($"edgelstm: warning: {train} holds one recording ({Path.GetFileName(files[0])}), so there is no test split: " +
+                                    "the model is trained on it but not tested, nor validated (the last epoch is kept); give --test DIR, or two or more recordings to split by file");
+            return (RecordingDirectory.LoadLabelled(train, sampleRateHz), null);
+        }
         var byFile = RecordingDirectory.LoadSplit(train, sampleRateHz);
         return (byFile.Train, byFile.Test);
     }

@@ -1,0 +1,29 @@
+using EdgeLstm.Core.Model;
+using EdgeLstm.Training.Data;
+
+namespace EdgeLstm.Training.Training;
+
+/// <summary>
+/// Refuses a training set that cannot train a classifier, with one line naming the set and the
+/// problem, before any work: no labelled sample, a single class, or recordings too short for one
+/// window (or, streaming, no samples). Without it these surface deep inside as a zero-sized
+/// output layer or an empty minibatch (docs/training.md "Training data guards").
+/// </summary>
+public static class TrainingSetGuard
+{
+    public static void Check(Dataset data, TrainerOptions options)
+    {
+        if (data.ClassCount == 0)
+            throw new ArgumentException($"{data.Name}: no sample has a label (every 'label' field is empty); training needs at least two classes");
+        if (data.ClassCount == 1)
+            throw new ArgumentException($"{data.Name}: only one class ('{data.ClassNames[0]}') among the labels; a classifier needs at least two");
+        var longest = data.Recordings.MaxBy(r => r.Length);
+        if (longest is null || longest.Length == 0)
+            throw new ArgumentException($"{data.Name}: no samples");
+        if (options.Mode == ClassificationMode.Windowed && longest.Length < options.Window)
+        {
+            string which = data.Recordings.Count == 1 ? $"its one recording ({longest.Name})" : $"its longest recording ({longest.Name})";
+            throw new ArgumentException($"{data.Name}: {which} has {longest.Length} samples, one window needs {options.Window}; record longer or give a smaller --window");
+        }
+    }
+}
