@@ -52,12 +52,14 @@ public sealed class RecordingFile
 
     public bool HasLabelColumn => Header is { LabelField: >= 0 };
 
+    private static ReadOnlySpan<byte> ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
     public static RecordingFile Read(string path) => Parse(File.ReadAllBytes(path), path);
 
     /// <summary>Parses UTF-8 text; <paramref name="path"/> names the source in error messages.</summary>
     public static RecordingFile Parse(ReadOnlySpan<byte> text, string path)
     {
-        if (text.StartsWith("\xEF\xBB\xBF"u8)) text = text[3..];
+        if (text.StartsWith(ByteOrderMark)) text = text[ByteOrderMark.Length..];
         RecordingHeader? header = null;
         int width = -1, firstLine = 0, lineNumber = 0;
         var samples = new List<float>();
