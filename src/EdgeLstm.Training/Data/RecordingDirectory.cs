@@ -46,11 +46,12 @@ public static class RecordingDirectory
         var recordings = new List<Recording>(contents.Count);
         foreach (var c in contents)
         {
+            // Before the channels: a label column under another name would otherwise read as a channel.
+            if (labelled && !c.HasLabelColumn)
+                throw new FormatException($"{c.Path}: no '{RecordingCsv.LabelColumn}' column (header: {string.Join(",", c.Header!.Names)}); training needs each sample's class in a '{RecordingCsv.LabelColumn}' column");
             var order = channels.Select(ch => IndexOf(c.Channels, ch)).ToArray();
             if (c.Channels.Count != channels.Count || order.Any(i => i < 0))
                 throw new FormatException($"{c.Path}: channels {string.Join(",", c.Channels)} differ from {reference.Path}'s {string.Join(",", channels)}; every recording must name the same channels");
-            if (labelled && !c.HasLabelColumn)
-                throw new FormatException($"{c.Path}: no '{RecordingCsv.LabelColumn}' column (header: {string.Join(",", c.Header!.Names)}); training needs each sample's class in a '{RecordingCsv.LabelColumn}' column");
             int n = channels.Count;
             var samples = new float[c.Samples.Length];
             for (int t = 0; t < c.Length; t++)
