@@ -41,6 +41,7 @@ public class RecordingSeparatorCommandTests
         Run("quantize", Path.Combine(CliProcess.RepoRoot, "models/default.elstm"), "--calibration", dir, "--strategy", "minmax", "-o", output);
         results.Add(Convert.ToBase64String(File.ReadAllBytes(output)));
         Run("train", "--train", dir, "--hidden", "4", "--layers", "1", "--epochs", "1", "--window", "32", "--hop", "32", "--batch", "8", "-o", output);
+        results[^1] = string.Join('\n', results[^1].Split('\n').Where(l => l.Contains("accuracy"))); // without the timings
         results.Add(Convert.ToBase64String(File.ReadAllBytes(output)));
         return results;
     }

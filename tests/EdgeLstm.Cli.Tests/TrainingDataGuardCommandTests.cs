@@ -54,7 +54,7 @@ public class TrainingDataGuardCommandTests
     public void One_class_only()
     {
         var dir = Fixture(("a.csv", Rows("time,x,y,label", 200, _ => "walk")), ("b.csv", Rows("time,x,y,label", 200, _ => "walk")));
-        Assert.Equal($"edgelstm: {dir} (train): only one class ('walk') among the labels; a classifier needs at least two", RefusedWith(Train(dir)));
+        Assert.Equal($"edgelstm: {dir} (train): only one class ('walk') among the labels of its one recording (a); a classifier needs at least two", RefusedWith(Train(dir)));
     }
 
     [Fact]

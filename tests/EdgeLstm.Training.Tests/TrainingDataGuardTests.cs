@@ -47,7 +47,7 @@ public class TrainingDataGuardTests
     {
         var one = RecordingDirectory.LoadLabelled(Directory(("a.csv", Rows("x,label", 200, t => $"{t},walk"))));
         var e = Assert.Throws<ArgumentException>(() => TrainingSetGuard.Check(one, new TrainerOptions()));
-        Assert.EndsWith(": only one class ('walk') among the labels; a classifier needs at least two", e.Message);
+        Assert.EndsWith(": only one class ('walk') among the labels of its one recording (a); a classifier needs at least two", e.Message);
 
         var none = RecordingDirectory.LoadLabelled(Directory(("a.csv", Rows("x,label", 200, t => $"{t},"))));
         e = Assert.Throws<ArgumentException>(() => Trainer.Train(none, null, new TrainerOptions()));

@@ -16,7 +16,7 @@ public static class TrainingSetGuard
         if (data.ClassCount == 0)
             throw new ArgumentException($"{data.Name}: no sample has a label (every 'label' field is empty); training needs at least two classes");
         if (data.ClassCount == 1)
-            throw new ArgumentException($"{data.Name}: only one class ('{data.ClassNames[0]}') among the labels; a classifier needs at least two");
+            throw new ArgumentException($"{data.Name}: only one class ('{data.ClassNames[0]}') among the labels of {Recordings(data)}; a classifier needs at least two");
         var longest = data.Recordings.MaxBy(r => r.Length);
         if (longest is null || longest.Length == 0)
             throw new ArgumentException($"{data.Name}: no samples");
@@ -25,5 +25,13 @@ public static class TrainingSetGuard
             string which = data.Recordings.Count == 1 ? $"its one recording ({longest.Name})" : $"its longest recording ({longest.Name})";
             throw new ArgumentException($"{data.Name}: {which} has {longest.Length} samples, one window needs {options.Window}; record longer or give a smaller --window");
         }
+    }
+
+    /// <summary>"its 2 recordings (a, b)": which files were trained on (a split by file leaves the test files out).</summary>
+    private static string Recordings(Dataset data)
+    {
+        var names = data.Recordings.Select(r => r.Name).ToList();
+        string list = names.Count <= 3 ? string.Join(", ", names) : $"{names[0]}, {names[1]}, ... {names[^1]}";
+        return names.Count == 1 ? $"its one recording ({list})" : $"its {names.Count} recordings ({list})";
     }
 }
