@@ -65,4 +65,14 @@ public class TrainingDataGuardTests
         TrainingSetGuard.Check(data, new TrainerOptions { Window = 64 });
         TrainingSetGuard.Check(data, new TrainerOptions { Mode = ClassificationMode.Streaming });
     }
+
+    [Fact]
+    public void Labelled_segments_shorter_than_a_window_are_named_when_windows_lie_inside_segments()
+    {
+        var data = RecordingDirectory.LoadLabelled(Directory(("a.csv", Rows("x,label", 200, t => $"{t},{(t % 40 < 20 ? "up" : "down")}"))));
+        var e = Assert.Throws<ArgumentException>(() => TrainingSetGuard.Check(data, new TrainerOptions { Window = 32 }));
+        Assert.EndsWith(": its longest labelled segment ('up' in a) has 20 samples, one window needs 32 inside one segment; " +
+                        "record longer segments, give a smaller --window, or --window-labels last", e.Message);
+        TrainingSetGuard.Check(data, new TrainerOptions { Window = 32, LabelByLastSample = true });
+    }
 }

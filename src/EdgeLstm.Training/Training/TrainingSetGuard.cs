@@ -5,9 +5,10 @@ namespace EdgeLstm.Training.Training;
 
 /// <summary>
 /// Refuses a training set that cannot train a classifier, with one line naming the set and the
-/// problem, before any work: no labelled sample, a single class, or recordings too short for one
-/// window (or, streaming, no samples). Without it these surface deep inside as a zero-sized
-/// output layer or an empty minibatch (docs/training.md "Training data guards").
+/// problem, before any work: no labelled sample, a single class, recordings too short for one
+/// window, labelled segments too short for one window inside them, or, streaming, no samples.
+/// Without it these surface deep inside as a zero-sized output layer or an empty minibatch
+/// (docs/training.md "Training data guards").
 /// </summary>
 public static class TrainingSetGuard
 {
@@ -24,6 +25,15 @@ public static class TrainingSetGuard
         {
             string which = data.Recordings.Count == 1 ? $"its one recording ({longest.Name})" : $"its longest recording ({longest.Name})";
             throw new ArgumentException($"{data.Name}: {which} has {longest.Length} samples, one window needs {options.Window}; record longer or give a smaller --window");
+        }
+        if (options.Mode == ClassificationMode.Windowed && !options.LabelByLastSample)
+        {
+            var (recording, length, label) = data.Recordings
+                .SelectMany(r => LabelRuns.Of(r.Labels).Select(run => (r.Name, run.Length, run.Label)))
+                .MaxBy(run => run.Length);
+            if (length < options.Window)
+                throw new ArgumentException($"{data.Name}: its longest labelled segment ('{data.ClassNames[label]}' in {recording}) has {length} samples, " +
+                                            $"one window needs {options.Window} inside one segment; record longer segments, give a smaller --window, or --window-labels last");
         }
     }
 
