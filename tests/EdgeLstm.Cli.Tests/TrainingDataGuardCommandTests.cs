@@ -58,6 +58,13 @@ public class TrainingDataGuardCommandTests
     }
 
     [Fact]
+    public void One_recording_of_one_class_is_refused_without_the_no_test_split_warning()
+    {
+        var dir = Fixture(("only.csv", Rows("time,x,y,label", 200, _ => "walk")));
+        Assert.Equal($"edgelstm: {dir}: only one class ('walk') among the labels of its one recording (only); a classifier needs at least two", RefusedWith(Train(dir)));
+    }
+
+    [Fact]
     public void Channels_differ_between_files()
     {
         var dir = Fixture(("a.csv", Rows("time,x,y,label", 200, Alternating)), ("b.csv", Rows("time,x,w,label", 200, Alternating)));

@@ -10,6 +10,19 @@ namespace EdgeLstm.Cli.Commands;
 /// </summary>
 internal static class TrainingData
 {
+    /// <summary>
+    /// The warning `train` prints, once the training set passed its guards, when one recording
+    /// leaves no test split (null otherwise).
+    /// </summary>
+    public static string? NoTestSplit(string? train, string? test, string? dataset)
+    {
+        if (dataset is not null || test is not null || train is null) return null;
+        var files = RecordingDirectory.Files(train);
+        return files.Length != 1 ? null
+            : $"edgelstm: warning: {train} holds one recording ({Path.GetFileName(files[0])}), so there is no test split: " +
+              "the model is trained on it but not tested, nor validated (the last epoch is kept); give --test DIR, or two or more recordings to split by file";
+    }
+
     public static (Dataset Train, Dataset? Test) Load(string? train, string? test, string? dataset, float sampleRateHz)
     {
         if (dataset is not null)
@@ -26,12 +39,7 @@ internal static class TrainingData
             return (pair.Train, pair.Test);
         }
         var files = RecordingDirectory.Files(train);
-        if (files.Length < 2)
-        {
-            Console.Error.WriteLine($"edgelstm: warning: {train} holds one recording ({Path.GetFileName(files[0])}), so there is no test split: " +
-                                    "the model is trained on it but not tested, nor validated (the last epoch is kept); give --test DIR, or two or more recordings to split by file");
-            return (RecordingDirectory.LoadLabelled(train, sampleRateHz), null);
-        }
+        if (files.Length < 2) return (RecordingDirectory.LoadLabelled(train, sampleRateHz), null);
         var byFile = RecordingDirectory.LoadSplit(train, sampleRateHz);
         return (byFile.Train, byFile.Test);
     }
