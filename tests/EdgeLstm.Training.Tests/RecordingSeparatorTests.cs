@@ -58,6 +58,15 @@ public class RecordingSeparatorTests
     }
 
     [Fact]
+    public void A_directory_of_tsv_files_is_told_to_name_them_csv()
+    {
+        var dir = Directory.CreateTempSubdirectory("edgelstm-sep").FullName;
+        File.WriteAllText(Path.Combine(dir, "walk.tsv"), "x\tlabel\n1\tup\n");
+        var e = Assert.Throws<FileNotFoundException>(() => RecordingDirectory.Files(dir));
+        Assert.Equal($"{dir}: no *.csv recordings (found walk.tsv: recordings are named *.csv whatever their separator; rename it)", e.Message);
+    }
+
+    [Fact]
     public void A_byte_order_mark_and_crlf_line_ends_are_ignored()
     {
         var dir = Directory.CreateTempSubdirectory("edgelstm-sep").FullName;

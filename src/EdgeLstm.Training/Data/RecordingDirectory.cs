@@ -19,7 +19,16 @@ public static class RecordingDirectory
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"{directory}: no such directory");
         var files = Directory.GetFiles(directory, "*.csv", SearchOption.TopDirectoryOnly);
         Array.Sort(files, (a, b) => string.CompareOrdinal(Path.GetFileName(a), Path.GetFileName(b)));
-        if (files.Length == 0) throw new FileNotFoundException($"{directory}: no *.csv recordings");
+        if (files.Length == 0)
+        {
+            // Tab- or space-separated files are read too, but only under the recording extension.
+            var other = Directory.GetFiles(directory, "*", SearchOption.TopDirectoryOnly)
+                .Select(Path.GetFileName).Where(n => n!.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) || n.EndsWith(".txt", StringComparison.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal).FirstOrDefault();
+            throw new FileNotFoundException(other is null
+                ? $"{directory}: no *.csv recordings"
+                : $"{directory}: no *.csv recordings (found {other}: recordings are named *.csv whatever their separator; rename it)");
+        }
         return files;
     }
 
