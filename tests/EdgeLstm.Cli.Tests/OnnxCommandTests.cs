@@ -77,6 +77,29 @@ public class OnnxCommandTests
     }
 
     [Fact]
+    public void Import_onnx_calibrates_on_a_tab_or_space_separated_recording_as_on_the_comma_one()
+    {
+        string dir = Directory.CreateTempSubdirectory("edgelstm-import-sep").FullName;
+        string onnx = Path.Combine(dir, "har.onnx");
+        File.WriteAllBytes(onnx, TorchModel());
+        string calibration = Directory.CreateDirectory(Path.Combine(dir, "calibration")).FullName;
+        var lines = File.ReadAllLines(Path.Combine(CliProcess.RepoRoot, "firmware-samples", "recordings", "hapt-exp03-user02.csv"))
+            .Take(1000).Select(l => l[..l.LastIndexOf(',')]).ToArray(); // without the label column: spaces cannot carry an empty label
+        string model = Path.Combine(dir, "har.elstm");
+        string? first = null;
+        foreach (var separator in new[] { ",", "\t", "  " })
+        {
+            File.WriteAllLines(Path.Combine(calibration, "exp03.csv"), lines.Select(l => l.Replace(",", separator)));
+            var result = CliProcess.Run("import-onnx", onnx, "-o", model, "--calibration", calibration, "--labels", "walk,up,down,sit,stand,lie",
+                "--channels", "acc_x,acc_y,acc_z,gyro_x,gyro_y,gyro_z", "--window", "128", "--hop", "64", "--sample-rate", "50");
+            Assert.True(result.ExitCode == 0, result.StdErr);
+            string bytes = Convert.ToBase64String(File.ReadAllBytes(model));
+            first ??= bytes;
+            Assert.True(first == bytes, $"the model calibrated on '{separator}'-separated data differs");
+        }
+    }
+
+    [Fact]
     public void Import_onnx_writes_a_complete_model_with_its_integer_form()
     {
         string dir = Directory.CreateTempSubdirectory("edgelstm-import").FullName;

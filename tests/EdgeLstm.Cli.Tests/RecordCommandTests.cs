@@ -279,6 +279,7 @@ public class RecordCommandTests
     [InlineData("--duration must be a positive", "-", "-o", "{dir}/a.csv", "--duration", "-3")]
     [InlineData("1 to 9 comma-separated names", "-", "-o", "{dir}/a.csv", "--labels", "a,b,c,d,e,f,g,h,i,j")]
     [InlineData("without commas", "-", "-o", "{dir}/a.csv", "--label", "a\"b")]
+    [InlineData("printable ASCII", "-", "-o", "{dir}/a.csv", "--label", "gehen\u00fc")]
     [InlineData("pass --force", "-", "-o", "{dir}/exists.csv")]
     [InlineData("SOURCE or --config, not both", "-", "-o", "{dir}/a.csv", "--config", "{dir}/c.json")]
     [InlineData("has 2 sources", "-o", "{dir}/a.csv", "--config", "{dir}/c.json")]

@@ -52,7 +52,7 @@ public class DataRecordingCsvTests
 
     [Theory]
     [InlineData("x,y\n1,2\n3\n", "bad.csv:3: 1 fields, the header names 2 columns")]
-    [InlineData("x,y\n1,abc\n", "bad.csv:2: y 'abc' is not a finite number")]
+    [InlineData("x,y\n1,abc\n", "bad.csv:2: y 'abc' is not a number")]
     [InlineData("x,y\n1,NaN\n", "bad.csv:2: y 'NaN' is not a finite number")]
     [InlineData("1,2\n3,4\n", "bad.csv:1: the first row must be a header")]
     [InlineData("x,X\n1,2\n", "bad.csv:1: header names column 'X' twice")]

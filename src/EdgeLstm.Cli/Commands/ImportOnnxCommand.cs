@@ -4,6 +4,7 @@ using EdgeLstm.Core.Format;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Quantization;
 using EdgeLstm.Onnx.Import;
+using EdgeLstm.Training.Data;
 
 namespace EdgeLstm.Cli.Commands;
 
@@ -56,16 +57,15 @@ public static class ImportOnnxCommand
         if (r.Calibration is not null)
         {
             if (!r.Calibration.Exists) throw new UsageException($"{r.Calibration.FullName}: no such directory");
-            var files = r.Calibration.GetFiles("*.csv").OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
-            if (files.Count == 0) throw new UsageException($"{r.Calibration.FullName}: no .csv recordings");
+            var files = RecordingDirectory.Files(r.Calibration.FullName); // the order and rules every reader of a directory uses
             var sequences = new List<float[][]>();
             foreach (var f in files)
             {
-                var samples = CsvSamples.Read(f.FullName, metadata, net.InputSize);
+                var samples = CsvSamples.Read(f, metadata, net.InputSize);
                 steps += samples.Count;
                 sequences.AddRange(metadata.Mode == ClassificationMode.Windowed ? Windows(samples, metadata.Window, metadata.Hop) : [[.. samples]]);
             }
-            recordings = files.Count;
+            recordings = files.Length;
             model = QuantizeModel.WithIntegerForm(model, sequences);
         }
         ModelFileWriter.Save(model, r.Output.FullName);

@@ -143,8 +143,9 @@ public static class RecordCommand
     private static void ValidateLabel(string? label, string option)
     {
         if (label is null) return;
-        if (label.Trim().Length == 0 || label.IndexOfAny([',', '\n', '\r', '"']) >= 0 || label.Trim() != label)
-            throw new UsageException($"{option}: label '{label}' must be non-empty, without commas, quotes, line breaks or surrounding spaces");
+        // Printable ASCII: the recording format is ASCII text, and replay and train refuse other bytes on a line.
+        if (label.Trim().Length == 0 || label.IndexOfAny([',', '\n', '\r', '"']) >= 0 || label.Trim() != label || !label.All(c => c is >= ' ' and < (char)0x7F))
+            throw new UsageException($"{option}: label '{label}' must be non-empty printable ASCII, without commas, quotes, line breaks or surrounding spaces");
     }
 
     private static TerminalKeys? StartKeys(string[] labels, LabelTimeline timeline, RecordingWriter writer)

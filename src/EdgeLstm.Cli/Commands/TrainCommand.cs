@@ -105,6 +105,8 @@ public static class TrainCommand
         try { options.Validate(); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
         var (train, test) = TrainingData.Load(trainDir, testDir, dataset, rate);
+        TrainingSetGuard.Check(train, options); // before the warning below: a refusal is the one line
+        if (TrainingData.NoTestSplit(trainDir, testDir, dataset) is { } warning) Console.Error.WriteLine(warning);
         var log = json ? Console.Error : Console.Out;
         bool terminal = json ? !Console.IsErrorRedirected : !Console.IsOutputRedirected;
         log.WriteLine($"training {options.Cell} {options.Layers}x{options.Hidden}{(options.Head == HeadKind.Attention ? " with an attention head" : "")} ({options.Mode.ToString().ToLowerInvariant()}) on {train.Recordings.Count} recordings, " +

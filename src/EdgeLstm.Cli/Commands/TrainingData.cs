@@ -5,10 +5,24 @@ namespace EdgeLstm.Cli.Commands;
 /// <summary>
 /// Where `train` gets its recordings: a named dataset (`--dataset hapt`: the compact copy in
 /// datasets/, split by subject), `--train DIR --test DIR`, or one DIR split by file
-/// (docs/datasets.md). A single recording trains without a test set.
+/// (docs/datasets.md). A single recording trains without a test set, which is said on stderr
+/// (docs/training.md "Training data guards"): it is how a first model is made, so not refused.
 /// </summary>
 internal static class TrainingData
 {
+    /// <summary>
+    /// The warning `train` prints, once the training set passed its guards, when one recording
+    /// leaves no test split (null otherwise).
+    /// </summary>
+    public static string? NoTestSplit(string? train, string? test, string? dataset)
+    {
+        if (dataset is not null || test is not null || train is null) return null;
+        var files = RecordingDirectory.Files(train);
+        return files.Length != 1 ? null
+            : $"edgelstm: warning: {train} holds one recording ({Path.GetFileName(files[0])}), so there is no test split: " +
+              "the model is trained on it but not tested, nor validated (the last epoch is kept); give --test DIR, or two or more recordings to split by file";
+    }
+
     public static (Dataset Train, Dataset? Test) Load(string? train, string? test, string? dataset, float sampleRateHz)
     {
         if (dataset is not null)
@@ -24,7 +38,8 @@ internal static class TrainingData
             var pair = RecordingDirectory.LoadPair(train, test, sampleRateHz);
             return (pair.Train, pair.Test);
         }
-        if (RecordingDirectory.Files(train).Length < 2) return (RecordingDirectory.Load(train, sampleRateHz), null);
+        var files = RecordingDirectory.Files(train);
+        if (files.Length < 2) return (RecordingDirectory.LoadLabelled(train, sampleRateHz), null);
         var byFile = RecordingDirectory.LoadSplit(train, sampleRateHz);
         return (byFile.Train, byFile.Test);
     }

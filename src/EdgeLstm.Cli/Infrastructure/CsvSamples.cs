@@ -1,56 +1,38 @@
-using System.Globalization;
 using EdgeLstm.Core.Model;
+using EdgeLstm.Core.Recordings;
 
 namespace EdgeLstm.Cli;
 
 /// <summary>
-/// Reads a recording in the CSV form of DESIGN.md section 5 for batch commands: an optional header
-/// naming the channels (plus optional `time` and `label` columns), one sample per line, values
-/// separated by commas, tabs or spaces. Channels map to the model's inputs by name when the
-/// header names them all, else by position.
+/// A recording's samples in a model's input order, for `infer` and `import-onnx --calibration`:
+/// the file is read by the one recording reader (<see cref="RecordingFile"/>: commas, tabs or
+/// spaces, an optional header with `time` and `label`). Channels map to the model's inputs by
+/// name when the header names them all, else by position (the first channels).
 /// </summary>
 public static class CsvSamples
 {
-    private static readonly char[] Separators = [',', '\t', ' '];
-
     public static List<float[]> Read(string path, ModelMetadata metadata, int inputs)
     {
-        var samples = new List<float[]>();
-        int[]? map = null;
-        int lineNumber = 0;
-        foreach (var raw in File.ReadLines(path))
+        var file = RecordingFile.Read(path);
+        var map = Map(file, metadata, inputs);
+        var samples = new List<float[]>(file.Length);
+        for (int t = 0; t < file.Length; t++)
         {
-            lineNumber++;
-            var line = raw.Trim();
-            if (line.Length == 0 || line[0] == '#') continue;
-            var fields = line.Split(Separators, StringSplitOptions.RemoveEmptyEntries);
-            if (map is null)
-            {
-                bool header = fields.Any(f => !float.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
-                map = header ? MapHeader(fields, metadata, inputs, path) : Enumerable.Range(0, inputs).ToArray();
-                if (header) continue;
-            }
             var sample = new float[inputs];
-            for (int j = 0; j < inputs; j++)
-            {
-                if (map[j] >= fields.Length)
-                    throw new FormatException($"{path}:{lineNumber}: {fields.Length} values, the model needs column {map[j] + 1}");
-                if (!float.TryParse(fields[map[j]], NumberStyles.Float, CultureInfo.InvariantCulture, out sample[j]))
-                    throw new FormatException($"{path}:{lineNumber}: '{fields[map[j]]}' is not a number");
-            }
+            for (int j = 0; j < inputs; j++) sample[j] = file.Samples[t * file.ChannelCount + map[j]];
             samples.Add(sample);
         }
         return samples;
     }
 
-    private static int[] MapHeader(string[] names, ModelMetadata metadata, int inputs, string path)
+    private static int[] Map(RecordingFile file, ModelMetadata metadata, int inputs)
     {
-        var byName = metadata.Channels.Select(c => Array.FindIndex(names, n => string.Equals(n, c.Name, StringComparison.OrdinalIgnoreCase))).ToArray();
+        var byName = metadata.Channels.Select(c => RecordingLine.IndexOf(file.Channels, c.Name)).ToArray();
         if (byName.Length == inputs && byName.All(i => i >= 0)) return byName;
-        var data = Enumerable.Range(0, names.Length)
-            .Where(i => !string.Equals(names[i], "time", StringComparison.OrdinalIgnoreCase) && !string.Equals(names[i], "label", StringComparison.OrdinalIgnoreCase))
-            .ToArray();
-        if (data.Length < inputs) throw new FormatException($"{path}: header has {data.Length} channel columns, the model takes {inputs}");
-        return data[..inputs];
+        if (file.Length > 0 && file.ChannelCount < inputs)
+            throw new FormatException(file.Header is null
+                ? $"{file.Path}:{file.FirstLine}: {file.ChannelCount} values, the model takes {inputs}"
+                : $"{file.Path}: header has {file.ChannelCount} channel columns, the model takes {inputs}");
+        return [.. Enumerable.Range(0, inputs)];
     }
 }

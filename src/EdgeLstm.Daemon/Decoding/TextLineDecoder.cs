@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Globalization;
+using EdgeLstm.Core.Recordings;
 using EdgeLstm.Daemon.Counters;
 using EdgeLstm.Daemon.Samples;
 
@@ -12,14 +12,15 @@ namespace EdgeLstm.Daemon.Decoding;
 /// recognized, the rest are channels) only when it is recognizably one: it names every column the
 /// model expects, or the data line after it has its width; anything else (a sketch's boot banner,
 /// a greeting) is rejected as <c>not_a_header</c> and the stream keeps its layout. Without a
-/// header, columns are positional.
+/// header, columns are positional. The line rules (skipping, splitting, header words, time and
+/// label columns, number parsing) are <see cref="RecordingLine"/>'s, shared with the file readers.
 /// Accounting: every consumed byte goes to exactly one of <c>bytes_decoded</c> (samples, headers,
 /// comments, blank lines) and <c>bytes_rejected</c> (records refused, each counted once by reason);
 /// a header candidate's bytes are booked when it is decided.
 /// </summary>
 public sealed class TextLineDecoder : ISampleDecoder
 {
-    private const int MaxFields = 64;
+    private const int MaxFields = RecordingLine.MaxFields;
     private readonly DecoderOptions _options;
     private readonly PipelineCounters _counters;
     private readonly StreamHandle _stream;
@@ -119,32 +120,29 @@ public sealed class TextLineDecoder : ISampleDecoder
 
     private bool Line(ReadOnlySpan<byte> line, long bytes, SampleBatch batch, Arrival arrival)
     {
-        line = line.Trim(" \t\r"u8);
-        if (line.IsEmpty || line[0] == (byte)'#')
+        line = RecordingLine.Trim(line);
+        if (RecordingLine.IsSkipped(line))
         {
             _counters.Understood(bytes);
             return false;
         }
-        foreach (byte b in line)
+        if (!RecordingLine.IsText(line))
         {
-            if (b >= 0x7F || (b < 0x20 && b != (byte)'\t'))
-            {
-                Refuse(RejectReason.BinaryOnText, line, bytes);
-                return false;
-            }
+            Refuse(RejectReason.BinaryOnText, line, bytes);
+            return false;
         }
 
         Span<Range> fields = stackalloc Range[MaxFields + 1];
-        int count = Split(line, fields);
+        int count = RecordingLine.Split(line, fields);
         if (count > MaxFields)
         {
             Refuse(RejectReason.TooManyColumns, line, bytes);
             return false;
         }
         // One trailing separator ("1,2,3,") is allowed unless the layout has that empty field (an empty last label).
-        bool trailingEmpty = count > 1 && line[fields[count - 1]].Trim(" \t"u8).IsEmpty;
         fields = fields[..count];
-        if (IsHeader(line, trailingEmpty ? fields[..^1] : fields))
+        bool trailingEmpty = RecordingLine.EndsWithEmptyField(line, fields);
+        if (RecordingLine.IsHeader(line, trailingEmpty ? fields[..^1] : fields))
         {
             Words(line, trailingEmpty ? fields[..^1] : fields, bytes);
             return false;
@@ -162,15 +160,10 @@ public sealed class TextLineDecoder : ISampleDecoder
         var row = batch.Row(slot);
         for (int c = 0; c < _dataFields.Length; c++)
         {
-            var field = line[fields[_dataFields[c]]].Trim(" \t"u8);
-            if (!float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out float v))
+            var status = RecordingLine.ParseValue(RecordingLine.Field(line, fields[_dataFields[c]]), out float v);
+            if (status != FieldValue.Number)
             {
-                Refuse(RejectReason.NotANumber, line, bytes);
-                return false;
-            }
-            if (!float.IsFinite(v))
-            {
-                Refuse(RejectReason.NonFinite, line, bytes);
+                Refuse(status == FieldValue.NonFinite ? RejectReason.NonFinite : RejectReason.NotANumber, line, bytes);
                 return false;
             }
             row[c] = v;
@@ -178,22 +171,14 @@ public sealed class TextLineDecoder : ISampleDecoder
         double seconds = double.NaN;
         if (_timeField >= 0)
         {
-            var field = line[fields[_timeField]].Trim(" \t"u8);
-            if (!field.IsEmpty)
+            var status = RecordingLine.ParseTime(RecordingLine.Field(line, fields[_timeField]), out seconds);
+            if (status != FieldValue.Number)
             {
-                if (!double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out seconds))
-                {
-                    Refuse(RejectReason.NotANumber, line, bytes);
-                    return false;
-                }
-                if (!double.IsFinite(seconds))
-                {
-                    Refuse(RejectReason.NonFinite, line, bytes);
-                    return false;
-                }
+                Refuse(status == FieldValue.NonFinite ? RejectReason.NonFinite : RejectReason.NotANumber, line, bytes);
+                return false;
             }
         }
-        batch.Label[slot] = _labelField >= 0 ? _layout!.Labels.Intern(line[fields[_labelField]].Trim(" \t"u8)) : -1;
+        batch.Label[slot] = _labelField >= 0 ? _layout!.Labels.Intern(RecordingLine.Field(line, fields[_labelField])) : -1;
         batch.Stream[slot] = _stream;
         batch.Layout[slot] = _layout!;
         batch.Sequence[slot] = -1;
@@ -218,15 +203,14 @@ public sealed class TextLineDecoder : ISampleDecoder
     private void Words(ReadOnlySpan<byte> line, ReadOnlySpan<Range> fields, long bytes)
     {
         RefuseCandidate();
-        var names = new string[fields.Length];
-        for (int i = 0; i < fields.Length; i++) names[i] = System.Text.Encoding.ASCII.GetString(line[fields[i]].Trim(" \t"u8));
+        var names = RecordingLine.Names(line, fields);
         if (IsCurrentHeader(names) || NamesExpected(names) && TakeHeader(names))
         {
             Interlocked.Increment(ref _counters.LinesOrFramesDecoded);
             _counters.Understood(bytes);
             return;
         }
-        if (_sawData || DataColumnsOf(names) > SampleBatch.MaxColumns)
+        if (_sawData || RecordingHeader.ChannelCount(names) > SampleBatch.MaxColumns)
         {
             Refuse(RejectReason.NotAHeader, line, bytes);
             return;
@@ -266,25 +250,20 @@ public sealed class TextLineDecoder : ISampleDecoder
 
     private bool IsCurrentHeader(string[] names) =>
         _layout?.Names is { } current && names.Length == _fieldCount && _dataFields.Length == current.Count
-        && IndexOf(names, "time") == _timeField && IndexOf(names, "label") == _labelField
+        && RecordingLine.TimeIndex(names) == _timeField && RecordingLine.LabelIndex(names) == _labelField
         && _dataFields.Select(i => names[i]).SequenceEqual(current);
-
-    private static int DataColumnsOf(string[] names) => names.Length - (IndexOf(names, "time") >= 0 ? 1 : 0) - (IndexOf(names, "label") >= 0 ? 1 : 0);
 
     private bool TakeHeader(string[] names)
     {
-        int time = IndexOf(names, "time"), label = IndexOf(names, "label");
-        var data = Enumerable.Range(0, names.Length).Where(i => i != time && i != label).ToArray();
-        if (data.Length > SampleBatch.MaxColumns) return false;
-        _layout = ColumnLayout.Named(data.Select(i => names[i]).ToList());
-        _timeField = time;
-        _labelField = label;
-        _fieldCount = names.Length;
-        _dataFields = data;
+        var header = RecordingHeader.Of(names);
+        if (header.Channels.Count > SampleBatch.MaxColumns) return false;
+        _layout = ColumnLayout.Named(header.Channels);
+        _timeField = header.TimeField;
+        _labelField = header.LabelField;
+        _fieldCount = header.FieldCount;
+        _dataFields = [.. header.ChannelFields];
         return true;
     }
-
-    private static int IndexOf(string[] names, string name) => Array.FindIndex(names, n => n.Equals(name, StringComparison.OrdinalIgnoreCase));
 
     // The excerpt of a multi-segment record is its first segment's part (the pump's input is one segment).
     private void Refuse(RejectReason reason, ReadOnlySequence<byte> record, long bytes) => Refuse(reason, record.FirstSpan, bytes);
@@ -305,42 +284,6 @@ public sealed class TextLineDecoder : ISampleDecoder
         var expected = _options.ExpectedNames;
         string span = expected.Count == 0 ? "" : expected.Count == 1 ? $": {expected[0]}" : $": {expected[0]}..{expected[^1]}";
         return _options.PositionalColumns > 0 ? $"{got}, model needs {_fieldCount}{span}" : $"{got}, the stream's first line had {_fieldCount}";
-    }
-
-    /// <summary>
-    /// Fields by the line's separator: commas if any (empty fields count: an empty label),
-    /// else tabs, else runs of spaces. Returns the field count (MaxFields + 1 means too many).
-    /// </summary>
-    private static int Split(ReadOnlySpan<byte> line, Span<Range> fields)
-    {
-        byte separator = line.Contains((byte)',') ? (byte)',' : line.Contains((byte)'\t') ? (byte)'\t' : (byte)' ';
-        int count = 0, start = 0;
-        for (int i = 0; i <= line.Length; i++)
-        {
-            if (i < line.Length && line[i] != separator) continue;
-            if (separator == (byte)' ' && i == start) { start = i + 1; continue; }
-            if (count == fields.Length) return count;
-            fields[count++] = new Range(start, i);
-            start = i + 1;
-        }
-        return count;
-    }
-
-    /// <summary>
-    /// A line of identifiers only (letters, digits, '_', '-', '.', starting with a letter or '_'),
-    /// none of them a number: "NaN" and "Infinity" are values, not names.
-    /// </summary>
-    private static bool IsHeader(ReadOnlySpan<byte> line, ReadOnlySpan<Range> fields)
-    {
-        foreach (var r in fields)
-        {
-            var f = line[r].Trim(" \t"u8);
-            if (f.IsEmpty || !(char.IsAsciiLetter((char)f[0]) || f[0] == (byte)'_')) return false;
-            foreach (byte b in f)
-                if (!(char.IsAsciiLetterOrDigit((char)b) || b == (byte)'_' || b == (byte)'-' || b == (byte)'.')) return false;
-            if (double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) return false;
-        }
-        return true;
     }
 
     private void UsePositional(int columns)

@@ -1,95 +1,31 @@
 using System.Globalization;
 using System.Text;
+using EdgeLstm.Core.Recordings;
 
 namespace EdgeLstm.Training.Data;
 
 /// <summary>
-/// One file of the recording format (DESIGN.md section 5, docs/datasets.md): UTF-8 CSV, comma
-/// separated, a header row naming the columns, one sample per row. A column named `time`
-/// (seconds) and a column named `label` (class name; empty = unlabelled) are optional; every
-/// other column is a channel, in header order. Lines that are empty or start with '#' are skipped.
+/// Training's view of the recording format (DESIGN.md section 5, docs/datasets.md): files read by
+/// the one reader <see cref="RecordingFile"/> (commas, tabs or spaces, as the daemon decodes
+/// them), which must have a header naming the channels; optional `time` (seconds) and `label`
+/// (class name; empty = unlabelled) columns. Writes recordings with commas.
 /// </summary>
 public static class RecordingCsv
 {
-    public const string TimeColumn = "time";
-    public const string LabelColumn = "label";
+    public const string TimeColumn = RecordingLine.TimeColumn;
+    public const string LabelColumn = RecordingLine.LabelColumn;
 
-    /// <summary>A parsed file: channel names, samples, per-sample label names (null = unlabelled), optional times.</summary>
-    public sealed record Contents(string Path, IReadOnlyList<string> Channels, float[] Samples, string?[] Labels, double[]? Times)
-    {
-        public int Length => Labels.Length;
-    }
-
-    public static Contents Read(string path)
-    {
-        using var reader = new StreamReader(path, Encoding.UTF8);
-        return Read(reader, path);
-    }
+    public static RecordingFile Read(string path) => RequireHeader(RecordingFile.Read(path));
 
     /// <summary>Parses from a reader; <paramref name="path"/> names the source in error messages.</summary>
-    public static Contents Read(TextReader reader, string path)
-    {
-        string[]? header = null;
-        int timeColumn = -1, labelColumn = -1;
-        int[] channelColumns = [];
-        var samples = new List<float>();
-        var labels = new List<string?>();
-        var times = new List<double>();
-        int lineNumber = 0;
-        string? line;
-        while ((line = reader.ReadLine()) is not null)
-        {
-            lineNumber++;
-            if (line.Length == 0 || line[0] == '#' || line.AsSpan().Trim().IsEmpty) continue;
-            var fields = line.Split(',');
-            if (header is null)
-            {
-                header = fields.Select(f => f.Trim()).ToArray();
-                (timeColumn, labelColumn, channelColumns) = MapHeader(header, path, lineNumber);
-                continue;
-            }
-            if (fields.Length != header.Length)
-                throw new FormatException($"{path}:{lineNumber}: {fields.Length} fields, the header names {header.Length} columns");
-            foreach (int c in channelColumns) samples.Add(ParseFloat(fields[c], path, lineNumber, header[c]));
-            if (timeColumn >= 0)
-            {
-                if (!double.TryParse(fields[timeColumn], NumberStyles.Float, CultureInfo.InvariantCulture, out double t) || !double.IsFinite(t))
-                    throw new FormatException($"{path}:{lineNumber}: time '{fields[timeColumn].Trim()}' is not a number");
-                times.Add(t);
-            }
-            string? label = labelColumn >= 0 ? fields[labelColumn].Trim() : null;
-            labels.Add(string.IsNullOrEmpty(label) ? null : label);
-        }
-        if (header is null) throw new FormatException($"{path}: no header row (expected channel names, optionally 'time' and 'label')");
-        return new Contents(path, channelColumns.Select(c => header[c]).ToArray(), samples.ToArray(), labels.ToArray(),
-            timeColumn >= 0 ? times.ToArray() : null);
-    }
+    public static RecordingFile Read(TextReader reader, string path) =>
+        RequireHeader(RecordingFile.Parse(Encoding.UTF8.GetBytes(reader.ReadToEnd()), path));
 
-    private static (int Time, int Label, int[] Channels) MapHeader(string[] header, string path, int lineNumber)
+    private static RecordingFile RequireHeader(RecordingFile file)
     {
-        int time = -1, label = -1;
-        var channels = new List<int>();
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        for (int c = 0; c < header.Length; c++)
-        {
-            string name = header[c];
-            if (name.Length == 0) throw new FormatException($"{path}:{lineNumber}: header column {c + 1} has no name");
-            if (!seen.Add(name)) throw new FormatException($"{path}:{lineNumber}: header names column '{name}' twice");
-            if (double.TryParse(name, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-                throw new FormatException($"{path}:{lineNumber}: the first row must be a header naming the columns, found the number '{name}'");
-            if (name.Equals(TimeColumn, StringComparison.OrdinalIgnoreCase)) time = c;
-            else if (name.Equals(LabelColumn, StringComparison.OrdinalIgnoreCase)) label = c;
-            else channels.Add(c);
-        }
-        if (channels.Count == 0) throw new FormatException($"{path}:{lineNumber}: header names no channel columns");
-        return (time, label, channels.ToArray());
-    }
-
-    private static float ParseFloat(string field, string path, int lineNumber, string column)
-    {
-        if (!float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) || !float.IsFinite(v))
-            throw new FormatException($"{path}:{lineNumber}: {column} '{field.Trim()}' is not a finite number");
-        return v;
+        if (file.Header is not null) return file;
+        if (file.FirstLine == 0) throw new FormatException($"{file.Path}: no header row (expected channel names, optionally 'time' and 'label')");
+        throw new FormatException($"{file.Path}:{file.FirstLine}: the first row must be a header naming the columns (channel names, optionally 'time' and 'label'), found numbers");
     }
 
     /// <summary>

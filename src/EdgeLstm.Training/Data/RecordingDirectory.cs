@@ -1,9 +1,12 @@
+using EdgeLstm.Core.Recordings;
+
 namespace EdgeLstm.Training.Data;
 
 /// <summary>
 /// A directory of recording files (docs/datasets.md): every `*.csv` directly inside it, one
 /// session per file, taken in ordinal order of file name. All files name the same channels (in
-/// any column order; the first file's order wins). Class names are the union of every file's
+/// any column order; the first file's order wins). Files are read by the one recording reader
+/// (<see cref="RecordingFile"/>: commas, tabs or spaces). Class names are the union of every file's
 /// labels in ordinal order, so the same files always give the same class indices.
 /// </summary>
 public static class RecordingDirectory
@@ -16,33 +19,48 @@ public static class RecordingDirectory
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"{directory}: no such directory");
         var files = Directory.GetFiles(directory, "*.csv", SearchOption.TopDirectoryOnly);
         Array.Sort(files, (a, b) => string.CompareOrdinal(Path.GetFileName(a), Path.GetFileName(b)));
-        if (files.Length == 0) throw new FileNotFoundException($"{directory}: no *.csv recordings");
+        if (files.Length == 0)
+        {
+            // Tab- or space-separated files are read too, but only under the recording extension.
+            var other = Directory.GetFiles(directory, "*", SearchOption.TopDirectoryOnly)
+                .Select(Path.GetFileName).Where(n => n!.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) || n.EndsWith(".txt", StringComparison.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal).FirstOrDefault();
+            throw new FileNotFoundException(other is null
+                ? $"{directory}: no *.csv recordings"
+                : $"{directory}: no *.csv recordings (found {other}: recordings are named *.csv whatever their separator; rename it)");
+        }
         return files;
     }
 
-    public static Dataset Load(string name, IReadOnlyList<string> files, float sampleRateHz = 0, IReadOnlyList<string>? classNames = null)
-    {
-        var contents = files.Select(RecordingCsv.Read).ToList();
-        return FromContents(name, contents, sampleRateHz, classNames);
-    }
+    public static Dataset Load(string name, IReadOnlyList<string> files, float sampleRateHz = 0, IReadOnlyList<string>? classNames = null) =>
+        FromContents(name, Read(files), sampleRateHz, classNames);
+
+    private static List<RecordingFile> Read(IReadOnlyList<string> files) => files.Select(RecordingCsv.Read).ToList();
 
     /// <summary>
     /// Builds a dataset from parsed files. <paramref name="classNames"/> fixes the class order
     /// (e.g. a training set's, for its test set); labels outside it become unlabelled. Without it
-    /// the classes are the ordinal-sorted union of the labels found.
+    /// the classes are the ordinal-sorted union of the labels found. <paramref name="labelled"/>
+    /// requires a `label` column in every file (training and test sets); <paramref name="reference"/>
+    /// is the file whose channels every file must name (default: the first of these).
     /// </summary>
-    public static Dataset FromContents(string name, IReadOnlyList<RecordingCsv.Contents> contents, float sampleRateHz = 0, IReadOnlyList<string>? classNames = null)
+    public static Dataset FromContents(string name, IReadOnlyList<RecordingFile> contents, float sampleRateHz = 0, IReadOnlyList<string>? classNames = null,
+        bool labelled = false, RecordingFile? reference = null)
     {
         if (contents.Count == 0) throw new ArgumentException($"{name}: no recordings", nameof(contents));
-        var channels = contents[0].Channels;
+        reference ??= contents[0];
+        var channels = reference.Channels;
         classNames ??= contents.SelectMany(c => c.Labels).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var classIndex = classNames.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
         var recordings = new List<Recording>(contents.Count);
         foreach (var c in contents)
         {
+            // Before the channels: a label column under another name would otherwise read as a channel.
+            if (labelled && !c.HasLabelColumn)
+                throw new FormatException($"{c.Path}: no '{RecordingCsv.LabelColumn}' column (header: {string.Join(",", c.Header!.Names)}); training needs each sample's class in a '{RecordingCsv.LabelColumn}' column");
             var order = channels.Select(ch => IndexOf(c.Channels, ch)).ToArray();
             if (c.Channels.Count != channels.Count || order.Any(i => i < 0))
-                throw new FormatException($"{c.Path}: channels {string.Join(",", c.Channels)} differ from {contents[0].Path}'s {string.Join(",", channels)}");
+                throw new FormatException($"{c.Path}: channels {string.Join(",", c.Channels)} differ from {reference.Path}'s {string.Join(",", channels)}; every recording must name the same channels");
             int n = channels.Count;
             var samples = new float[c.Samples.Length];
             for (int t = 0; t < c.Length; t++)
@@ -66,16 +84,25 @@ public static class RecordingDirectory
         var test = TestFileIndices(files.Length);
         var trainFiles = files.Where((_, i) => !test.Contains(i)).ToArray();
         var testFiles = files.Where((_, i) => test.Contains(i)).ToArray();
-        var train = Load(directory + " (train)", trainFiles, sampleRateHz);
-        return new DatasetSplit(train, Load(directory + " (test)", testFiles, train.SampleRateHz, train.ClassNames));
+        var trainContents = Read(trainFiles);
+        var train = FromContents(directory + " (train)", trainContents, sampleRateHz, labelled: true);
+        return new DatasetSplit(train, FromContents(directory + " (test)", Read(testFiles), train.SampleRateHz, train.ClassNames, labelled: true, reference: trainContents[0]));
     }
 
-    /// <summary>Loads `--train DIR --test DIR`: the test set takes the training set's class order.</summary>
+    /// <summary>
+    /// Loads `--train DIR --test DIR`: every file labelled, the test set takes the training set's
+    /// class order and must name its channels.
+    /// </summary>
     public static DatasetSplit LoadPair(string trainDirectory, string testDirectory, float sampleRateHz = 0)
     {
-        var train = Load(trainDirectory, sampleRateHz);
-        return new DatasetSplit(train, Load(testDirectory, Files(testDirectory), train.SampleRateHz, train.ClassNames));
+        var trainContents = Read(Files(trainDirectory));
+        var train = FromContents(trainDirectory, trainContents, sampleRateHz, labelled: true);
+        return new DatasetSplit(train, FromContents(testDirectory, Read(Files(testDirectory)), train.SampleRateHz, train.ClassNames, labelled: true, reference: trainContents[0]));
     }
+
+    /// <summary>Loads one directory as a training set with no test part: every file labelled.</summary>
+    public static Dataset LoadLabelled(string directory, float sampleRateHz = 0) =>
+        FromContents(directory, Read(Files(directory)), sampleRateHz, labelled: true);
 
     public static HashSet<int> TestFileIndices(int fileCount)
     {
@@ -92,13 +119,13 @@ public static class RecordingDirectory
     }
 
     /// <summary>Sample rate from the `time` column: samples minus one over the time they span (first timed file).</summary>
-    private static float EstimateRate(IReadOnlyList<RecordingCsv.Contents> contents)
+    private static float EstimateRate(IReadOnlyList<RecordingFile> contents)
     {
         foreach (var c in contents)
         {
             if (c.Times is null || c.Times.Length < 2) continue;
             double span = c.Times[^1] - c.Times[0];
-            if (span > 0) return (float)Math.Round((c.Times.Length - 1) / span, 3);
+            if (span > 0) return (float)Math.Round((c.Times.Length - 1) / span, 3); // an empty time (NaN) gives no estimate
         }
         return 0;
     }

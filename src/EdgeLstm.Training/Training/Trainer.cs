@@ -16,6 +16,7 @@ public static class Trainer
     public static TrainingResult Train(Dataset training, Dataset? validation, TrainerOptions options, TrainingCallbacks? callbacks = null)
     {
         options.Validate();
+        TrainingSetGuard.Check(training, options);
         if (validation is null) (training, validation) = ValidationSplit.Split(training, options.ValidationFraction, options.Seed);
         var (mean, std) = ChannelStatistics.Compute(training);
         var core = NetworkInitializer.Create(options.Cell, training.ChannelCount, options.Hidden, options.Layers, training.ClassCount, options.Seed, options.CellClip, options.ChronoLag,
