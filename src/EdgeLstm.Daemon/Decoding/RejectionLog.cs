@@ -11,7 +11,8 @@ namespace EdgeLstm.Daemon.Decoding;
 /// (at the next rejection after it, or when the source's input ends). One per source, shared by its
 /// connections, so it locks; rejections only, never the accepted path.
 /// </summary>
-public sealed class RejectionLog(string source, Action<string> log)
+/// <param name="summaryInterval">At most one summary per this interval (default <see cref="SummaryInterval"/>).</param>
+public sealed class RejectionLog(string source, Action<string> log, TimeSpan? summaryInterval = null)
 {
     /// <summary>Longest excerpt of a rejected record in the log.</summary>
     public const int ExcerptLength = 48;
@@ -35,7 +36,7 @@ public sealed class RejectionLog(string source, Action<string> log)
                 return;
             }
             _since[(int)reason]++;
-            if (System.Diagnostics.Stopwatch.GetElapsedTime(_lastSummary) >= SummaryInterval) Summarize();
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(_lastSummary) >= (summaryInterval ?? SummaryInterval)) Summarize();
         }
     }
 

@@ -19,16 +19,7 @@ public class MqttFailureReasonTests
         ReconnectMaxSeconds = 0.1,
     };
 
-    private static async Task<bool> WaitAsync(Func<bool> condition, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (condition()) return true;
-            await Task.Delay(20);
-        }
-        return condition();
-    }
+    private static Task<bool> WaitAsync(Func<bool> condition, int seconds = 30) => EdgeLstm.Tests.Shared.Eventually.TrueAsync(condition, seconds);
 
     [Fact]
     public async Task A_wrong_password_is_logged_with_the_brokers_reason_code_once()

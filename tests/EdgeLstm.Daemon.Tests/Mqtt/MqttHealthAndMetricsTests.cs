@@ -23,16 +23,7 @@ public class MqttHealthAndMetricsTests
         return null;
     }
 
-    private static async Task<bool> WaitAsync(Func<bool> condition, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (condition()) return true;
-            await Task.Delay(20);
-        }
-        return condition();
-    }
+    private static Task<bool> WaitAsync(Func<bool> condition, int seconds = 30) => EdgeLstm.Tests.Shared.Eventually.TrueAsync(condition, seconds);
 
     [Fact]
     public async Task An_unreachable_broker_turns_health_unhealthy_and_shows_in_metrics_and_status_until_it_is_back()
