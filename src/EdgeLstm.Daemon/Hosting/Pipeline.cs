@@ -120,6 +120,7 @@ public sealed class Pipeline
         _workersRunning = _inputs.Length;
         _workers = _inputs.Select(input => Task.Run(() => ClassifierStageAsync(input))).ToArray();
         _classifier = Task.WhenAll(_workers);
+        for (int i = 0; i < _sources.Count; i++) _sources[i].Prepare(ContextOf(i));
         var running = _sources.Select((s, i) => Task.Run(() => RunSourceAsync(s, ContextOf(i)))).ToArray();
         var finite = running.Where((_, i) => _sources[i].IsFinite).ToArray();
         _sourcesDone = Task.WhenAll(running);

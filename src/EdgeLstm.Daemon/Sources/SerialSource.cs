@@ -12,6 +12,12 @@ namespace EdgeLstm.Daemon.Sources;
 public sealed class SerialSource(string name, string path, SerialSettings settings, InputFormat format, DecoderOptionsTemplate decoding,
                                  TimeSpan minBackoff, TimeSpan maxBackoff) : Source(name, format, decoding)
 {
+    /// <summary>A device absent at start is unhealthy from the first /health answer on, not only after the first open failed.</summary>
+    public override void Prepare(SourceContext context)
+    {
+        if (!File.Exists(path)) context.SetDown($"{path} absent");
+    }
+
     public override async Task RunAsync(SourceContext context, CancellationToken stop)
     {
         var decoder = CreateDecoder(context, recording: false);

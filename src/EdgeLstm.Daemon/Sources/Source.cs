@@ -34,6 +34,12 @@ public abstract class Source(string name, InputFormat format, DecoderOptionsTemp
 
     public abstract Task RunAsync(SourceContext context, CancellationToken stop);
 
+    /// <summary>
+    /// Called by <see cref="Hosting.Pipeline.Start"/> before the source runs, on the starting
+    /// thread: what health must know from the first moment (before READY=1) is set here.
+    /// </summary>
+    public virtual void Prepare(SourceContext context) { }
+
     /// <summary>A decoder for one connection/open of this source.</summary>
     protected ISampleDecoder CreateDecoder(SourceContext context, bool recording)
     {
