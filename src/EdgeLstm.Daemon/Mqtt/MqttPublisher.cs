@@ -29,7 +29,7 @@ public sealed class MqttPublisher : IAsyncDisposable
     private readonly Action<string> _log;
     private readonly IMqttClient _client;
     private readonly Channel<MqttMessage> _queue;
-    private readonly Dictionary<string, MqttMessage> _discovery = [];
+    private readonly Dictionary<string, MqttMessage[]> _discovery = [];
     private readonly Lock _discoveryLock = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Backoff _backoff;
@@ -102,18 +102,30 @@ public sealed class MqttPublisher : IAsyncDisposable
         _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>Queues a classification for the stream's topic; false (and counted) when the queue is full or the publisher stopped.</summary>
+    /// <summary>
+    /// Queues a classification for the stream's topic, retained (so a subscriber arriving later,
+    /// Home Assistant after a restart say, has the current state at once); false (and counted)
+    /// when the queue is full or the publisher stopped.
+    /// </summary>
     public bool Publish(string stream, byte[] payload) =>
-        Enqueue(new MqttMessage(_options.TopicFor(stream), payload, _options.Qos, Retain: false));
+        Enqueue(new MqttMessage(_options.TopicFor(stream), payload, _options.Qos, Retain: true));
 
-    /// <summary>Announces a stream to Home Assistant (once per stream; again after every reconnect and Home Assistant restart).</summary>
-    public void Announce(string stream, string modelName, string version)
+    /// <summary>Queues a label change for the stream's Home Assistant event entity (not retained); false without discovery.</summary>
+    public bool PublishLabelChange(string stream, string label) =>
+        _options.HomeAssistantDiscovery
+        && Enqueue(new MqttMessage(HomeAssistantDiscovery.EventTopic(_options, stream), HomeAssistantDiscovery.EventPayload(label), _options.Qos, Retain: false));
+
+    /// <summary>
+    /// Announces a stream to Home Assistant (once per stream; again after every reconnect and Home
+    /// Assistant restart). Its configs go out before any message queued after this call.
+    /// </summary>
+    public void Announce(string stream, string modelName, string version, IReadOnlyList<string> labels)
     {
         if (!_options.HomeAssistantDiscovery) return;
         lock (_discoveryLock)
         {
             if (_discovery.ContainsKey(stream)) return;
-            _discovery[stream] = HomeAssistantDiscovery.ConfigFor(_options, stream, modelName, version);
+            _discovery[stream] = HomeAssistantDiscovery.ConfigsFor(_options, stream, modelName, version, labels);
         }
         _republishDiscovery = true;
     }
@@ -219,6 +231,13 @@ public sealed class MqttPublisher : IAsyncDisposable
                     }
                     if (!_queue.Reader.TryRead(out _inFlight)) continue;
                     Link.Dequeued();
+                }
+                // A stream announced while we waited: its configs before its first state (the
+                // announcement's flag is set before the state is queued, so it is seen here).
+                if (_republishDiscovery)
+                {
+                    await PublishDiscoveryAsync(token).ConfigureAwait(false);
+                    if (_republishDiscovery) continue; // connection lost midway: reconnect, configs again, then the message
                 }
                 switch (await TrySendAsync(_inFlight, token).ConfigureAwait(false))
                 {
@@ -343,7 +362,7 @@ public sealed class MqttPublisher : IAsyncDisposable
     {
         _republishDiscovery = false;
         MqttMessage[] configs;
-        lock (_discoveryLock) configs = [.. _discovery.Values];
+        lock (_discoveryLock) configs = [.. _discovery.Values.SelectMany(c => c)];
         foreach (var config in configs)
         {
             var sent = await TrySendAsync(config, token).ConfigureAwait(false);
