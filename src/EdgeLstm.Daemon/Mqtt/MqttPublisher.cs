@@ -30,12 +30,14 @@ public sealed class MqttPublisher : IAsyncDisposable
     private readonly IMqttClient _client;
     private readonly Channel<MqttMessage> _queue;
     private readonly Dictionary<string, MqttMessage[]> _discovery = [];
+    private readonly List<MqttMessage> _announced = []; // configs of streams announced since the last send
     private readonly Lock _discoveryLock = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Backoff _backoff;
     private MqttMessage? _inFlight;
     private Task? _loop;
-    private volatile bool _republishDiscovery, _stopping;
+    // _republishDiscovery: every config is due (connect, Home Assistant's birth); _announcedDue: only the newly announced ones.
+    private volatile bool _republishDiscovery, _announcedDue, _stopping;
     // Why our certificate check refused the broker in the current connection attempt: the handshake's own exception only says "rejected by the callback".
     private volatile string? _certificateRejection;
 
@@ -125,9 +127,11 @@ public sealed class MqttPublisher : IAsyncDisposable
         lock (_discoveryLock)
         {
             if (_discovery.ContainsKey(stream)) return;
-            _discovery[stream] = HomeAssistantDiscovery.ConfigsFor(_options, stream, modelName, version, labels);
+            var configs = HomeAssistantDiscovery.ConfigsFor(_options, stream, modelName, version, labels);
+            _discovery[stream] = configs;
+            _announced.AddRange(configs);
         }
-        _republishDiscovery = true;
+        _announcedDue = true;
     }
 
     public bool Enqueue(MqttMessage message)
@@ -215,7 +219,7 @@ public sealed class MqttPublisher : IAsyncDisposable
                         continue;
                     }
                 }
-                if (_republishDiscovery) await PublishDiscoveryAsync(token).ConfigureAwait(false);
+                if (DiscoveryDue) await PublishDiscoveryAsync(token).ConfigureAwait(false);
                 if (_inFlight is null)
                 {
                     // Wake up for new messages, and at least every second to notice lost connections and discovery requests.
@@ -234,10 +238,10 @@ public sealed class MqttPublisher : IAsyncDisposable
                 }
                 // A stream announced while we waited: its configs before its first state (the
                 // announcement's flag is set before the state is queued, so it is seen here).
-                if (_republishDiscovery)
+                if (DiscoveryDue)
                 {
                     await PublishDiscoveryAsync(token).ConfigureAwait(false);
-                    if (_republishDiscovery) continue; // connection lost midway: reconnect, configs again, then the message
+                    if (DiscoveryDue) continue; // connection lost midway: reconnect, configs again, then the message
                 }
                 switch (await TrySendAsync(_inFlight, token).ConfigureAwait(false))
                 {
@@ -358,11 +362,19 @@ public sealed class MqttPublisher : IAsyncDisposable
     private static string ResultText(MqttClientConnectResultCode code, string? reason) =>
         string.IsNullOrEmpty(reason) ? $"broker refused the connection: {code}" : $"broker refused the connection: {code} ({reason})";
 
+    private bool DiscoveryDue => _republishDiscovery || _announcedDue;
+
+    /// <summary>Every config when all are due, else those of the streams announced since the last send.</summary>
     private async Task PublishDiscoveryAsync(CancellationToken token)
     {
-        _republishDiscovery = false;
         MqttMessage[] configs;
-        lock (_discoveryLock) configs = [.. _discovery.Values.SelectMany(c => c)];
+        lock (_discoveryLock)
+        {
+            bool all = _republishDiscovery;
+            _republishDiscovery = _announcedDue = false; // cleared before the snapshot: a later request is not lost
+            configs = all ? [.. _discovery.Values.SelectMany(c => c)] : [.. _announced];
+            _announced.Clear();
+        }
         foreach (var config in configs)
         {
             var sent = await TrySendAsync(config, token).ConfigureAwait(false);
