@@ -6,6 +6,8 @@ namespace EdgeLstm.Daemon.Sinks;
 /// <summary>
 /// Publishes each classification's JSON line (without its newline) to the stream's MQTT topic
 /// through <see cref="MqttPublisher"/>, which owns the connection, the queue and the spool.
+/// Each stream is announced to Home Assistant (with its model's labels) before its first line,
+/// and a change of label is also published for Home Assistant's event entity.
 /// The sink thread never waits for the broker: a full queue counts a drop. Losses are counted by
 /// message in <see cref="Link"/> (and, once attached, in the pipeline's sink_errors), so Write
 /// never reports a block as failed: a block would count one error for any number of lost messages.
