@@ -36,7 +36,7 @@ public static class PipelineFactory
                 "udp" => new UdpSink(k.Host, k.Port),
                 "serial" => new SerialSink(k.Path!, new SerialSettings { Baud = k.Baud }, log),
                 // Named for its broker in metrics and health; a second sink to the same broker by its place too.
-                "mqtt" => new MqttSink(k.Mqtt!, config.Models.Values.FirstOrDefault()?.Path ?? "default", log,
+                "mqtt" => new MqttSink(k.Mqtt!, blueprint.FirstModelName, log,
                                        mqttNames.Add($"{k.Mqtt!.Host}:{k.Mqtt.Port}") ? $"{k.Mqtt.Host}:{k.Mqtt.Port}" : $"{k.Mqtt.Host}:{k.Mqtt.Port} (sinks[{i}])"),
                 _ => StreamSink.StandardOutput(log),
             });
@@ -238,7 +238,10 @@ public static class PipelineFactory
                 },
             };
         }
-        return new PipelineBlueprint(options, sources, Plan, [.. models.Keys]);
+        return new PipelineBlueprint(options, sources, Plan, [.. models.Keys])
+        {
+            FirstModelName = models.Values.Select(m => m.Model.Metadata.Name).FirstOrDefault() ?? "model",
+        };
     }
 
     /// <summary>
@@ -291,4 +294,8 @@ public static class PipelineFactory
 }
 
 /// <summary>A validated configuration: pipeline sizes, its (unopened) sources and the stream planner over its loaded models.</summary>
-public sealed record PipelineBlueprint(PipelineOptions Options, IReadOnlyList<Source> Sources, StreamPlanner Planner, IReadOnlyList<string> ModelNames);
+public sealed record PipelineBlueprint(PipelineOptions Options, IReadOnlyList<Source> Sources, StreamPlanner Planner, IReadOnlyList<string> ModelNames)
+{
+    /// <summary>The first model's own name (its metadata), which Home Assistant shows as the device's model.</summary>
+    public string FirstModelName { get; init; } = "model";
+}

@@ -29,13 +29,15 @@ public sealed class MqttPublisher : IAsyncDisposable
     private readonly Action<string> _log;
     private readonly IMqttClient _client;
     private readonly Channel<MqttMessage> _queue;
-    private readonly Dictionary<string, MqttMessage> _discovery = [];
+    private readonly Dictionary<string, MqttMessage[]> _discovery = [];
+    private readonly List<MqttMessage> _announced = []; // configs of streams announced since the last send
     private readonly Lock _discoveryLock = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Backoff _backoff;
     private MqttMessage? _inFlight;
     private Task? _loop;
-    private volatile bool _republishDiscovery, _stopping;
+    // _republishDiscovery: every config is due (connect, Home Assistant's birth); _announcedDue: only the newly announced ones.
+    private volatile bool _republishDiscovery, _announcedDue, _stopping;
     // Why our certificate check refused the broker in the current connection attempt: the handshake's own exception only says "rejected by the callback".
     private volatile string? _certificateRejection;
 
@@ -102,20 +104,34 @@ public sealed class MqttPublisher : IAsyncDisposable
         _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>Queues a classification for the stream's topic; false (and counted) when the queue is full or the publisher stopped.</summary>
+    /// <summary>
+    /// Queues a classification for the stream's topic, retained (so a subscriber arriving later,
+    /// Home Assistant after a restart say, has the current state at once); false (and counted)
+    /// when the queue is full or the publisher stopped.
+    /// </summary>
     public bool Publish(string stream, byte[] payload) =>
-        Enqueue(new MqttMessage(_options.TopicFor(stream), payload, _options.Qos, Retain: false));
+        Enqueue(new MqttMessage(_options.TopicFor(stream), payload, _options.Qos, Retain: true));
 
-    /// <summary>Announces a stream to Home Assistant (once per stream; again after every reconnect and Home Assistant restart).</summary>
-    public void Announce(string stream, string modelName, string version)
+    /// <summary>Queues a label change for the stream's Home Assistant event entity (not retained); false without discovery.</summary>
+    public bool PublishLabelChange(string stream, string label) =>
+        _options.HomeAssistantDiscovery
+        && Enqueue(new MqttMessage(HomeAssistantDiscovery.EventTopic(_options, stream), HomeAssistantDiscovery.EventPayload(label), _options.Qos, Retain: false));
+
+    /// <summary>
+    /// Announces a stream to Home Assistant (once per stream; again after every reconnect and Home
+    /// Assistant restart). Its configs go out before any message queued after this call.
+    /// </summary>
+    public void Announce(string stream, string modelName, string version, IReadOnlyList<string> labels)
     {
         if (!_options.HomeAssistantDiscovery) return;
         lock (_discoveryLock)
         {
             if (_discovery.ContainsKey(stream)) return;
-            _discovery[stream] = HomeAssistantDiscovery.ConfigFor(_options, stream, modelName, version);
+            var configs = HomeAssistantDiscovery.ConfigsFor(_options, stream, modelName, version, labels);
+            _discovery[stream] = configs;
+            _announced.AddRange(configs);
         }
-        _republishDiscovery = true;
+        _announcedDue = true;
     }
 
     public bool Enqueue(MqttMessage message)
@@ -203,7 +219,7 @@ public sealed class MqttPublisher : IAsyncDisposable
                         continue;
                     }
                 }
-                if (_republishDiscovery) await PublishDiscoveryAsync(token).ConfigureAwait(false);
+                if (DiscoveryDue) await PublishDiscoveryAsync(token).ConfigureAwait(false);
                 if (_inFlight is null)
                 {
                     // Wake up for new messages, and at least every second to notice lost connections and discovery requests.
@@ -219,6 +235,13 @@ public sealed class MqttPublisher : IAsyncDisposable
                     }
                     if (!_queue.Reader.TryRead(out _inFlight)) continue;
                     Link.Dequeued();
+                }
+                // A stream announced while we waited: its configs before its first state (the
+                // announcement's flag is set before the state is queued, so it is seen here).
+                if (DiscoveryDue)
+                {
+                    await PublishDiscoveryAsync(token).ConfigureAwait(false);
+                    if (DiscoveryDue) continue; // connection lost midway: reconnect, configs again, then the message
                 }
                 switch (await TrySendAsync(_inFlight, token).ConfigureAwait(false))
                 {
@@ -339,11 +362,19 @@ public sealed class MqttPublisher : IAsyncDisposable
     private static string ResultText(MqttClientConnectResultCode code, string? reason) =>
         string.IsNullOrEmpty(reason) ? $"broker refused the connection: {code}" : $"broker refused the connection: {code} ({reason})";
 
+    private bool DiscoveryDue => _republishDiscovery || _announcedDue;
+
+    /// <summary>Every config when all are due, else those of the streams announced since the last send.</summary>
     private async Task PublishDiscoveryAsync(CancellationToken token)
     {
-        _republishDiscovery = false;
         MqttMessage[] configs;
-        lock (_discoveryLock) configs = [.. _discovery.Values];
+        lock (_discoveryLock)
+        {
+            bool all = _republishDiscovery;
+            _republishDiscovery = _announcedDue = false; // cleared before the snapshot: a later request is not lost
+            configs = all ? [.. _discovery.Values.SelectMany(c => c)] : [.. _announced];
+            _announced.Clear();
+        }
         foreach (var config in configs)
         {
             var sent = await TrySendAsync(config, token).ConfigureAwait(false);

@@ -129,29 +129,6 @@ public class MqttPublisherTests
     }
 
     [Fact]
-    public async Task Home_assistant_discovery_is_published_and_repeated_when_home_assistant_restarts()
-    {
-        using var broker = new MosquittoBroker();
-        var options = Options(broker.Port);
-        options.HomeAssistantDiscovery = true;
-        await using var subscriber = new Subscriber(broker.Port, "test-sub-ha");
-        await subscriber.ConnectAsync("homeassistant/sensor/#");
-        await using var publisher = new MqttPublisher(options);
-        publisher.Start();
-        publisher.Announce("imu", "hapt-lstm", "1.0");
-        const string configTopic = "homeassistant/sensor/edgelstm_board1/imu/config";
-        Assert.True(await subscriber.WaitForAsync(m => m.Any(x => x.Topic == configTopic)));
-        string config = subscriber.Messages.First(x => x.Topic == configTopic).Payload;
-        Assert.Contains("\"state_topic\":\"edgelstm/board1/imu\"", config);
-        Assert.Contains("\"availability_topic\":\"edgelstm/board1/status\"", config);
-        Assert.Contains("\"value_template\":\"{{ value_json.label }}\"", config);
-
-        await subscriber.PublishAsync("homeassistant/status", "online");
-        Assert.True(await subscriber.WaitForAsync(m => m.Count(x => x.Topic == configTopic) >= 2));
-        await publisher.StopAsync(TimeSpan.FromSeconds(10));
-    }
-
-    [Fact]
     public async Task Stop_with_the_broker_away_and_nothing_to_send_does_not_wait_for_the_drain()
     {
         using var broker = new MosquittoBroker();
