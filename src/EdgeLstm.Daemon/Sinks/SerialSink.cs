@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.IO.Ports;
-using EdgeLstm.Daemon.Hosting;
 
 namespace EdgeLstm.Daemon.Sinks;
 
@@ -16,10 +14,8 @@ public sealed class SerialSink(string path, SerialSettings settings, Action<stri
     /// <summary>How long one write may wait for a peer that takes nothing.</summary>
     public static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(1);
 
-    private readonly Backoff _backoff = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
+    private readonly SinkOutage _outage = new($"serial:{path}", log, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
     private SerialPort? _port;
-    private long _retryAt;
-    private bool _down;
 
     public string Name => $"serial:{path}";
 
@@ -27,23 +23,23 @@ public sealed class SerialSink(string path, SerialSettings settings, Action<stri
 
     public bool Write(in OutputBlock block)
     {
-        if (Stopwatch.GetTimestamp() < _retryAt) return false;
+        if (_outage.Waiting) return false;
         if (_port is null && !TryOpen()) return false;
         try
         {
             _port!.BaseStream.Write(block.Lines);
-            Up();
+            _outage.Up($"{path} takes lines again");
             return true;
         }
         catch (TimeoutException)
         {
             // The port is there but its peer takes nothing: keep it open, skip lines for a while.
-            Down($"the peer took nothing for {WriteTimeout.TotalSeconds:F0} s (flow control held, or nobody reads)");
+            _outage.Down($"the peer took nothing for {WriteTimeout.TotalSeconds:F0} s (flow control held, or nobody reads)");
             return false;
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
         {
-            Down($"{e.Message}; reopening");
+            _outage.Down($"{e.Message}; reopening");
             _port?.Dispose();
             _port = null;
             return false;
@@ -66,24 +62,9 @@ public sealed class SerialSink(string path, SerialSettings settings, Action<stri
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
         {
-            Down($"cannot open {path}: {e.Message}");
+            _outage.Down($"cannot open {path}: {e.Message}");
             return false;
         }
-    }
-
-    /// <summary>An outage: logged when it begins; writes are skipped until the next backoff delay has passed.</summary>
-    private void Down(string why)
-    {
-        if (!_down) log($"sink {Name}: {why}; lines are dropped (sink_errors) until it takes them again, retrying with backoff");
-        _down = true;
-        _retryAt = Stopwatch.GetTimestamp() + (long)(_backoff.Next().TotalSeconds * Stopwatch.Frequency);
-    }
-
-    private void Up()
-    {
-        if (_down) log($"sink {Name}: {path} takes lines again");
-        _down = false;
-        _backoff.Succeeded();
     }
 
     public void Dispose() => _port?.Dispose();

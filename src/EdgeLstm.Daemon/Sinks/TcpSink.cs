@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -16,10 +15,8 @@ public sealed class TcpSink(string host, int port, Action<string> log) : ISink
     /// <summary>How long one write may wait for a peer that does not read.</summary>
     public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(1);
 
-    private readonly Hosting.Backoff _backoff = new(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10));
+    private readonly SinkOutage _outage = new($"tcp:{host}:{port}", log, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10));
     private Socket? _socket;
-    private long _retryAt;
-    private bool _down;
 
     public string Name => $"tcp:{host}:{port}";
 
@@ -36,7 +33,7 @@ public sealed class TcpSink(string host, int port, Action<string> log) : ISink
         }
         catch (SocketException e)
         {
-            Down(e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock
+            _outage.Down(e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock
                 ? $"the peer read nothing for {SendTimeout.TotalSeconds:F0} s"
                 : e.Message);
             Close();
@@ -48,31 +45,21 @@ public sealed class TcpSink(string host, int port, Action<string> log) : ISink
 
     private bool TryConnect()
     {
-        if (Stopwatch.GetTimestamp() < _retryAt) return false;
+        if (_outage.Waiting) return false;
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, SendTimeout = (int)SendTimeout.TotalMilliseconds };
         try
         {
             socket.Connect(host, port);
             _socket = socket;
-            _backoff.Succeeded();
-            if (_down) log($"sink {Name}: connected again");
-            _down = false;
+            _outage.Up("connected again");
             return true;
         }
         catch (SocketException e)
         {
             socket.Dispose();
-            Down(e.Message);
+            _outage.Down(e.Message);
             return false;
         }
-    }
-
-    /// <summary>The peer is unreachable or stuck: log once, retry after the next backoff delay.</summary>
-    private void Down(string why)
-    {
-        if (!_down) log($"sink {Name}: {why}; lines are dropped (sink_errors) until it is back, retrying with backoff");
-        _down = true;
-        _retryAt = Stopwatch.GetTimestamp() + (long)(_backoff.Next().TotalSeconds * Stopwatch.Frequency);
     }
 
     private void Close()
