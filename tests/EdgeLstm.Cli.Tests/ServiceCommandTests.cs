@@ -35,7 +35,7 @@ public class ServiceCommandTests
               "models": { "m": { "path": "{{Fixtures.ModelPath}}" } },
               "sources": [ { "name": "imu", "type": "file", "path": "{{Recording}}", "speed": 1 } ],
               "streams": [ { "match": "*", "model": "m", "events": { "emit": "hop", "hop": 25 } } ],
-              "sinks": [ { "type": "mqtt", "mqtt": { "host": "127.0.0.1", "port": {{broker.Port}}, "device": "killtest", "keepAliveSeconds": 30 } } ]
+              "sinks": [ { "type": "mqtt", "mqtt": { "host": "127.0.0.1", "port": {{broker.Port}}, "device": "killtest", "keepAliveMs": 30000 } } ]
             }
             """);
         await using var watcher = new Subscriber(broker.Port, "lwt-watcher");
@@ -122,6 +122,20 @@ public class ServiceCommandTests
         Assert.True(r.ExitCode == 0, r.StdErr);
         Assert.Equal("edgelstm: good.json: OK (1 models, 2 sources, 1 sinks, 1 serial devices)", r.StdOut.Trim());
         Assert.Equal("", r.StdErr);
+    }
+
+    [Fact]
+    public void Check_warns_of_old_option_names_and_passes()
+    {
+        string dir = TempDir();
+        string old = Path.Combine(dir, "old.json");
+        File.WriteAllText(old, """
+            { "sources": [ { "name": "pipe", "type": "stdin" } ],
+              "sinks": [ { "type": "mqtt", "mqtt": { "keepAliveSeconds": 30, "reconnectMinMs": 200 } } ] }
+            """);
+        var r = CliProcess.Run("run", "--check", "--config", old);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.Equal("edgelstm: old.json: sinks[0].mqtt.keepAliveSeconds: an old name, read as keepAliveMs; rename it", r.StdErr.Trim());
     }
 
     [Fact]
@@ -216,7 +230,7 @@ public class ServiceCommandTests
             {
               "models": { "m": { "path": "{{Fixtures.ModelPath}}" } },
               "sources": [ { "name": "pipe", "type": "stdin" } ],
-              "sinks": [ { "type": "mqtt", "mqtt": { "port": {{broker.Port}}, "device": "downtest", "reconnectMinSeconds": 0.1, "reconnectMaxSeconds": 0.2,
+              "sinks": [ { "type": "mqtt", "mqtt": { "port": {{broker.Port}}, "device": "downtest", "reconnectMinMs": 100, "reconnectMaxMs": 200,
                                                    "unhealthyAfterMs": 1000 } } ],
               "service": { "statusSocket": "{{statusSocket}}", "metrics": { "enabled": true, "port": {{port}} } }
             }

@@ -26,11 +26,37 @@ public partial class ConfigurationTests
         var types = new[] { typeof(DaemonConfig), typeof(ModelConfig), typeof(SourceConfig), typeof(ChannelConfig), typeof(StreamRuleConfig),
                             typeof(ResetConfig), typeof(EventsConfig), typeof(SinkConfig), typeof(PipelineConfig), typeof(Daemon.Mqtt.MqttOptions),
                             typeof(ServiceConfig), typeof(MetricsConfig) };
-        foreach (var p in types.SelectMany(t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance)).Where(p => p.CanWrite))
+        // The MQTT options' old names in seconds are read but not shown (OldOptionNames).
+        foreach (var p in types.SelectMany(t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance)).Where(p => p.CanWrite && !p.Name.EndsWith("Seconds", StringComparison.Ordinal)))
         {
             string name = char.ToLowerInvariant(p.Name[0]) + p.Name[1..];
             Assert.True(shown.Contains(name), $"config/edgelstm.json does not show '{name}' ({p.DeclaringType!.Name})");
         }
+    }
+
+    /// <summary>Issue 15 (units): durations are ...Ms everywhere; the MQTT options earlier versions named in seconds still read, as milliseconds, and are named for renaming.</summary>
+    [Fact]
+    public void Old_mqtt_names_in_seconds_are_read_as_milliseconds_and_named()
+    {
+        var config = ConfigReader.Parse("""
+            { "sinks": [ { "type": "stdout" },
+                         { "type": "mqtt", "mqtt": { "keepAliveSeconds": 15, "reconnectMinSeconds": 0.1, "reconnectMaxSeconds": 2.5 } },
+                         { "type": "mqtt", "mqtt": { "keepAliveMs": 20000, "reconnectMinMs": 50, "reconnectMaxMs": 700 } } ] }
+            """, "c.json");
+        var old = config.Sinks[1].Mqtt!;
+        Assert.Equal((15_000, 100, 2_500), (old.KeepAliveMs, old.ReconnectMinMs, old.ReconnectMaxMs));
+        var current = config.Sinks[2].Mqtt!;
+        Assert.Equal((20_000, 50, 700), (current.KeepAliveMs, current.ReconnectMinMs, current.ReconnectMaxMs));
+        Assert.Equal([
+            "sinks[1].mqtt.keepAliveSeconds: an old name, read as keepAliveMs; rename it",
+            "sinks[1].mqtt.reconnectMinSeconds: an old name, read as reconnectMinMs; rename it",
+            "sinks[1].mqtt.reconnectMaxSeconds: an old name, read as reconnectMaxMs; rename it",
+        ], OldOptionNames.In(config));
+        Assert.Empty(old.Validate());
+
+        // Out of range in the old unit stays out of range in the new one.
+        var wild = ConfigReader.Parse("""{ "sinks": [ { "type": "mqtt", "mqtt": { "keepAliveSeconds": 1e12 } } ] }""", "c.json");
+        Assert.Contains(wild.Sinks[0].Mqtt!.Validate(), e => e.StartsWith("mqtt.keepAliveMs:", StringComparison.Ordinal));
     }
 
     /// <summary>Issue 15 (configuration messages for people): every unknown name at once, by path, with the closest valid name; never a .NET type.</summary>

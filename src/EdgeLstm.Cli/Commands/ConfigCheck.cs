@@ -32,7 +32,8 @@ public static class ConfigCheck
             errors.AddRange(e.Errors);
         }
         errors.AddRange(DeviceCheck.Errors(config));
-        var warnings = DeviceCheck.Warnings(config).Select(w => $"{w}; a warning: the service starts and waits for it").ToList();
+        var warnings = DeviceCheck.Warnings(config).Select(w => $"{w}; a warning: the service starts and waits for it")
+            .Concat(OldOptionNames.In(config)).ToList();
         if (errors.Count > 0) return Report(file, [.. errors, .. warnings]);
         foreach (string w in warnings) Console.Error.WriteLine($"edgelstm: {file.Name}: {w}");
         int devices = config.Sources.Count(s => s.Type == "serial") + config.Sinks.Count(s => s.Type == "serial");

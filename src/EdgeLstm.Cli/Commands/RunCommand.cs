@@ -52,6 +52,7 @@ public static class RunCommand
             {
                 parsed = spec is null ? ConfigReader.Read(file.FullName) : FromSource(spec, p.GetValue(model), p.GetValue(baud), p.GetValue(format)!);
                 if (!levelGiven && Logger.TryParse(parsed.Service.LogLevel, out var configured)) Logger.Level = configured;
+                foreach (string old in OldOptionNames.In(parsed)) Logger.Warning($"{origin}: {old}");
                 pipeline = spec is null
                     ? PipelineFactory.Build(parsed, ServiceRuntime.ModelLoader(file), PipelineRunner.Log, file.DirectoryName)
                     : PipelineFactory.Build(parsed, path => ModelSource.Load(path is null ? null : new FileInfo(path)), PipelineRunner.Log, Environment.CurrentDirectory);

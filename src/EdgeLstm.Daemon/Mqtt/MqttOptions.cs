@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace EdgeLstm.Daemon.Mqtt;
 
 /// <summary>
@@ -41,9 +43,32 @@ public sealed class MqttOptions
     /// <summary>Optional file that keeps unsent messages across a restart.</summary>
     public string? SpoolFile { get; set; }
 
-    public double KeepAliveSeconds { get; set; } = 30;
-    public double ReconnectMinSeconds { get; set; } = 0.5;
-    public double ReconnectMaxSeconds { get; set; } = 30;
+    /// <summary>MQTT keep-alive: the broker drops a client silent for 1.5 times this (1 s to 65535 s, whole seconds on the wire).</summary>
+    public int KeepAliveMs { get; set; } = 30_000;
+    /// <summary>First reconnect delay after the broker went away; doubles (with jitter) up to <see cref="ReconnectMaxMs"/>.</summary>
+    public int ReconnectMinMs { get; set; } = 500;
+    public int ReconnectMaxMs { get; set; } = 30_000;
+
+    // The names earlier versions gave these, in seconds: still read, as their ...Ms options, and named in
+    // OldNamesUsed so that `run --check` can say which to rename; never written.
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? KeepAliveSeconds { get => null; set => KeepAliveMs = FromOldSeconds(value, "keepAliveSeconds", "keepAliveMs", KeepAliveMs); }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ReconnectMinSeconds { get => null; set => ReconnectMinMs = FromOldSeconds(value, "reconnectMinSeconds", "reconnectMinMs", ReconnectMinMs); }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ReconnectMaxSeconds { get => null; set => ReconnectMaxMs = FromOldSeconds(value, "reconnectMaxSeconds", "reconnectMaxMs", ReconnectMaxMs); }
+
+    /// <summary>Old option names this configuration used, each as "old: now new" (a warning of `run --check`).</summary>
+    [JsonIgnore]
+    public List<string> OldNamesUsed { get; } = [];
+
+    private int FromOldSeconds(double? seconds, string oldName, string newName, int current)
+    {
+        if (seconds is not { } s) return current;
+        OldNamesUsed.Add($"{oldName}: an old name, read as {newName}; rename it");
+        // Out-of-range values stay out of range (and fail validation) rather than wrapping.
+        return double.IsNaN(s) ? -1 : (int)Math.Clamp(Math.Round(s * 1000), int.MinValue, int.MaxValue);
+    }
 
     /// <summary>Health (/health, `status`) turns unhealthy once the broker has been unreachable this long; 0 = never.</summary>
     public int UnhealthyAfterMs { get; set; } = 30_000;
@@ -68,9 +93,9 @@ public sealed class MqttOptions
         if (!Topic.Contains("{stream}", StringComparison.Ordinal)) yield return $"{section}.topic: must contain {{stream}} so streams do not share a topic";
         if (Topic.Contains('#') || Topic.Contains('+')) yield return $"{section}.topic: wildcards are not allowed in a publish topic";
         if (string.IsNullOrWhiteSpace(StatusTopic)) yield return $"{section}.statusTopic: must not be empty";
-        if (ReconnectMinSeconds <= 0 || ReconnectMaxSeconds < ReconnectMinSeconds)
-            yield return $"{section}.reconnectMinSeconds/reconnectMaxSeconds: need 0 < min <= max";
-        if (KeepAliveSeconds is < 1 or > 65535) yield return $"{section}.keepAliveSeconds: must be 1 to 65535";
+        if (ReconnectMinMs <= 0 || ReconnectMaxMs < ReconnectMinMs)
+            yield return $"{section}.reconnectMinMs/reconnectMaxMs: need 0 < min <= max";
+        if (KeepAliveMs is < 1000 or > 65_535_000) yield return $"{section}.keepAliveMs: must be 1000 to 65535000 (1 s to 65535 s)";
         if (UnhealthyAfterMs < 0) yield return $"{section}.unhealthyAfterMs: must be 0 (never unhealthy) or more";
         if (Username is null && Password is not null) yield return $"{section}.password: given without username";
         if (CaFile is not null && !File.Exists(CaFile)) yield return $"{section}.caFile: {CaFile} does not exist";

@@ -53,7 +53,7 @@ public sealed class MqttPublisher : IAsyncDisposable
             FullMode = BoundedChannelFullMode.Wait, // TryWrite fails when full: we count the drop
             SingleReader = true,
         });
-        _backoff = new Backoff(TimeSpan.FromSeconds(options.ReconnectMinSeconds), TimeSpan.FromSeconds(options.ReconnectMaxSeconds));
+        _backoff = new Backoff(TimeSpan.FromMilliseconds(options.ReconnectMinMs), TimeSpan.FromMilliseconds(options.ReconnectMaxMs));
         _client.ApplicationMessageReceivedAsync += e =>
         {
             if (e.ApplicationMessage.Topic == HomeAssistantDiscovery.BirthTopic(_options)
@@ -414,7 +414,7 @@ public sealed class MqttPublisher : IAsyncDisposable
             .WithTcpServer(_options.Host, _options.Port)
             .WithClientId(_options.EffectiveClientId)
             .WithCleanSession(true)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(_options.KeepAliveSeconds))
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(Math.Round(_options.KeepAliveMs / 1000.0)))
             .WithTimeout(TimeSpan.FromSeconds(10))
             .WithWillTopic(_options.StatusTopicResolved)
             .WithWillPayload(Offline)

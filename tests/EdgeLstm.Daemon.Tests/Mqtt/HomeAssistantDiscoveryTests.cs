@@ -30,7 +30,7 @@ public partial class HomeAssistantDiscoveryTests
 
     private static MqttOptions Options(int port) => new()
     {
-        Port = port, Device = "pi.lab", HomeAssistantDiscovery = true, ReconnectMinSeconds = 0.1, ReconnectMaxSeconds = 0.5,
+        Port = port, Device = "pi.lab", HomeAssistantDiscovery = true, ReconnectMinMs = 100, ReconnectMaxMs = 500,
     };
 
     private static byte[] Line(string label, double score) =>

@@ -15,8 +15,8 @@ public class MqttFailureReasonTests
     {
         Port = port,
         Device = "board1",
-        ReconnectMinSeconds = 0.05,
-        ReconnectMaxSeconds = 0.1,
+        ReconnectMinMs = 50,
+        ReconnectMaxMs = 100,
     };
 
     private static Task<bool> WaitAsync(Func<bool> condition, int seconds = 30) => EdgeLstm.Tests.Shared.Eventually.TrueAsync(condition, seconds);

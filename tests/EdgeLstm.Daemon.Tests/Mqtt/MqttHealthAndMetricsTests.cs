@@ -33,7 +33,7 @@ public class MqttHealthAndMetricsTests
         string json = $$"""
             {
               "sources": [ { "name": "net", "type": "tcp", "port": 0 } ],
-              "sinks": [ { "type": "mqtt", "mqtt": { "port": {{Port(broker.Port)}}, "device": "pi", "reconnectMinSeconds": 0.05, "reconnectMaxSeconds": 0.1,
+              "sinks": [ { "type": "mqtt", "mqtt": { "port": {{Port(broker.Port)}}, "device": "pi", "reconnectMinMs": 50, "reconnectMaxMs": 100,
                                                    "unhealthyAfterMs": 1000 } } ]
             }
             """;

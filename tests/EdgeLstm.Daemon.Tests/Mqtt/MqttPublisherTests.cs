@@ -10,8 +10,8 @@ public class MqttPublisherTests
     {
         Port = port,
         Device = device,
-        ReconnectMinSeconds = 0.1,
-        ReconnectMaxSeconds = 0.5,
+        ReconnectMinMs = 100,
+        ReconnectMaxMs = 500,
         Qos = 1,
     };
 
@@ -28,7 +28,7 @@ public class MqttPublisherTests
         await subscriber.ConnectAsync("edgelstm/#");
         var options = Options(broker.Port);
         // Slow reconnection attempts, so the subscriber is surely back before the publisher flushes its queue.
-        options.ReconnectMinSeconds = options.ReconnectMaxSeconds = 2;
+        options.ReconnectMinMs = options.ReconnectMaxMs = 2000;
         await using var publisher = new MqttPublisher(options);
         publisher.Start();
         string topic = options.TopicFor("imu");

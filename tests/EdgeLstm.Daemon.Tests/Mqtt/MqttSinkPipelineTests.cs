@@ -19,7 +19,7 @@ public class MqttSinkPipelineTests
             {
               "sources": [ { "name": "imu", "type": "file", "path": "{{TestModels.Recording}}", "speed": 20 } ],
               "streams": [ { "match": "*", "model": "default", "events": { "emit": "hop", "hop": 50 } } ],
-              "sinks": [ { "type": "mqtt", "mqtt": { "port": {{broker.Port.ToString(CultureInfo.InvariantCulture)}}, "device": "pi", "reconnectMinSeconds": 2, "reconnectMaxSeconds": 2 } } ]
+              "sinks": [ { "type": "mqtt", "mqtt": { "port": {{broker.Port.ToString(CultureInfo.InvariantCulture)}}, "device": "pi", "reconnectMinMs": 2000, "reconnectMaxMs": 2000 } } ]
             }
             """;
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
