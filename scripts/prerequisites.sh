@@ -9,6 +9,7 @@
 #   qemu-user                     qemu-aarch64, to run the arm64 binary in the cross-architecture tests
 #   systemd                       systemd-analyze, to verify and score the unit file (not started: no PID 1 here)
 #   mosquitto                     the real MQTT broker the MQTT sink's tests start on 127.0.0.1
+#   mosquitto-clients             mosquitto_sub, which docs/quickstart.md watches the broker with (its walkthrough test runs it)
 #   socat                         pseudo-terminal pairs: the serial end-to-end tests and the pty latency benchmark
 #   strace                        proves the binary never maps writable+executable memory (MemoryDenyWriteExecute=)
 #   gcc-avr, binutils-avr, avr-libc  build the Arduino Uno firmware of firmware-samples/ (avr-gcc, avr-size, <avr/io.h>)
@@ -17,7 +18,7 @@
 #   python3                       firmware-samples/arduino-uno-imu/tools/make-excerpt.py, checked by those tests
 #   arduino-builder, arduino-core-avr  build that firmware as an Arduino IDE sketch (the IDE's engine and AVR core)
 PREREQUISITE_PACKAGES=(clang lld libc6-dev-arm64-cross libgcc-12-dev-arm64-cross binutils-aarch64-linux-gnu qemu-user
-  systemd strace mosquitto socat
+  systemd strace mosquitto mosquitto-clients socat
   gcc-avr binutils-avr avr-libc make qemu-system-misc python3 arduino-builder arduino-core-avr)
 
 install_prerequisites() {
