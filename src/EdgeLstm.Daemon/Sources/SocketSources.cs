@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using EdgeLstm.Daemon.Hosting;
 
 namespace EdgeLstm.Daemon.Sources;
 
@@ -138,6 +139,8 @@ public sealed class UdpSource(string name, IPEndPoint endpoint, InputFormat form
         var decoder = CreateDecoder(context, recording: false);
         var input = new DatagramInput(socket);
         var pump = new BytePump();
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1));
+        var reported = new HashSet<SocketError>();
         while (!stop.IsCancellationRequested)
         {
             try
@@ -145,9 +148,21 @@ public sealed class UdpSource(string name, IPEndPoint endpoint, InputFormat form
                 // One datagram per pump run: the pump sees it as a whole input ending there.
                 await pump.RunAsync(input, decoder, context, neverDrop: false, null, stop).ConfigureAwait(false);
                 decoder.DiscardPartial();
+                backoff.Succeeded();
             }
             catch (OperationCanceledException) { return; }
-            catch (SocketException) { }
+            catch (SocketException e)
+            {
+                // A receive error (an ICMP error queued on the socket, a lack of buffers): counted as
+                // an outage, logged the first time of each kind, retried after a short backoff so
+                // that a persistent error cannot spin.
+                decoder.DiscardPartial();
+                Interlocked.Increment(ref context.Counters.SourceOutages);
+                if (reported.Add(e.SocketErrorCode))
+                    context.Log($"source '{Name}': receive failed ({e.SocketErrorCode}: {e.Message}); counted in source_outages, receiving again (logged once per kind)");
+                try { await Task.Delay(backoff.Next(), stop).ConfigureAwait(false); }
+                catch (OperationCanceledException) { return; }
+            }
         }
     }
 
