@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using EdgeLstm.Daemon.Counters;
 using EdgeLstm.Daemon.Decoding;
-using EdgeLstm.Daemon.Hosting;
+using EdgeLstm.Daemon.Flow;
 using EdgeLstm.Daemon.Processing;
 using EdgeLstm.Daemon.Samples;
 using EdgeLstm.Daemon.Sinks;

@@ -4,7 +4,7 @@ using System.Text.Json;
 using EdgeLstm.Core;
 using EdgeLstm.Daemon.Counters;
 using EdgeLstm.Daemon.Decoding;
-using EdgeLstm.Daemon.Hosting;
+using EdgeLstm.Daemon.Flow;
 using EdgeLstm.Daemon.Processing;
 using EdgeLstm.Daemon.Sources;
 

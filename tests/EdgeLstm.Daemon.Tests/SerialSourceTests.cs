@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using EdgeLstm.Daemon.Hosting;
+using EdgeLstm.Daemon.Flow;
 using EdgeLstm.Daemon.Processing;
 using EdgeLstm.Daemon.Sinks;
 using EdgeLstm.Daemon.Sources;

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using EdgeLstm.Daemon.Decoding;
-using EdgeLstm.Daemon.Hosting;
+using EdgeLstm.Daemon.Flow;
 using EdgeLstm.Daemon.Processing;
 using EdgeLstm.Daemon.Samples;
 using EdgeLstm.Daemon.Sinks;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using EdgeLstm.Cli.Capture;
 using EdgeLstm.Daemon.Configuration;
-using EdgeLstm.Daemon.Hosting;
+using EdgeLstm.Daemon.Flow;
 using EdgeLstm.Daemon.Service;
 using EdgeLstm.Daemon.Sinks;
 using EdgeLstm.Daemon.Sources;

@@ -46,7 +46,7 @@ public static class RunCommand
             if (p.GetValue(check))
                 return spec is null ? ConfigCheck.Run(file) : throw new UsageException("--check checks a configuration file (--config)");
             DaemonConfig parsed;
-            Daemon.Hosting.Pipeline pipeline;
+            Daemon.Flow.Pipeline pipeline;
             string origin = spec ?? file.Name;
             try
             {

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using EdgeLstm.Daemon.Hosting;
+using EdgeLstm.Daemon.Flow;
 using EdgeLstm.Daemon.Service;
 
 namespace EdgeLstm.Cli;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Daemon.Configuration;
-using EdgeLstm.Daemon.Hosting;
+using EdgeLstm.Daemon.Flow;
 using EdgeLstm.Daemon.Service;
 using EdgeLstm.Daemon.Sources;
 

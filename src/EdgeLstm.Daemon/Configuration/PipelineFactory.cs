@@ -1,7 +1,7 @@
 using System.IO.Ports;
 using System.Net;
 using EdgeLstm.Core.Model;
-using EdgeLstm.Daemon.Hosting;
+using EdgeLstm.Daemon.Flow;
 using EdgeLstm.Daemon.Processing;
 using EdgeLstm.Daemon.Samples;
 using EdgeLstm.Daemon.Sinks;

@@ -76,7 +76,7 @@ public sealed class StreamClassifier
     public string ModelName => _plan.ModelName;
     public IReadOnlyList<string> Labels { get; }
 
-    /// <summary>The plan generation (<see cref="Hosting.Pipeline.Replan"/>) this classifier belongs to.</summary>
+    /// <summary>The plan generation (<see cref="Flow.Pipeline.Replan"/>) this classifier belongs to.</summary>
     public int Generation { get; }
 
     /// <summary>The stream's sample index this classifier started at.</summary>

@@ -1,5 +1,5 @@
 using System.Globalization;
-using EdgeLstm.Daemon.Hosting;
+using EdgeLstm.Daemon.Flow;
 
 namespace EdgeLstm.Daemon.Service;
 

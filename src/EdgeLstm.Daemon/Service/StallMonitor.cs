@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using EdgeLstm.Daemon.Hosting;
+using EdgeLstm.Daemon.Flow;
 
 namespace EdgeLstm.Daemon.Service;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using EdgeLstm.Daemon.Counters;
 using EdgeLstm.Daemon.Decoding;
-using EdgeLstm.Daemon.Hosting;
+using EdgeLstm.Daemon.Flow;
 using EdgeLstm.Daemon.Samples;
 
 namespace EdgeLstm.Daemon.Sources;

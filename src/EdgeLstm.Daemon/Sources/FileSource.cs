@@ -13,7 +13,7 @@ public sealed class FileSource(string name, string path, InputFormat format, Dec
 
     public string Path { get; } = path;
     public override bool IsFinite => true;
-    public override Hosting.FullMode DefaultFullMode => Hosting.FullMode.Wait;
+    public override Flow.FullMode DefaultFullMode => Flow.FullMode.Wait;
 
     public override Task RunAsync(SourceContext context, CancellationToken stop)
     {
@@ -32,19 +32,4 @@ public sealed class FileSource(string name, string path, InputFormat format, Dec
         using var handle = File.OpenHandle(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         await new BytePump().RunAsync(new FileInput(handle), CreateDecoder(context, recording: true), context, neverDrop: true, pacer, stop).ConfigureAwait(false);
     }
-}
-
-/// <summary>Standard input (a pipe from another program, or a recording piped in).</summary>
-public sealed class StdinSource(string name, InputFormat format, DecoderOptionsTemplate decoding) : Source(name, format, decoding)
-{
-    /// <summary>Stdin ends at end of file: like a recording, the pipeline completes after it.</summary>
-    public override bool IsFinite => true;
-    public override Hosting.FullMode DefaultFullMode => Hosting.FullMode.Wait;
-
-    public override Task RunAsync(SourceContext context, CancellationToken stop) =>
-        Task.Factory.StartNew(async () =>
-        {
-            using var stdin = Console.OpenStandardInput();
-            await new BytePump().RunAsync(new BlockingStreamInput(stdin), CreateDecoder(context, recording: false), context, neverDrop: false, null, stop).ConfigureAwait(false);
-        }, stop, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 }

@@ -22,7 +22,7 @@ public sealed class SerialSource(string name, string path, SerialSettings settin
     {
         var decoder = CreateDecoder(context, recording: false);
         var pump = new BytePump();
-        var backoff = new Hosting.Backoff(minBackoff, maxBackoff);
+        var backoff = new Flow.Backoff(minBackoff, maxBackoff);
         bool everOpened = false, inOutage = false;
         while (!stop.IsCancellationRequested)
         {

@@ -30,12 +30,12 @@ public abstract class Source(string name, InputFormat format, DecoderOptionsTemp
     /// where it cannot (a serial port or UDP: the bytes come whether we read them or not, and the
     /// newest samples matter most).
     /// </summary>
-    public virtual Hosting.FullMode DefaultFullMode => Hosting.FullMode.DropOldest;
+    public virtual Flow.FullMode DefaultFullMode => Flow.FullMode.DropOldest;
 
     public abstract Task RunAsync(SourceContext context, CancellationToken stop);
 
     /// <summary>
-    /// Called by <see cref="Hosting.Pipeline.Start"/> before the source runs, on the starting
+    /// Called by <see cref="Flow.Pipeline.Start"/> before the source runs, on the starting
     /// thread: what health must know from the first moment (before READY=1) is set here.
     /// </summary>
     public virtual void Prepare(SourceContext context) { }

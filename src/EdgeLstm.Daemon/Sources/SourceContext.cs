@@ -1,6 +1,6 @@
 using EdgeLstm.Daemon.Counters;
 using EdgeLstm.Daemon.Decoding;
-using EdgeLstm.Daemon.Hosting;
+using EdgeLstm.Daemon.Flow;
 using EdgeLstm.Daemon.Samples;
 
 namespace EdgeLstm.Daemon.Sources;

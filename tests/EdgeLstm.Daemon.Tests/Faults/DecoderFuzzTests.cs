@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using CsCheck;
 using EdgeLstm.Daemon.Decoding;
-using EdgeLstm.Daemon.Hosting;
+using EdgeLstm.Daemon.Flow;
 using EdgeLstm.Daemon.Samples;
 using EdgeLstm.Daemon.Sources;
 

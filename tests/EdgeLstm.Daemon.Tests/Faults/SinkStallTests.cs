@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using EdgeLstm.Daemon.Hosting;
+using EdgeLstm.Daemon.Flow;
 using EdgeLstm.Daemon.Processing;
 using EdgeLstm.Daemon.Sinks;
 using EdgeLstm.Daemon.Sources;

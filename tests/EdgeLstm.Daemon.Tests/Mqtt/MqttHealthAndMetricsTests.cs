@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using EdgeLstm.Daemon.Configuration;
-using EdgeLstm.Daemon.Hosting;
+using EdgeLstm.Daemon.Flow;
 using EdgeLstm.Daemon.Service;
 
 namespace EdgeLstm.Daemon.Tests.Mqtt;

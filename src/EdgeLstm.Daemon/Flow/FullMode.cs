@@ -1,4 +1,4 @@
-namespace EdgeLstm.Daemon.Hosting;
+namespace EdgeLstm.Daemon.Flow;
 
 /// <summary>What a stage does when its bounded queue is full.</summary>
 public enum FullMode

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace EdgeLstm.Daemon.Hosting;
+namespace EdgeLstm.Daemon.Flow;
 
 /// <summary>
 /// A bounded queue between two stages with full-mode and drop accounting. The channel itself

@@ -5,7 +5,7 @@ using EdgeLstm.Daemon.Samples;
 using EdgeLstm.Daemon.Sinks;
 using EdgeLstm.Daemon.Sources;
 
-namespace EdgeLstm.Daemon.Hosting;
+namespace EdgeLstm.Daemon.Flow;
 
 /// <summary>
 /// The data path of DESIGN.md section 5: sources → decoder → bounded input queue → per-stream

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using EdgeLstm.Daemon.Hosting;
 
 namespace EdgeLstm.Daemon.Sources;
 
@@ -26,7 +25,7 @@ public sealed class TcpServerSource(string name, IPEndPoint endpoint, int maxCon
     public IPEndPoint Endpoint => endpoint;
 
     /// <summary>A TCP peer slows down when we do: wait, lose nothing.</summary>
-    public override Hosting.FullMode DefaultFullMode => Hosting.FullMode.Wait;
+    public override Flow.FullMode DefaultFullMode => Flow.FullMode.Wait;
 
     /// <summary>The bound endpoint (port 0 in the configuration picks a free port).</summary>
     public IPEndPoint? BoundEndpoint { get; private set; }
@@ -102,79 +101,5 @@ public sealed class TcpServerSource(string name, IPEndPoint endpoint, int maxCon
             }
         }
         finally { Interlocked.Decrement(ref _active); }
-    }
-}
-
-/// <summary>
-/// A UDP port (127.0.0.1 by default): each datagram holds whole text lines or whole frames. Bound
-/// without SO_REUSEADDR, so a port another socket holds is refused.
-/// </summary>
-public sealed class UdpSource(string name, IPEndPoint endpoint, InputFormat format, DecoderOptionsTemplate decoding)
-    : Source(name, format, decoding), IListeningSource
-{
-    private Socket? _socket;
-
-    public IPEndPoint Endpoint => endpoint;
-
-    public IPEndPoint? BoundEndpoint { get; private set; }
-
-    public void Bind()
-    {
-        if (_socket is not null) return;
-        var socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        try { socket.Bind(endpoint); }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-        BoundEndpoint = (IPEndPoint)socket.LocalEndPoint!;
-        _socket = socket;
-    }
-
-    public override async Task RunAsync(SourceContext context, CancellationToken stop)
-    {
-        Bind();
-        using var socket = _socket!;
-        var decoder = CreateDecoder(context, recording: false);
-        var input = new DatagramInput(socket);
-        var pump = new BytePump();
-        var backoff = new Backoff(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1));
-        var reported = new HashSet<SocketError>();
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                // One datagram per pump run: the pump sees it as a whole input ending there.
-                await pump.RunAsync(input, decoder, context, neverDrop: false, null, stop).ConfigureAwait(false);
-                decoder.DiscardPartial();
-                backoff.Succeeded();
-            }
-            catch (OperationCanceledException) { return; }
-            catch (SocketException e)
-            {
-                // A receive error (an ICMP error queued on the socket, a lack of buffers): counted as
-                // an outage, logged the first time of each kind, retried after a short backoff so
-                // that a persistent error cannot spin.
-                decoder.DiscardPartial();
-                Interlocked.Increment(ref context.Counters.SourceOutages);
-                if (reported.Add(e.SocketErrorCode))
-                    context.Log($"source '{Name}': receive failed ({e.SocketErrorCode}: {e.Message}); counted in source_outages, receiving again (logged once per kind)");
-                try { await Task.Delay(backoff.Next(), stop).ConfigureAwait(false); }
-                catch (OperationCanceledException) { return; }
-            }
-        }
-    }
-
-    /// <summary>Yields one datagram, then an end of input, alternately.</summary>
-    private sealed class DatagramInput(Socket socket) : IByteInput
-    {
-        private bool _ended;
-
-        public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
-        {
-            _ended = !_ended;
-            return _ended ? socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken) : new ValueTask<int>(0);
-        }
     }
 }

@@ -1,4 +1,4 @@
-namespace EdgeLstm.Daemon.Hosting;
+namespace EdgeLstm.Daemon.Flow;
 
 /// <summary>Sizes and full-modes of the pipeline's stages.</summary>
 public sealed record PipelineOptions

@@ -1,4 +1,4 @@
-namespace EdgeLstm.Daemon.Hosting;
+namespace EdgeLstm.Daemon.Flow;
 
 /// <summary>
 /// Exponential retry delays, the one schedule of every reconnect and reopen (MQTT, TCP and serial

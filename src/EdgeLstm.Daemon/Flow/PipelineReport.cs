@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace EdgeLstm.Daemon.Hosting;
+namespace EdgeLstm.Daemon.Flow;
 
 /// <summary>
 /// The summary object of `replay --summary` and `run --summary`: every counter, each stream with its
