@@ -104,6 +104,6 @@ public static class HomeAssistantDiscovery
             json.WriteEndObject();
             json.WriteEndObject();
         }
-        return new MqttMessage($"{options.HomeAssistantPrefix}/{component}/{node}/{objectId}/config", buffer.WrittenSpan.ToArray(), 1, Retain: true);
+        return new MqttMessage($"{options.HomeAssistantPrefix}/{component}/{node}/{objectId}/config", buffer.WrittenSpan.ToArray(), 1, retain: true);
     }
 }

@@ -28,7 +28,7 @@ public static class MessageSpool
                 body[1] = m.Retain ? (byte)1 : (byte)0;
                 BinaryPrimitives.WriteUInt16LittleEndian(body.AsSpan(2), (ushort)topic.Length);
                 topic.CopyTo(body, 4);
-                m.Payload.CopyTo(body, 4 + topic.Length);
+                m.Payload.Span.CopyTo(body.AsSpan(4 + topic.Length));
                 BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)body.Length);
                 BinaryPrimitives.WriteUInt32LittleEndian(header[4..], Crc32.HashToUInt32(body));
                 file.Write(header);

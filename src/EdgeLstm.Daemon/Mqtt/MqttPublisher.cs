@@ -29,6 +29,11 @@ public sealed class MqttPublisher : IAsyncDisposable
     private readonly Action<string> _log;
     private readonly IMqttClient _client;
     private readonly Channel<MqttMessage> _queue;
+    private readonly MqttMessagePool _pool;
+    // Per stream, its state and label-change topics; per label, its event payload: made once, on the
+    // sink's thread (the only caller of Publish and PublishLabelChange), so a message costs no string.
+    private readonly Dictionary<string, (string State, string Event)> _topics = [];
+    private readonly Dictionary<string, byte[]> _eventPayloads = [];
     private readonly Dictionary<string, MqttMessage[]> _discovery = [];
     private readonly List<MqttMessage> _announced = []; // configs of streams announced since the last send
     private readonly Lock _discoveryLock = new();
@@ -53,6 +58,7 @@ public sealed class MqttPublisher : IAsyncDisposable
             FullMode = BoundedChannelFullMode.Wait, // TryWrite fails when full: we count the drop
             SingleReader = true,
         });
+        _pool = new MqttMessagePool(options.QueueCapacity + 1);
         _backoff = new Backoff(TimeSpan.FromMilliseconds(options.ReconnectMinMs), TimeSpan.FromMilliseconds(options.ReconnectMaxMs));
         _client.ApplicationMessageReceivedAsync += e =>
         {
@@ -109,13 +115,26 @@ public sealed class MqttPublisher : IAsyncDisposable
     /// Home Assistant after a restart say, has the current state at once); false (and counted)
     /// when the queue is full or the publisher stopped.
     /// </summary>
-    public bool Publish(string stream, byte[] payload) =>
-        Enqueue(new MqttMessage(_options.TopicFor(stream), payload, _options.Qos, Retain: true));
+    public bool Publish(string stream, ReadOnlySpan<byte> payload) =>
+        Enqueue(_pool.Rent(TopicsOf(stream).State, payload, _options.Qos, retain: true));
 
     /// <summary>Queues a label change for the stream's Home Assistant event entity (not retained); false without discovery.</summary>
-    public bool PublishLabelChange(string stream, string label) =>
-        _options.HomeAssistantDiscovery
-        && Enqueue(new MqttMessage(HomeAssistantDiscovery.EventTopic(_options, stream), HomeAssistantDiscovery.EventPayload(label), _options.Qos, Retain: false));
+    public bool PublishLabelChange(string stream, string label)
+    {
+        if (!_options.HomeAssistantDiscovery) return false;
+        if (!_eventPayloads.TryGetValue(label, out var payload)) _eventPayloads[label] = payload = HomeAssistantDiscovery.EventPayload(label);
+        return Enqueue(_pool.Rent(TopicsOf(stream).Event, payload, _options.Qos, retain: false));
+    }
+
+    /// <summary>Messages the pool has made: flat in steady state (the allocation tests read it).</summary>
+    public long MessagesCreated => _pool.Created;
+
+    private (string State, string Event) TopicsOf(string stream)
+    {
+        if (!_topics.TryGetValue(stream, out var topics))
+            _topics[stream] = topics = (_options.TopicFor(stream), HomeAssistantDiscovery.EventTopic(_options, stream));
+        return topics;
+    }
 
     /// <summary>
     /// Announces a stream to Home Assistant (once per stream; again after every reconnect and Home
@@ -141,6 +160,7 @@ public sealed class MqttPublisher : IAsyncDisposable
         Link.Dequeued();
         if (_stopping) Link.DropAtStop(1);
         else Link.DropQueueFull();
+        _pool.Return(message);
         return false;
     }
 
@@ -195,6 +215,7 @@ public sealed class MqttPublisher : IAsyncDisposable
             Link.DropAtStop(left.Count);
             _log($"mqtt: {left.Count} unsent messages dropped at stop (no spoolFile configured)");
         }
+        foreach (var m in left) _pool.Return(m);
     }
 
     public async ValueTask DisposeAsync()
@@ -246,10 +267,12 @@ public sealed class MqttPublisher : IAsyncDisposable
                 switch (await TrySendAsync(_inFlight, token).ConfigureAwait(false))
                 {
                     case Sent.Acknowledged:
+                        _pool.Return(_inFlight);
                         _inFlight = null;
                         Link.Sent();
                         break;
                     case Sent.Refused:
+                        _pool.Return(_inFlight);
                         _inFlight = null;
                         Link.DropRefused();
                         break;
@@ -387,11 +410,11 @@ public sealed class MqttPublisher : IAsyncDisposable
         }
     }
 
-    private MqttApplicationMessage Status(string state) => Build(new MqttMessage(_options.StatusTopicResolved, System.Text.Encoding.UTF8.GetBytes(state), 1, Retain: true));
+    private MqttApplicationMessage Status(string state) => Build(new MqttMessage(_options.StatusTopicResolved, System.Text.Encoding.UTF8.GetBytes(state), 1, retain: true));
 
     private static MqttApplicationMessage Build(MqttMessage m) => new MqttApplicationMessageBuilder()
         .WithTopic(m.Topic)
-        .WithPayload(m.Payload)
+        .WithPayloadSegment(m.Payload) // referenced, not copied: the message is not reused before the publish returns
         .WithQualityOfServiceLevel(m.Qos == 1 ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce)
         .WithRetainFlag(m.Retain)
         .Build();

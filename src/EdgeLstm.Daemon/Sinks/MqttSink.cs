@@ -8,7 +8,8 @@ namespace EdgeLstm.Daemon.Sinks;
 /// through <see cref="MqttPublisher"/>, which owns the connection, the queue and the spool.
 /// Each stream is announced to Home Assistant (with its model's labels) before its first line,
 /// and a change of label is also published for Home Assistant's event entity.
-/// The sink thread never waits for the broker: a full queue counts a drop. Losses are counted by
+/// The sink thread never waits for the broker, and allocates nothing per message (pooled
+/// messages, topics made once per stream): a full queue counts a drop. Losses are counted by
 /// message in <see cref="Link"/> (and, once attached, in the pipeline's sink_errors), so Write
 /// never reports a block as failed: a block would count one error for any number of lost messages.
 /// </summary>
@@ -42,7 +43,7 @@ public sealed class MqttSink(MqttOptions options, string modelName, Action<strin
                 last = -1;
             }
             var line = block.Line(i);
-            _publisher.Publish(stream, line[..^1].ToArray()); // a refusal is counted by the publisher, per message
+            _publisher.Publish(stream, line[..^1]); // copied into a pooled message; a refusal is counted by the publisher, per message
             if (label != last)
             {
                 _lastLabel[stream] = label;

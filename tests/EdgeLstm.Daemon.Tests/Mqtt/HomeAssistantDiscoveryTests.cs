@@ -53,7 +53,7 @@ public partial class HomeAssistantDiscoveryTests
             Assert.Equal(5, parts.Length);
             Assert.Matches(Id(), parts[2]); // node id
             Assert.Matches(Id(), parts[3]); // object id
-            Assert.Matches(Id(), Json(Encoding.UTF8.GetString(m.Payload)).GetProperty("unique_id").GetString()!);
+            Assert.Matches(Id(), Json(Encoding.UTF8.GetString(m.Payload.Span)).GetProperty("unique_id").GetString()!);
         }
     }
 
