@@ -6,7 +6,7 @@ namespace EdgeLstm.Cli.Tests;
 /// <summary>`edgelstm train` end to end on a real HAPT recording cut into five files (split by file: the fifth is the test file).</summary>
 public class TrainCommandTests
 {
-    private static readonly Lazy<string> Recordings = new(() =>
+    internal static readonly Lazy<string> Recordings = new(() =>
     {
         var dir = Directory.CreateTempSubdirectory("edgelstm-train").FullName;
         var lines = File.ReadAllLines(Path.Combine(CliProcess.RepoRoot, "firmware-samples/recordings/hapt-exp03-user02.csv"));

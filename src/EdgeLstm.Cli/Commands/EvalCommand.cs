@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using EdgeLstm.Training.Data;
 using EdgeLstm.Training.Evaluation;
 
@@ -7,7 +8,8 @@ namespace EdgeLstm.Cli.Commands;
 /// <summary>
 /// `edgelstm eval`: accuracy, macro-F1, per-class precision and recall and the confusion matrix
 /// of the float and integer engines side by side, with their agreement, under the windowed and
-/// the streaming protocol (docs/evaluation.md).
+/// the streaming protocol (docs/evaluation.md); and the confusion matrix as a picture,
+/// MODEL.confusion.svg beside the model file or --confusion FILE (<see cref="ConfusionPlot"/>).
 /// </summary>
 public static class EvalCommand
 {
@@ -24,10 +26,11 @@ public static class EvalCommand
         var rule = new Option<string>("--windows") { Description = "segments: inside single labelled segments, as UCI HAR was cut; uniform: sliding, all samples one class; majority: sliding, majority label", DefaultValueFactory = _ => "segments" }
             .AcceptOnlyFromAmong("segments", "uniform", "majority");
         var minAccuracy = new Option<double?>("--min-accuracy") { Description = "Exit 1 when the integer engine's (else float's) accuracy under any protocol run is below this (0..1)" };
+        var confusion = new Option<FileInfo?>("--confusion") { Description = "Write the confusion-matrix picture (SVG, one panel per protocol) here (default: beside the model file, MODEL.confusion.svg; none for the embedded model)" };
         var json = CommonOptions.Json();
         var command = new Command("eval", "Accuracy, macro-F1, per-class precision/recall and confusion matrix; float and integer side by side, with their agreement")
         {
-            modelArgument, model, test, dataset, protocol, window, hop, rule, minAccuracy, json,
+            modelArgument, model, test, dataset, protocol, window, hop, rule, minAccuracy, confusion, json,
         };
         command.SetAction(p => CommandGuard.Run(() =>
         {
@@ -35,12 +38,12 @@ public static class EvalCommand
             var option = p.GetValue(model);
             if (path is not null && option is not null) throw new UsageException("give the model once: MODEL or --model FILE");
             return Run(path ?? option, p.GetValue(test), p.GetValue(dataset), p.GetValue(protocol)!, p.GetValue(window), p.GetValue(hop),
-                p.GetValue(rule)!, p.GetValue(minAccuracy), p.GetValue(json));
+                p.GetValue(rule)!, p.GetValue(minAccuracy), p.GetValue(confusion), p.GetValue(json));
         }));
         return command;
     }
 
-    private static int Run(FileInfo? modelPath, DirectoryInfo? testDir, string? dataset, string protocol, int? window, int? hop, string rule, double? minAccuracy, bool json)
+    private static int Run(FileInfo? modelPath, DirectoryInfo? testDir, string? dataset, string protocol, int? window, int? hop, string rule, double? minAccuracy, FileInfo? confusion, bool json)
     {
         var model = ModelSource.Load(modelPath);
         var data = DataSource.Test(testDir, dataset);
@@ -64,6 +67,7 @@ public static class EvalCommand
         if (protocol is "streaming" or "both") results.Add(StreamingEvaluation.Run(model, data.Recordings, binding));
 
         string source = DataSource.Describe(testDir, dataset, "test");
+        string? picture = WritePicture(results, modelPath, confusion, model.Metadata.Name, w, h, rule);
         if (json)
         {
             Json.WriteLine(writer =>
@@ -76,6 +80,8 @@ public static class EvalCommand
                 writer.WriteNumber("window", w);
                 writer.WriteNumber("hop", h);
                 writer.WriteString("windows", rule);
+                if (picture is null) writer.WriteNull("confusionSvg");
+                else writer.WriteString("confusionSvg", picture);
                 writer.WriteStartArray("protocols");
                 foreach (var r in results) EvalReport.WriteJson(writer, r);
                 writer.WriteEndArray();
@@ -87,6 +93,7 @@ public static class EvalCommand
             Console.WriteLine($"model {ModelSource.Describe(modelPath)} ({model.Metadata.Mode.ToString().ToLowerInvariant()}), data {source}: {data.Recordings.Count} recordings; windows of {w} every {h} ({rule})");
             Console.WriteLine();
             foreach (var r in results) EvalReport.WriteText(Console.Out, r);
+            if (picture is not null) Console.WriteLine($"wrote {picture} (confusion matrix, {PictureEngine(results[0])} engine)");
         }
         if (minAccuracy is double min && results.Any(r => (r.Integer ?? r.Float)!.Accuracy < min))
         {
@@ -95,4 +102,36 @@ public static class EvalCommand
         }
         return ExitCodes.Success;
     }
+
+    /// <summary>The confusion-matrix picture of the integer engine (the one the daemon runs; float when the model has
+    /// no integer form), a panel per protocol: to --confusion, else beside the model file (a failure there is only a
+    /// warning), else nowhere (the embedded model has no directory). The path written, or null.</summary>
+    private static string? WritePicture(List<EngineComparison> results, FileInfo? modelPath, FileInfo? confusion, string modelName, int window, int hop, string rule)
+    {
+        if (confusion is null && modelPath is null) return null;
+        var inv = CultureInfo.InvariantCulture;
+        var panels = results.Select(r =>
+        {
+            var m = (r.Integer ?? r.Float)!;
+            string engine = PictureEngine(r);
+            string unit = r.Protocol == "windowed" ? "windows" : "samples";
+            string setting = r.Protocol == "windowed" ? string.Create(inv, $"windows of {window} every {hop} ({rule})") : "each sample scored by the label last emitted";
+            var other = r.Integer is null ? null : r.Float;
+            string heading = string.Create(inv, $"{r.Protocol} protocol, {engine} engine: accuracy {m.Accuracy * 100:F2} % of {m.Total:N0} {unit}");
+            string detail = (other is null ? "" : string.Create(inv, $"float engine {other.Accuracy * 100:F2} %, agreement {r.Agreement * 100:F2} %; ")) + setting;
+            return new ConfusionPlot.Panel(heading, detail, m, unit);
+        }).ToList();
+        string name = modelPath is null ? "embedded default model" : modelPath.Name;
+        string title = $"Confusion matrix of {name} ({modelName}): rows true class, columns predicted";
+        string svg = ConfusionPlot.Svg(title, panels);
+        if (confusion is not null)
+        {
+            PictureFile.Write(confusion.FullName, svg);
+            return confusion.FullName;
+        }
+        string path = PictureFile.Beside(modelPath!.FullName, "confusion");
+        return PictureFile.TryWrite(path, svg, "confusion matrix") ? path : null;
+    }
+
+    private static string PictureEngine(EngineComparison r) => r.Integer is null ? "float" : "integer";
 }

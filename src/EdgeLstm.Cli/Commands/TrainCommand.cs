@@ -13,7 +13,8 @@ namespace EdgeLstm.Cli.Commands;
 /// `edgelstm train`: trains a float model on recordings (any cell of Core, stacked), keeps the
 /// epoch with the best validation accuracy, quantizes it with calibration on the training data,
 /// and writes one model file holding both forms, with normalization, labels, mode and the
-/// training command in its metadata.
+/// training command in its metadata; beside it, MODEL.training.svg draws the loss and validation
+/// accuracy per epoch (<see cref="TrainingCurvePlot"/>).
 /// </summary>
 public static class TrainCommand
 {
@@ -112,7 +113,9 @@ public static class TrainCommand
         log.WriteLine($"training {options.Cell} {options.Layers}x{options.Hidden}{(options.Head == HeadKind.Attention ? " with an attention head" : "")} ({options.Mode.ToString().ToLowerInvariant()}) on {train.Recordings.Count} recordings, " +
                       $"{train.ChannelCount} channels, {train.ClassCount} classes; seed {options.Seed}");
         var clock = Stopwatch.StartNew();
-        var result = Trainer.Train(train, null, options, new TrainProgress(log, terminal).Callbacks);
+        var progress = new TrainProgress(log, terminal, options.Epochs, terminal ? TerminalWidth() : 0);
+        var result = Trainer.Train(train, null, options, progress.Callbacks);
+        progress.Finish();
         var trainSeconds = clock.Elapsed.TotalSeconds;
 
         var calibration = CalibrationSequences.From(result.TrainingSet, options.Mode, options.Window, options.Hop);
@@ -131,6 +134,8 @@ public static class TrainCommand
             properties.Add(new("test.integer_accuracy", intAccuracy.ToString("F4", inv)));
         }
         ModelFileWriter.Save(model, output.FullName);
+        string curvePath = PictureFile.Beside(output.FullName, "training");
+        bool curveWritten = PictureFile.TryWrite(curvePath, Curve(result, options, output.Name, test is null ? null : (floatAccuracy, intAccuracy)), "training curve");
 
         if (json)
         {
@@ -145,6 +150,8 @@ public static class TrainCommand
                 WriteNumber(w, "testIntegerAccuracy", intAccuracy);
                 w.WriteNumber("seconds", Math.Round(trainSeconds, 2));
                 w.WriteNumber("nsPerEpoch", result.Epochs.Sum(e => e.Elapsed.Ticks) * 100 / result.Epochs.Count);
+                if (curveWritten) w.WriteString("trainingCurve", curvePath);
+                else w.WriteNull("trainingCurve");
                 w.WriteEndObject();
             });
         }
@@ -157,8 +164,29 @@ public static class TrainCommand
             if (test is not null)
                 Console.WriteLine(string.Create(inv, $"test accuracy: float {Percent(floatAccuracy)}, integer {Percent(intAccuracy)} ({test.Recordings.Count} recordings)"));
             Console.WriteLine($"wrote {output.FullName} (float + integer)");
+            if (curveWritten) Console.WriteLine($"wrote {curvePath} (training curve)");
         }
         return ExitCodes.Success;
+    }
+
+    /// <summary>The training curve's picture: the title names the file, the cell and the mode; the subtitle the budget and the accuracies.</summary>
+    private static string Curve(TrainingResult result, TrainerOptions o, string fileName, (double Float, double Integer)? test)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string title = $"{fileName}: {o.Cell} {o.Layers}x{o.Hidden}{(o.Head == HeadKind.Attention ? " + attention" : "")}, {o.Mode.ToString().ToLowerInvariant()}";
+        string budget = string.Create(inv, $"{result.Epochs.Count} of at most {o.Epochs} epochs, seed {o.Seed}");
+        if (!double.IsNaN(result.BestValidationAccuracy))
+            budget += string.Create(inv, $"; best validation accuracy {Percent(result.BestValidationAccuracy)} at epoch {result.BestEpoch}");
+        var notes = new List<string> { budget };
+        if (test is { } t) notes.Add($"test accuracy of the kept epoch: float {Percent(t.Float)}, integer {Percent(t.Integer)}");
+        return TrainingCurvePlot.Svg(result.Epochs, result.BestEpoch, title, notes);
+    }
+
+    /// <summary>Columns of the terminal progress goes to, less one (a full line would wrap and break the carriage return); 0 when unknown.</summary>
+    private static int TerminalWidth()
+    {
+        try { return Math.Max(0, Console.WindowWidth - 1); }
+        catch (Exception e) when (e is IOException or PlatformNotSupportedException or InvalidOperationException) { return 0; }
     }
 
     private static string Percent(double v) => double.IsNaN(v) ? "-" : v.ToString("P2", CultureInfo.InvariantCulture);
