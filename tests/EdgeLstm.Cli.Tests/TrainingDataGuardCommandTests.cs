@@ -35,6 +35,15 @@ public class TrainingDataGuardCommandTests
         return line;
     }
 
+    /// <summary>Issue 16: the model's hop may not exceed its window (the samples between would never be classified); said before training.</summary>
+    [Fact]
+    public void A_hop_beyond_the_window_is_refused_before_training()
+    {
+        var dir = Fixture(("a.csv", Rows("time,x,y,label", 200, Alternating)), ("b.csv", Rows("time,x,y,label", 200, Alternating)));
+        string line = RefusedWith(Train(dir, "--model-hop", "40"));
+        Assert.StartsWith("edgelstm: the model's hop of 40 samples exceeds its window of 32", line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void No_label_column()
     {

@@ -25,6 +25,8 @@ public sealed class EdgeModel
             throw new ModelException($"metadata names {metadata.Labels.Count} labels but the network has {OutputSize} outputs");
         if (metadata.Channels.Count != 0 && metadata.Channels.Count != InputSize)
             throw new ModelException($"metadata names {metadata.Channels.Count} channels but the network takes {InputSize} inputs");
+        if (metadata.Mode == ClassificationMode.Windowed && WindowSchedule.Problem(metadata.Window, metadata.Hop) is { } window)
+            throw new ModelException(window);
         int? attentionSteps = floatNetwork?.Attention?.Steps ?? integerNetwork?.Attention?.Steps;
         if (attentionSteps is { } steps)
         {

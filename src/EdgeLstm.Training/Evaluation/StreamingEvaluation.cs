@@ -16,10 +16,7 @@ public static class StreamingEvaluation
 {
     public static EngineComparison Run(EdgeModel model, IEnumerable<Recording> recordings, DataBinding binding)
     {
-        var meta = model.Metadata;
-        bool windowed = meta.Mode == ClassificationMode.Windowed;
-        if (windowed && (meta.Window < 1 || meta.Hop < 1))
-            throw new ArgumentException($"the model declares windowed mode but window {meta.Window} / hop {meta.Hop}");
+        var schedule = WindowSchedule.Of(model.Metadata);
         var sessions = EngineSessions.Of(model);
         var scores = sessions.Select(_ => new LatestLabelScore(binding.Labels.Count)).ToArray();
         var current = new int[sessions.Length];
@@ -35,7 +32,7 @@ public static class StreamingEvaluation
                 int truth = binding.Truth(r.Labels[t]);
                 for (int e = 0; e < sessions.Length; e++)
                 {
-                    int emitted = windowed ? WindowedStep(sessions[e], r, t, meta.Window, meta.Hop, binding, input) : StreamingStep(sessions[e], r, t, binding, input);
+                    int emitted = schedule is { } w ? WindowedStep(sessions[e], r, t, w, binding, input) : StreamingStep(sessions[e], r, t, binding, input);
                     if (emitted != LatestLabelScore.NoLabel) current[e] = emitted;
                     scores[e].Sample(truth, emitted);
                 }
@@ -57,13 +54,13 @@ public static class StreamingEvaluation
         return session.Predicted;
     }
 
-    /// <summary>Emits at sample t when t closes a window: t + 1 >= window and (t + 1 - window) is a multiple of hop.</summary>
-    private static int WindowedStep(IClassifierSession session, Recording r, int t, int window, int hop, DataBinding binding, float[] input)
+    /// <summary>Emits at sample t when it closes a window (the recording's start is the reset).</summary>
+    private static int WindowedStep(IClassifierSession session, Recording r, int t, WindowSchedule schedule, DataBinding binding, float[] input)
     {
         int end = t + 1;
-        if (end < window || (end - window) % hop != 0) return LatestLabelScore.NoLabel;
+        if (!schedule.ClosesAt(end)) return LatestLabelScore.NoLabel;
         session.Reset();
-        for (int k = end - window; k < end; k++)
+        for (int k = end - schedule.Window; k < end; k++)
         {
             binding.Gather(r, k, input);
             session.Step(input);

@@ -1,3 +1,4 @@
+using EdgeLstm.Core;
 using EdgeLstm.Core.Model;
 
 namespace EdgeLstm.Training.Training;
@@ -120,6 +121,8 @@ public sealed record TrainerOptions
         if (ValidationFraction is < 0 or >= 1) throw new ArgumentException("validation fraction must be in [0, 1)");
         if (LabelSteps < 1 || LabelSteps > Window) throw new ArgumentException("label steps must be between 1 and the window");
         if (ModelHop < 0) throw new ArgumentException("model hop must not be negative");
+        if (Mode == ClassificationMode.Windowed && WindowSchedule.Problem(Window, ModelHop > 0 ? ModelHop : Hop) is { } schedule)
+            throw new ArgumentException($"{schedule} (the model declares --model-hop, default --hop; give one of at most --window)");
         Augmentation.Validate();
 
         if (Head == HeadKind.Attention && Mode != ClassificationMode.Windowed)
