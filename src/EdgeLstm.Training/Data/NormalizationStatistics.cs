@@ -3,35 +3,43 @@ using EdgeLstm.Core.Model;
 namespace EdgeLstm.Training.Data;
 
 /// <summary>
-/// Per-channel mean and standard deviation over training data (every sample of the training
-/// recordings, labelled or not: the model sees them all when streaming). Accumulated in double
-/// with Welford's update, so the result does not depend on the size of the sums.
+/// The one per-channel mean and standard deviation of the project: over every sample of the
+/// training recordings (labelled or not: the model sees them all when streaming), population
+/// variance from sums of x and x² in double, a constant channel (variance below 1e-12) left
+/// unscaled with std 1. Stored in the model (<see cref="ApplyTo"/>), where both engines apply
+/// (x - mean) * (1 / std) in float32; <see cref="Normalize"/> does the same for training.
 /// </summary>
 public sealed record NormalizationStatistics(float[] Mean, float[] Std)
 {
     public static NormalizationStatistics Compute(IEnumerable<Recording> recordings, int channels)
     {
-        var mean = new double[channels];
-        var m2 = new double[channels];
+        var sum = new double[channels];
+        var sumSq = new double[channels];
         long n = 0;
         foreach (var r in recordings)
         {
             for (int t = 0; t < r.Length; t++)
             {
-                n++;
                 var row = r.Row(t);
-                for (int c = 0; c < channels; c++)
+                for (int j = 0; j < channels; j++)
                 {
-                    double delta = row[c] - mean[c];
-                    mean[c] += delta / n;
-                    m2[c] += delta * (row[c] - mean[c]);
+                    sum[j] += row[j];
+                    sumSq[j] += (double)row[j] * row[j];
                 }
             }
+            n += r.Length;
         }
-        if (n == 0) throw new ArgumentException("no samples to compute normalization statistics from", nameof(recordings));
-        // A constant channel keeps std 1: dividing by ~0 would only amplify noise.
-        var std = m2.Select(v => Math.Sqrt(v / n)).Select(s => s > 1e-8 ? (float)s : 1f).ToArray();
-        return new NormalizationStatistics(mean.Select(v => (float)v).ToArray(), std);
+        if (n == 0) throw new ArgumentException("training data has no samples", nameof(recordings));
+        var mean = new float[channels];
+        var std = new float[channels];
+        for (int j = 0; j < channels; j++)
+        {
+            double m = sum[j] / n;
+            double variance = Math.Max(0, sumSq[j] / n - m * m);
+            mean[j] = (float)m;
+            std[j] = variance > 1e-12 ? (float)Math.Sqrt(variance) : 1f;
+        }
+        return new NormalizationStatistics(mean, std);
     }
 
     public static NormalizationStatistics Compute(Dataset training) => Compute(training.Recordings, training.ChannelCount);
@@ -41,5 +49,19 @@ public sealed record NormalizationStatistics(float[] Mean, float[] Std)
     {
         metadata.Mean = (float[])Mean.Clone();
         metadata.Std = (float[])Std.Clone();
+    }
+
+    /// <summary>A recording's samples normalized exactly as Core's engines do it: (x - mean) * (1 / std) in float32.</summary>
+    public float[] Normalize(Recording r)
+    {
+        int c = r.ChannelCount;
+        var invStd = Std.Select(s => s > 0 ? 1f / s : 1f).ToArray();
+        var result = new float[r.Samples.Length];
+        for (int i = 0; i < result.Length; i++)
+        {
+            int j = i % c;
+            result[i] = (r.Samples[i] - Mean[j]) * invStd[j];
+        }
+        return result;
     }
 }

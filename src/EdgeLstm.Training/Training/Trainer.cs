@@ -18,7 +18,8 @@ public static class Trainer
         options.Validate();
         TrainingSetGuard.Check(training, options);
         if (validation is null) (training, validation) = ValidationSplit.Split(training, options.ValidationFraction, options.Seed);
-        var (mean, std) = ChannelStatistics.Compute(training);
+        var statistics = NormalizationStatistics.Compute(training);
+        var (mean, std) = (statistics.Mean, statistics.Std);
         var core = NetworkInitializer.Create(options.Cell, training.ChannelCount, options.Hidden, options.Layers, training.ClassCount, options.Seed, options.CellClip, options.ChronoLag,
             options.Periods?.ToArray(), options.Head == HeadKind.Attention ? options.Window : 0, options.AttentionSize);
         var network = new TrainableNetwork<float>(core);
@@ -91,7 +92,8 @@ public static class Trainer
 
     private static IMinibatchSource CreateSource(Dataset data, float[] mean, float[] std, TrainerOptions o)
     {
-        var normalized = data.Recordings.Select(r => ChannelStatistics.Normalize(r, mean, std)).ToList();
+        var statistics = new NormalizationStatistics(mean, std);
+        var normalized = data.Recordings.Select(statistics.Normalize).ToList();
         if (o.Mode == ClassificationMode.Streaming)
             return new StreamingLanes(normalized, data.Recordings.Select(r => r.Labels).ToList(), data.ChannelCount, o.Chunk, o.BatchSize);
         var windows = WindowIndex.Build(data.Recordings, o.Window, o.Hop, o.LabelByLastSample);

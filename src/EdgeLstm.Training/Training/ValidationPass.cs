@@ -14,7 +14,8 @@ internal sealed class ValidationPass
 
     public ValidationPass(Dataset data, float[] mean, float[] std, TrainerOptions o)
     {
-        var normalized = data.Recordings.Select(r => ChannelStatistics.Normalize(r, mean, std)).ToList();
+        var statistics = new NormalizationStatistics(mean, std);
+        var normalized = data.Recordings.Select(statistics.Normalize).ToList();
         _recordings = data.Recordings.Count;
         HasTargets = o.Mode == ClassificationMode.Streaming
             ? data.Recordings.Any(r => r.Labels.Any(y => y >= 0))
