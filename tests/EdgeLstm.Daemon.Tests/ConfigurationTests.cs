@@ -23,9 +23,9 @@ public partial class ConfigurationTests
     public void The_example_configuration_shows_every_option()
     {
         var shown = PropertyName().Matches(File.ReadAllText(ExamplePath)).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
-        var types = new[] { typeof(DaemonConfig), typeof(ModelConfig), typeof(SourceConfig), typeof(ChannelConfig), typeof(StreamRuleConfig),
-                            typeof(ResetConfig), typeof(EventsConfig), typeof(SinkConfig), typeof(PipelineConfig), typeof(Daemon.Mqtt.MqttOptions),
-                            typeof(ServiceConfig), typeof(MetricsConfig) };
+        var types = new[] { typeof(DaemonConfig), typeof(ModelEntry), typeof(SourceEntry), typeof(ChannelEntry), typeof(StreamRuleEntry),
+                            typeof(ResetSection), typeof(EventsSection), typeof(SinkEntry), typeof(PipelineSection), typeof(Daemon.Mqtt.MqttOptions),
+                            typeof(ServiceSection), typeof(MetricsSection) };
         // The MQTT options' old names in seconds are read but not shown (OldOptionNames).
         foreach (var p in types.SelectMany(t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance)).Where(p => p.CanWrite && !p.Name.EndsWith("Seconds", StringComparison.Ordinal)))
         {

@@ -12,9 +12,9 @@ public static class SourceSpec
 {
     public const string Forms = "-, stdin, tcp:PORT, tcp:ADDRESS:PORT, udp:PORT, udp:ADDRESS:PORT, serial:DEVICE or /dev/DEVICE";
 
-    public static SourceConfig Parse(string spec, string name, string format, int baud)
+    public static SourceEntry Parse(string spec, string name, string format, int baud)
     {
-        var source = new SourceConfig { Name = name, Format = format, Baud = baud };
+        var source = new SourceEntry { Name = name, Format = format, Baud = baud };
         if (spec is "-" or "stdin")
         {
             source.Type = "stdin";

@@ -130,7 +130,7 @@ public static class RecordCommand
             string name = r.Output.Name;
             config = new DaemonConfig
             {
-                Models = { ["default"] = new ModelConfig { Path = r.Model?.FullName, Engine = r.Engine } },
+                Models = { ["default"] = new ModelEntry { Path = r.Model?.FullName, Engine = r.Engine } },
                 Sources = [SourceSpec.Parse(r.Source, name, r.Format, r.Baud)],
             };
         }

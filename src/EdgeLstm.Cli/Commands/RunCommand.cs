@@ -78,9 +78,9 @@ public static class RunCommand
         if (model is not null && !model.Exists) throw new UsageException($"--model: {model.FullName} not found");
         return new DaemonConfig
         {
-            Models = { ["default"] = new ModelConfig { Path = model?.FullName } },
+            Models = { ["default"] = new ModelEntry { Path = model?.FullName } },
             Sources = [Capture.SourceSpec.Parse(spec, name.Length == 0 ? "source" : name, format, baud)],
-            Sinks = [new SinkConfig { Type = "stdout" }],
+            Sinks = [new SinkEntry { Type = "stdout" }],
         };
     }
 }

@@ -13,10 +13,10 @@ namespace EdgeLstm.Daemon.Configuration;
     AllowTrailingCommas = true,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
 [JsonSerializable(typeof(DaemonConfig))]
-[JsonSerializable(typeof(SourceConfig))]
-[JsonSerializable(typeof(List<SinkConfig>))]
-[JsonSerializable(typeof(PipelineConfig))]
-[JsonSerializable(typeof(ServiceConfig))]
+[JsonSerializable(typeof(SourceEntry))]
+[JsonSerializable(typeof(List<SinkEntry>))]
+[JsonSerializable(typeof(PipelineSection))]
+[JsonSerializable(typeof(ServiceSection))]
 internal sealed partial class ConfigJsonContext : JsonSerializerContext;
 
 /// <summary>Reads a configuration file; syntax and unknown names fail with the file, line and property.</summary>
@@ -97,8 +97,8 @@ public static class ConfigSections
     {
         var changed = new List<string>();
         if (SourcesText(running) != SourcesText(reloaded)) changed.Add("sources");
-        if (Text(running.Sinks, ConfigJsonContext.Default.ListSinkConfig) != Text(reloaded.Sinks, ConfigJsonContext.Default.ListSinkConfig)) changed.Add("sinks");
-        if (Text(running.Pipeline, ConfigJsonContext.Default.PipelineConfig) != Text(reloaded.Pipeline, ConfigJsonContext.Default.PipelineConfig)) changed.Add("pipeline");
+        if (Text(running.Sinks, ConfigJsonContext.Default.ListSinkEntry) != Text(reloaded.Sinks, ConfigJsonContext.Default.ListSinkEntry)) changed.Add("sinks");
+        if (Text(running.Pipeline, ConfigJsonContext.Default.PipelineSection) != Text(reloaded.Pipeline, ConfigJsonContext.Default.PipelineSection)) changed.Add("pipeline");
         string Endpoints(DaemonConfig c) => $"{c.Service.StatusSocket}|{c.Service.Metrics.Enabled}|{c.Service.Metrics.Bind}|{c.Service.Metrics.Port}";
         if (Endpoints(running) != Endpoints(reloaded)) changed.Add("service.statusSocket/metrics");
         return changed;
@@ -109,7 +109,7 @@ public static class ConfigSections
     {
         var channels = s.Channels;
         s.Channels = [];
-        try { return Text(s, ConfigJsonContext.Default.SourceConfig); }
+        try { return Text(s, ConfigJsonContext.Default.SourceEntry); }
         finally { s.Channels = channels; }
     }));
 

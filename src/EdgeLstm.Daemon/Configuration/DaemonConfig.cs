@@ -1,48 +1,51 @@
 namespace EdgeLstm.Daemon.Configuration;
 
 /// <summary>
-/// The configuration file (config/edgelstm.json, documented option by option in docs/pipeline.md).
-/// Plain settable properties for the source-generated reader; <see cref="ConfigValidator"/> checks
-/// every value and names each error.
+/// The configuration file (config/edgelstm.json, documented option by option in docs/pipeline.md)
+/// as written: its objects are sections (<c>...Section</c>), the items of its lists entries
+/// (<c>...Entry</c>); plain settable properties for the source-generated reader.
+/// <see cref="PipelineFactory"/> checks every value, names each error, and derives from them what
+/// the pipeline runs with (<c>ResetSettings</c>, <c>EventSettings</c>, <c>ChannelSetting</c>,
+/// <c>PipelineOptions</c>: durations as TimeSpan, names resolved).
 /// </summary>
 public sealed class DaemonConfig
 {
     /// <summary>Models by name. A null or absent path is the model embedded in the executable.</summary>
-    public Dictionary<string, ModelConfig> Models { get; set; } = [];
-    public List<SourceConfig> Sources { get; set; } = [];
+    public Dictionary<string, ModelEntry> Models { get; set; } = [];
+    public List<SourceEntry> Sources { get; set; } = [];
     /// <summary>Rules choosing model, reset policy and event logic per stream; first match wins.</summary>
-    public List<StreamRuleConfig> Streams { get; set; } = [];
-    public List<SinkConfig> Sinks { get; set; } = [];
-    public PipelineConfig Pipeline { get; set; } = new();
+    public List<StreamRuleEntry> Streams { get; set; } = [];
+    public List<SinkEntry> Sinks { get; set; } = [];
+    public PipelineSection Pipeline { get; set; } = new();
     /// <summary>How `run` presents itself: log level, status socket, metrics and health endpoint.</summary>
-    public ServiceConfig Service { get; set; } = new();
+    public ServiceSection Service { get; set; } = new();
 }
 
-public sealed class ServiceConfig
+public sealed class ServiceSection
 {
     /// <summary>error, warning, info or debug (the command line's --log-level wins).</summary>
     public string LogLevel { get; set; } = "info";
     /// <summary>Unix socket `edgelstm status` reads; null: status.sock in systemd's RUNTIME_DIRECTORY (/run/edgelstm), none without it.</summary>
     public string? StatusSocket { get; set; }
-    public MetricsConfig Metrics { get; set; } = new();
+    public MetricsSection Metrics { get; set; } = new();
 }
 
 /// <summary>The optional HTTP endpoint: GET /metrics (Prometheus text) and GET /health.</summary>
-public sealed class MetricsConfig
+public sealed class MetricsSection
 {
     public bool Enabled { get; set; }
     public string Bind { get; set; } = "127.0.0.1";
     public int Port { get; set; } = 9464;
 }
 
-public sealed class ModelConfig
+public sealed class ModelEntry
 {
     public string? Path { get; set; }
     /// <summary>"int" (the integer engine) or "float" (the float32 reference).</summary>
     public string Engine { get; set; } = "int";
 }
 
-public sealed class SourceConfig
+public sealed class SourceEntry
 {
     public string Name { get; set; } = "";
     /// <summary>serial, tcp, udp, stdin or file.</summary>
@@ -73,10 +76,10 @@ public sealed class SourceConfig
     public int MaxLineLength { get; set; } = Decoding.DecoderOptions.DefaultMaxLineLength;
     /// <summary>Health turns unhealthy when this source has delivered no bytes for this long; 0 = never (a source that may be silent).</summary>
     public int StaleAfterMs { get; set; }
-    public List<ChannelConfig> Channels { get; set; } = [];
+    public List<ChannelEntry> Channels { get; set; } = [];
 }
 
-public sealed class ChannelConfig
+public sealed class ChannelEntry
 {
     public string Input { get; set; } = "";
     public string? Column { get; set; }
@@ -85,23 +88,23 @@ public sealed class ChannelConfig
     public float Offset { get; set; }
 }
 
-public sealed class StreamRuleConfig
+public sealed class StreamRuleEntry
 {
     /// <summary>Stream name pattern: '*' matches any run of characters.</summary>
     public string Match { get; set; } = "*";
     public string Model { get; set; } = "default";
-    public ResetConfig Reset { get; set; } = new();
-    public EventsConfig Events { get; set; } = new();
+    public ResetSection Reset { get; set; } = new();
+    public EventsSection Events { get; set; } = new();
 }
 
-public sealed class ResetConfig
+public sealed class ResetSection
 {
     public bool OnGap { get; set; } = true;
     public int TimeoutMs { get; set; } = 2000;
     public long EverySteps { get; set; }
 }
 
-public sealed class EventsConfig
+public sealed class EventsSection
 {
     public float Smoothing { get; set; }
     public float Threshold { get; set; }
@@ -111,7 +114,7 @@ public sealed class EventsConfig
     public int Hop { get; set; } = 1;
 }
 
-public sealed class SinkConfig
+public sealed class SinkEntry
 {
     /// <summary>stdout, tcp, udp or serial.</summary>
     public string Type { get; set; } = "stdout";
@@ -124,7 +127,7 @@ public sealed class SinkConfig
     public Mqtt.MqttOptions? Mqtt { get; set; }
 }
 
-public sealed class PipelineConfig
+public sealed class PipelineSection
 {
     public int BatchSize { get; set; } = 64;
     public int InputCapacity { get; set; } = 64;

@@ -59,7 +59,7 @@ public static class PipelineFactory
         void Check(bool ok, string error) { if (!ok) errors.Add(error); }
 
         // Models.
-        if (config.Models.Count == 0) config.Models["default"] = new ModelConfig();
+        if (config.Models.Count == 0) config.Models["default"] = new ModelEntry();
         var models = new Dictionary<string, (EdgeModel Model, EngineKind Engine)>();
         foreach (var (name, m) in config.Models)
         {
@@ -80,7 +80,7 @@ public static class PipelineFactory
         }
 
         // Stream rules.
-        if (config.Streams.Count == 0) config.Streams.Add(new StreamRuleConfig { Model = config.Models.ContainsKey("default") ? "default" : config.Models.Keys.First() });
+        if (config.Streams.Count == 0) config.Streams.Add(new StreamRuleEntry { Model = config.Models.ContainsKey("default") ? "default" : config.Models.Keys.First() });
         for (int i = 0; i < config.Streams.Count; i++)
         {
             var r = config.Streams[i];
@@ -95,7 +95,7 @@ public static class PipelineFactory
             Check(r.Events.Emit is "change" or "hop", $"{at}.events.emit: '{r.Events.Emit}' is not change or hop");
             Check(r.Events.Hop >= 1, $"{at}.events.hop: must be at least 1");
         }
-        StreamRuleConfig RuleOf(string stream) => config.Streams.FirstOrDefault(r => NamePattern.Matches(r.Match, stream)) ?? config.Streams[^1];
+        StreamRuleEntry RuleOf(string stream) => config.Streams.FirstOrDefault(r => NamePattern.Matches(r.Match, stream)) ?? config.Streams[^1];
 
         // Sources.
         Check(config.Sources.Count > 0, "sources: at least one source is needed");
@@ -170,7 +170,7 @@ public static class PipelineFactory
         }
 
         // Sinks (created by Build, once everything is valid).
-        if (config.Sinks.Count == 0) config.Sinks.Add(new SinkConfig());
+        if (config.Sinks.Count == 0) config.Sinks.Add(new SinkEntry());
         for (int i = 0; i < config.Sinks.Count; i++)
         {
             var k = config.Sinks[i];
@@ -248,7 +248,7 @@ public static class PipelineFactory
     /// The column names a header must name to be taken at once: per model input, the configured
     /// column, else (unless an index is configured) the model's channel name.
     /// </summary>
-    private static List<string> ExpectedColumns(EdgeModel? model, IReadOnlyList<ChannelConfig> channels)
+    private static List<string> ExpectedColumns(EdgeModel? model, IReadOnlyList<ChannelEntry> channels)
     {
         var names = new List<string>();
         if (model is null) return names;
