@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using System.Text.Json;
 using EdgeLstm.Core.Format;
 using EdgeLstm.Core.Model;
@@ -61,6 +62,89 @@ public class OnnxCommandTests
         var lines = result.StdOut.TrimEnd('\n').Split('\n');
         Assert.StartsWith("test_gru_defaults Y_h PASS ", lines[0]);
         Assert.StartsWith("test_lstm_corrupted Y_h FAIL ", lines[1]);
+    }
+
+    /// <summary>
+    /// initial_h outside [-1, 1]: the integer engine's Q0.15 hidden state saturates it (docs/onnx.md), so
+    /// its comparison is reported SKIP with the reason, not FAIL, while the float engine is still judged
+    /// (exit 0 here; with the expected Y_h corrupted, FAIL and exit 1).
+    /// </summary>
+    [Fact]
+    public void Onnx_test_reports_initial_hidden_states_outside_the_integer_contract_as_skip()
+    {
+        string dir = WriteOutOfContractCase();
+        var result = CliProcess.Run("onnx-test", Path.Combine(SharedCases, "test_gru_defaults"), dir);
+        Assert.True(result.ExitCode == 0, result.StdOut + result.StdErr);
+        var lines = result.StdOut.TrimEnd('\n').Split('\n');
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("test_gru_defaults Y_h PASS ", lines[0]);
+        foreach (var (line, output) in lines[1..].Zip(new[] { "Y", "Y_h" }))
+            Assert.Matches($@"^test_gru_initial_h_outside {output} SKIP float=\S+ int=\S+ floor=\S+ integer not judged: initial_h outside \[-1, 1\] in data set 0 \(max \|h\| 2\.\d+\): the integer engine's Q0\.15 hidden state saturates it, outside its contract$", line);
+
+        var json = CliProcess.Run("onnx-test", "--json", dir);
+        Assert.Equal(0, json.ExitCode);
+        using var doc = JsonDocument.Parse(json.StdOut);
+        Assert.All(doc.RootElement.GetProperty("results").EnumerateArray(), r =>
+        {
+            Assert.Equal("skip", r.GetProperty("status").GetString());
+            Assert.False(r.GetProperty("pass").GetBoolean());
+            Assert.Contains("initial_h outside [-1, 1]", r.GetProperty("reason").GetString());
+            Assert.True(r.GetProperty("float").GetDouble() <= 1e-5);
+        });
+        Assert.Equal((0, 0, 2), (doc.RootElement.GetProperty("passed").GetInt32(), doc.RootElement.GetProperty("failed").GetInt32(), doc.RootElement.GetProperty("skipped").GetInt32()));
+
+        // The float engine is still judged: a corrupted expected Y_h fails the case.
+        string yh = Path.Combine(dir, "test_data_set_0", "output_1.pb");
+        var expected = EdgeLstm.Onnx.Import.OnnxTensor.Read(yh);
+        var values = expected.AsFloats();
+        values[0] += 0.5f;
+        File.WriteAllBytes(yh, new EdgeLstm.Onnx.Import.OnnxTensor(expected.Dims, values).ToProto("Y_h").ToByteArray());
+        var failed = CliProcess.Run("onnx-test", dir);
+        Assert.Equal(1, failed.ExitCode);
+        Assert.StartsWith("test_gru_initial_h_outside Y SKIP ", failed.StdOut);
+        Assert.Contains("\ntest_gru_initial_h_outside Y_h FAIL ", failed.StdOut);
+    }
+
+    /// <summary>
+    /// A GRU node-test folder whose initial_h reaches ±2.5. Expected outputs are the float engine's,
+    /// which the ONNX tests hold to ONNX Runtime within 1e-5 (RandomNodeCaseTests runs such cases there).
+    /// </summary>
+    private static string WriteOutOfContractCase()
+    {
+        const int steps = 6, batch = 2, inputs = 3, hidden = 4;
+        var random = new Random(3);
+        float[] Uniform(int n, float k) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1) * k).ToArray();
+        var layer = CellVariant.CreateLayer("gru", inputs, hidden);
+        foreach (var w in new[] { layer.W, layer.R, layer.Wb, layer.Rb }) Uniform(w.Length, 0.7f).CopyTo(w, 0);
+        var x = new EdgeLstm.Onnx.Import.OnnxTensor([steps, batch, inputs], Uniform(steps * batch * inputs, 2f));
+        var h0 = Uniform(batch * hidden, 1f);
+        h0[1] = 2.5f;
+        h0[6] = -1.75f;
+        var initialH = new EdgeLstm.Onnx.Import.OnnxTensor([1, batch, hidden], h0);
+
+        var g = new OnnxGraphs();
+        g.Input("X", (int)EdgeLstm.Onnx.Proto.TensorProto.Types.DataType.Float, steps, batch, inputs);
+        g.Input("initial_h", (int)EdgeLstm.Onnx.Proto.TensorProto.Types.DataType.Float, 1, batch, hidden);
+        g.Recurrent(layer, "X", "", h0: "initial_h");
+        var node = g.Graph.Node[^1];
+        node.Output.Clear();
+        node.Output.Add(["Y", "Y_h"]);
+        g.Output("Y", steps, 1, batch, hidden);
+        g.Output("Y_h", 1, batch, hidden);
+
+        var initializers = g.Graph.Initializer.ToDictionary(t => t.Name, EdgeLstm.Onnx.Import.OnnxTensor.FromProto);
+        var recurrent = EdgeLstm.Onnx.Import.RecurrentNodeReader.Read(node, name => initializers.GetValueOrDefault(name));
+        var session = EdgeLstm.Onnx.Conformance.RecurrentSequenceRunner.SingleLayerModel(recurrent.Layer).CreateFloatSession();
+        var outputs = EdgeLstm.Onnx.Conformance.RecurrentSequenceRunner.Run(recurrent, new(x, InitialH: initialH), new EdgeLstm.Onnx.Conformance.FloatLayerStepper(session));
+
+        string dir = Path.Combine(Directory.CreateTempSubdirectory("edgelstm-onnx-h0").FullName, "test_gru_initial_h_outside");
+        string set = Directory.CreateDirectory(Path.Combine(dir, "test_data_set_0")).FullName;
+        File.WriteAllBytes(Path.Combine(dir, "model.onnx"), g.ToBytes());
+        File.WriteAllBytes(Path.Combine(set, "input_0.pb"), x.ToProto("X").ToByteArray());
+        File.WriteAllBytes(Path.Combine(set, "input_1.pb"), initialH.ToProto("initial_h").ToByteArray());
+        File.WriteAllBytes(Path.Combine(set, "output_0.pb"), outputs.Y.ToProto("Y").ToByteArray());
+        File.WriteAllBytes(Path.Combine(set, "output_1.pb"), outputs.YH.ToProto("Y_h").ToByteArray());
+        return dir;
     }
 
     [Theory]

@@ -75,15 +75,16 @@ public class AttentionEngineTests(ITestOutputHelper output)
         return logits;
     }
 
-    [Theory]
-    [MemberData(nameof(Shapes))]
-    public void Every_kernel_path_pools_bit_identically_to_the_scalar_reference(string variant, int hidden, int layers)
+    public static IEnumerable<object[]> ShapesOnVectorWidths() => Kernels.Vector(Shapes());
+
+    [KernelTheory]
+    [MemberData(nameof(ShapesOnVectorWidths))]
+    public void Every_kernel_path_pools_bit_identically_to_the_scalar_reference(KernelChoice choice, string variant, int hidden, int layers)
     {
         var model = AttentionModels.Quantized(variant, hidden, layers, steps: 33, seed: hidden);
         var windows = AttentionModels.Windows(9, 50, 3, 17);
         var reference = Trace(model.CreateIntegerSession(KernelChoice.Scalar), windows);
-        foreach (var choice in KernelSupport.Available.Where(c => c != KernelChoice.Scalar))
-            Assert.True(reference.SequenceEqual(Trace(model.CreateIntegerSession(choice), windows)), $"{variant} H={hidden} x{layers}: {choice} differs from scalar");
+        Assert.True(reference.SequenceEqual(Trace(model.CreateIntegerSession(choice), windows)), $"{variant} H={hidden} x{layers}: {choice} differs from scalar");
     }
 
     /// <summary>Logits, context and attention weights after every step (each read pools), over windows longer than the buffer.</summary>
@@ -153,33 +154,31 @@ public class AttentionEngineTests(ITestOutputHelper output)
             Assert.True(Math.Abs(table.Evaluate(x) / 32768.0 - Math.Exp(x / 4096.0 - 8)) <= 1.0 / 4096, $"exp table at {x}");
     }
 
-    [Fact]
-    public void Step_reset_and_reading_the_pooled_output_allocate_nothing()
+    [KernelTheory]
+    [MemberData(nameof(Kernels.All), MemberType = typeof(Kernels))]
+    public void Step_reset_and_reading_the_pooled_output_allocate_nothing(KernelChoice choice)
     {
         var model = AttentionModels.Quantized(hidden: 24, layers: 2, steps: 30);
         var inputs = AttentionModels.Windows(9, 400, 1, 4)[0];
         var probabilities = new float[6];
-        foreach (var choice in KernelSupport.Available)
-        {
-            var session = model.CreateIntegerSession(choice);
-            var floatSession = model.CreateFloatSession();
-            long allocated = Allocations.OfSecondPass(Pass);
-            Assert.True(allocated == 0, $"{choice}: {allocated} bytes allocated over {inputs.Length} steps");
+        var session = model.CreateIntegerSession(choice);
+        var floatSession = model.CreateFloatSession();
+        long allocated = Allocations.OfSecondPass(Pass);
+        Assert.True(allocated == 0, $"{choice}: {allocated} bytes allocated over {inputs.Length} steps");
 
-            void Pass()
+        void Pass()
+        {
+            for (int i = 0; i < inputs.Length; i++)
             {
-                for (int i = 0; i < inputs.Length; i++)
+                session.Step(inputs[i]);
+                floatSession.Step(inputs[i]);
+                if (i % 7 == 0)
                 {
-                    session.Step(inputs[i]);
-                    floatSession.Step(inputs[i]);
-                    if (i % 7 == 0)
-                    {
-                        session.GetProbabilities(probabilities);
-                        floatSession.GetProbabilities(probabilities);
-                        _ = session.Predicted + floatSession.Predicted;
-                    }
-                    if (i % 100 == 0) { session.Reset(); floatSession.Reset(); }
+                    session.GetProbabilities(probabilities);
+                    floatSession.GetProbabilities(probabilities);
+                    _ = session.Predicted + floatSession.Predicted;
                 }
+                if (i % 100 == 0) { session.Reset(); floatSession.Reset(); }
             }
         }
     }

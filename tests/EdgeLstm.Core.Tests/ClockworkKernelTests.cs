@@ -28,36 +28,38 @@ public class ClockworkKernelTests
     /// stacked pair (the upper layer's input is the lower's state), clipping, large inputs that
     /// saturate the activations, and a Reset in the middle of a cycle.
     /// </summary>
-    [Theory]
-    [InlineData(9, new[] { 64 }, new[] { 1 }, 0f)]
-    [InlineData(9, new[] { 64 }, new[] { 1, 2 }, 0f)]
-    [InlineData(9, new[] { 64 }, new[] { 1, 2, 4, 8 }, 0f)]
-    [InlineData(9, new[] { 64 }, new[] { 1, 2, 4, 8, 16, 32, 64, 128 }, 0f)]
-    [InlineData(1, new[] { 3 }, new[] { 1, 2, 5 }, 0f)]
-    [InlineData(4, new[] { 12 }, new[] { 1, 3 }, 1.5f)]
-    [InlineData(17, new[] { 36 }, new[] { 1, 2, 4 }, 0f)]
-    [InlineData(5, new[] { 40, 40 }, new[] { 2, 3, 5, 7, 11 }, 0f)]
-    [InlineData(6, new[] { 27 }, new[] { 1, 97, 101 }, 0f)]
-    [InlineData(9, new[] { 160 }, new[] { 1, 2 }, 2f)]
-    public void Fused_vector_step_is_bit_identical_to_the_scalar_reference(int inputs, int[] hidden, int[] periods, float clip)
+    public static IEnumerable<object[]> CasesOnVectorWidths() => Kernels.Vector(new object[][]
+    {
+        [9, new[] { 64 }, new[] { 1 }, 0f],
+        [9, new[] { 64 }, new[] { 1, 2 }, 0f],
+        [9, new[] { 64 }, new[] { 1, 2, 4, 8 }, 0f],
+        [9, new[] { 64 }, new[] { 1, 2, 4, 8, 16, 32, 64, 128 }, 0f],
+        [1, new[] { 3 }, new[] { 1, 2, 5 }, 0f],
+        [4, new[] { 12 }, new[] { 1, 3 }, 1.5f],
+        [17, new[] { 36 }, new[] { 1, 2, 4 }, 0f],
+        [5, new[] { 40, 40 }, new[] { 2, 3, 5, 7, 11 }, 0f],
+        [6, new[] { 27 }, new[] { 1, 97, 101 }, 0f],
+        [9, new[] { 160 }, new[] { 1, 2 }, 2f],
+    });
+
+    [KernelTheory]
+    [MemberData(nameof(CasesOnVectorWidths))]
+    public void Fused_vector_step_is_bit_identical_to_the_scalar_reference(KernelChoice choice, int inputs, int[] hidden, int[] periods, float clip)
     {
         var model = Model(inputs, hidden, periods, seed: inputs * 31 + hidden[0], clip);
         var stream = RandomModels.RandomSequences(inputs, 1, 360, seed: 5, amplitude: 3f)[0];
         var reference = model.CreateIntegerSession(KernelChoice.Scalar);
-        foreach (var choice in KernelSupport.Available.Where(c => c != KernelChoice.Scalar))
+        var vector = model.CreateIntegerSession(choice);
+        reference.Reset();
+        for (int t = 0; t < stream.Length; t++)
         {
-            var vector = model.CreateIntegerSession(choice);
-            reference.Reset();
-            for (int t = 0; t < stream.Length; t++)
-            {
-                if (t == 250) { reference.Reset(); vector.Reset(); } // mid-cycle: the clock restarts at step 0
-                reference.Step(stream[t]);
-                vector.Step(stream[t]);
-                for (int l = 0; l < hidden.Length; l++)
-                    Assert.True(reference.Hidden(l).SequenceEqual(vector.Hidden(l)),
-                        $"{choice}, I={inputs} H={string.Join('+', hidden)} periods {string.Join(',', periods)}: layer {l} differs from scalar at step {t}");
-                Assert.Equal(reference.Logits.ToArray(), vector.Logits.ToArray());
-            }
+            if (t == 250) { reference.Reset(); vector.Reset(); } // mid-cycle: the clock restarts at step 0
+            reference.Step(stream[t]);
+            vector.Step(stream[t]);
+            for (int l = 0; l < hidden.Length; l++)
+                Assert.True(reference.Hidden(l).SequenceEqual(vector.Hidden(l)),
+                    $"{choice}, I={inputs} H={string.Join('+', hidden)} periods {string.Join(',', periods)}: layer {l} differs from scalar at step {t}");
+            Assert.Equal(reference.Logits.ToArray(), vector.Logits.ToArray());
         }
     }
 

@@ -7,19 +7,22 @@ namespace EdgeLstm.Core.Tests;
 
 public class EngineAgreementTests(ITestOutputHelper output)
 {
-    [Theory]
-    [MemberData(nameof(TestModels.Variants), MemberType = typeof(TestModels))]
-    public void Every_kernel_path_is_bit_identical_to_the_scalar_reference(string variant)
+    public static IEnumerable<object[]> VariantsOnVectorWidths() => Kernels.Vector(TestModels.Variants());
+
+    public static IEnumerable<object[]> FusedVariantsOnVectorWidths() => Kernels.Vector(new[] { "lstm", "cifg", "gru" }.Select(v => new object[] { v }));
+
+    public static IEnumerable<object[]> InputWidthsOnVectorWidths() => Kernels.Vector(new[] { 9, 6, 8, 4, 3 }.Select(n => new object[] { n }));
+
+    [KernelTheory]
+    [MemberData(nameof(VariantsOnVectorWidths))]
+    public void Every_kernel_path_is_bit_identical_to_the_scalar_reference(KernelChoice choice, string variant)
     {
         foreach (var (hidden, layers, clip) in new[] { (37, 1, 0f), (64, 2, 0f), (5, 1, 0f), (48, 2, 1.5f) })
         {
             var model = TestModels.Quantized(variant, inputs: 7, hidden: hidden, layers: layers, clip: clip, seed: hidden);
             var reference = Run(model.CreateIntegerSession(KernelChoice.Scalar), TestModels.Inputs(7, 99));
-            foreach (var choice in KernelSupport.Available.Where(c => c != KernelChoice.Scalar))
-            {
-                var actual = Run(model.CreateIntegerSession(choice), TestModels.Inputs(7, 99));
-                Assert.True(reference.SequenceEqual(actual), $"{variant} H={hidden} x{layers}: {choice} differs from scalar");
-            }
+            var actual = Run(model.CreateIntegerSession(choice), TestModels.Inputs(7, 99));
+            Assert.True(reference.SequenceEqual(actual), $"{variant} H={hidden} x{layers}: {choice} differs from scalar");
         }
     }
 
@@ -29,21 +32,16 @@ public class EngineAgreementTests(ITestOutputHelper output)
     /// in the benchmark shapes, 1, 3, 17), int16-held weights (small layers) and int8 (large),
     /// stacked so a fused layer reads another's double-buffered hidden state.
     /// </summary>
-    [Theory]
-    [InlineData("lstm")]
-    [InlineData("cifg")]
-    [InlineData("gru")]
-    public void Fused_steps_are_bit_identical_to_the_scalar_reference_around_the_vector_widths(string variant)
+    [KernelTheory]
+    [MemberData(nameof(FusedVariantsOnVectorWidths))]
+    public void Fused_steps_are_bit_identical_to_the_scalar_reference_around_the_vector_widths(KernelChoice choice, string variant)
     {
         foreach (var (inputs, hidden, layers) in new[] { (9, 32, 1), (1, 1, 1), (3, 4, 2), (17, 8, 1), (9, 15, 2), (2, 16, 1), (9, 33, 1), (9, 100, 1) })
         {
             var model = TestModels.Quantized(variant, inputs: inputs, hidden: hidden, layers: layers, seed: hidden + inputs);
             var reference = Run(model.CreateIntegerSession(KernelChoice.Scalar), TestModels.Inputs(inputs, 5, sequences: 1, length: 150));
-            foreach (var choice in KernelSupport.Available.Where(c => c != KernelChoice.Scalar))
-            {
-                var actual = Run(model.CreateIntegerSession(choice), TestModels.Inputs(inputs, 5, sequences: 1, length: 150));
-                Assert.True(reference.SequenceEqual(actual), $"{variant} I={inputs} H={hidden} x{layers}: {choice} differs from scalar");
-            }
+            var actual = Run(model.CreateIntegerSession(choice), TestModels.Inputs(inputs, 5, sequences: 1, length: 150));
+            Assert.True(reference.SequenceEqual(actual), $"{variant} I={inputs} H={hidden} x{layers}: {choice} differs from scalar");
         }
     }
 
@@ -51,19 +49,15 @@ public class EngineAgreementTests(ITestOutputHelper output)
     /// The vector input boundary against the scalar formula: ties, saturation, infinities, NaN; widths
     /// that end with an overlapping group (9, 6), whole groups (4, 8) and fewer than one group (3).
     /// </summary>
-    [Theory]
-    [InlineData(9)]
-    [InlineData(6)]
-    [InlineData(8)]
-    [InlineData(4)]
-    [InlineData(3)]
-    public void Input_quantization_is_bit_identical_to_the_scalar_reference(int inputs)
+    [KernelTheory]
+    [MemberData(nameof(InputWidthsOnVectorWidths))]
+    public void Input_quantization_is_bit_identical_to_the_scalar_reference(KernelChoice choice, int inputs)
     {
         var model = TestModels.Quantized("lstm", inputs: inputs, hidden: 8);
         var (offset, multiplier) = (model.Integer!.InputOffset, model.Integer.InputMultiplier);
         float[] special = [float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, 1e30f, -1e30f, float.Epsilon];
         var scalar = model.CreateIntegerSession(KernelChoice.Scalar);
-        var vector = KernelSupport.Available.Where(c => c != KernelChoice.Scalar).Select(c => (c, model.CreateIntegerSession(c))).ToList();
+        var vector = model.CreateIntegerSession(choice);
         var rng = new Random(3);
         short[] expected = new short[inputs], actual = new short[inputs];
         var x = new float[inputs];
@@ -73,11 +67,8 @@ public class EngineAgreementTests(ITestOutputHelper output)
                 x[j] = rng.Next(8) == 0 ? special[rng.Next(special.Length)]
                     : offset[j] + rng.Next(-80_000, 80_000) / 2f / multiplier[j]; // half-integers: ties, and beyond the int16 range
             scalar.QuantizeInput(x, expected);
-            foreach (var (choice, session) in vector)
-            {
-                session.QuantizeInput(x, actual);
-                Assert.True(expected.AsSpan().SequenceEqual(actual), $"{choice}: [{string.Join(", ", x)}] gave [{string.Join(", ", actual)}], scalar [{string.Join(", ", expected)}]");
-            }
+            vector.QuantizeInput(x, actual);
+            Assert.True(expected.AsSpan().SequenceEqual(actual), $"{choice}: [{string.Join(", ", x)}] gave [{string.Join(", ", actual)}], scalar [{string.Join(", ", expected)}]");
         }
     }
 

@@ -28,8 +28,9 @@ public class NumericsTests
         Assert.True(worst <= Limit, $"max error {worst:E3}");
     }
 
-    [Fact]
-    public unsafe void Vector_activation_equals_scalar_over_the_whole_domain()
+    [KernelTheory]
+    [MemberData(nameof(Kernels.Vector), MemberType = typeof(Kernels))]
+    public unsafe void Vector_activation_equals_scalar_over_the_whole_domain(KernelChoice choice)
     {
         var input = new int[65536];
         for (int i = 0; i < input.Length; i++) input[i] = i - 32768;
@@ -38,15 +39,33 @@ public class NumericsTests
             var reference = new int[input.Length];
             fixed (int* t = table.Packed, x = input, y = reference)
                 new ScalarKernels().Activate(t, x, y, input.Length);
-            foreach (var choice in KernelSupport.Available)
-            {
-                var kernels = KernelSupport.Create(choice);
-                var output = new int[input.Length + 5];
-                fixed (int* t = table.Packed, x = input, y = output)
-                    kernels.Activate(t, x, y, input.Length - 5); // leave a tail for the scalar path
-                Assert.Equal(reference.AsSpan(0, input.Length - 5).ToArray(), output.AsSpan(0, input.Length - 5).ToArray());
-            }
+            var kernels = KernelSupport.Create(choice);
+            var output = new int[input.Length + 5];
+            fixed (int* t = table.Packed, x = input, y = output)
+                kernels.Activate(t, x, y, input.Length - 5); // leave a tail for the scalar path
+            Assert.Equal(reference.AsSpan(0, input.Length - 5).ToArray(), output.AsSpan(0, input.Length - 5).ToArray());
         }
+    }
+
+    /// <summary>
+    /// Storing int32 results as int16 saturates on every path (QFormats.NarrowInt16 in the scalar
+    /// kernels, packssdw / sqxtn / vpmovsdw in the vector ones), never truncates: the paths agree by
+    /// construction, not only because the engine's values happen to be in range. 37 values: whole
+    /// vectors and a scalar tail on every width.
+    /// </summary>
+    [KernelTheory]
+    [MemberData(nameof(Kernels.All), MemberType = typeof(Kernels))]
+    public unsafe void Narrowing_stores_saturate_outside_the_int16_range_on_every_path(KernelChoice choice)
+    {
+        int[] edges = [int.MinValue, -(1 << 20), -65536, -32769, -32768, -32767, -1, 0, 1, 32766, 32767, 32768, 65535, 65536, 1 << 20, int.MaxValue];
+        var values = Enumerable.Range(0, 37).Select(k => edges[(k * 7) % edges.Length]).ToArray();
+        var stored = new short[values.Length + 2];
+        var kernels = KernelSupport.Create(choice);
+        fixed (int* v = values)
+        fixed (short* h = stored)
+            kernels.StoreHidden(v, h, values.Length);
+        Assert.Equal(values.Select(v => (short)Math.Clamp(v, short.MinValue, short.MaxValue)).ToArray(), stored[..values.Length]);
+        Assert.Equal(values.Select(QFormats.NarrowInt16).ToArray(), stored[..values.Length]);
     }
 
     [Fact]

@@ -36,7 +36,11 @@ internal unsafe interface ISimdOps<TV> where TV : struct
     /// <summary>Count int16 values, sign-extended to int32 lanes.</summary>
     static abstract TV LoadWidened(short* p);
 
-    /// <summary>Stores lanes as int16 (values are already within the int16 range).</summary>
+    /// <summary>
+    /// Stores lanes as int16, saturating to [-32768, 32767] (packssdw, sqxtn, vpmovsdw): the same
+    /// as the scalar kernels' <see cref="Numerics.QFormats.NarrowInt16"/>. The kernels clamp or bound
+    /// the values before storing anyway, so saturation here never changes a result.
+    /// </summary>
     static abstract void StoreNarrowed(short* p, TV v);
 
     /// <summary>

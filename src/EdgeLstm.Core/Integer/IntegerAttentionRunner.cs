@@ -95,11 +95,19 @@ internal sealed unsafe class IntegerAttentionRunner
         _kernels.AttentionPool(_states, _stride, _alpha, _count, context, _hidden);
     }
 
-    /// <summary>exp(d - 2^-12) in Q15 for a Q.12 difference d ≤ 0, by table; d below -16 gives about 0.</summary>
+    /// <summary>
+    /// exp(d - 2^-12) in Q15 for a Q.12 difference d ≤ 0, by table (<see cref="Elementwise.Activate"/>:
+    /// interpolation rounded half toward +infinity); the table input d + 32767 is saturated at -32768,
+    /// so d below -16 gives about 0 instead of wrapping.
+    /// </summary>
     public static int Exp(int* table, int d) => Elementwise.Activate(table, Math.Max(d + short.MaxValue, short.MinValue));
 
     private int Exp(int d) => Exp(_exp, d);
 
-    /// <summary>α = w / S in Q15, rounded half up; S ≥ 32700 (the largest score's own weight).</summary>
+    /// <summary>
+    /// α = w / S in Q15: floor((w·2^15 + floor(S/2)) / S), i.e. rounded to nearest, ties up (w, S ≥ 0).
+    /// S ≥ 32700 (the largest score's own weight) and w ≤ S, so α ≤ 2^15 and w·2^15 &lt; 2^30 cannot
+    /// overflow; no saturation is needed. S itself sums at most 4096 weights below 2^15 (below 2^27).
+    /// </summary>
     public static int Normalize(int w, int sum) => (w * 32768 + sum / 2) / sum;
 }

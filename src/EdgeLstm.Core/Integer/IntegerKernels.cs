@@ -16,25 +16,32 @@ internal abstract unsafe partial class IntegerKernels
 
     public PreparedMatrix Prepare(QuantizedMatrix m, PinnedArena arena) => new(m, RowBlock, arena);
 
-    /// <summary>acc[r] = sum_j q[r, j] * x[j] for every (padded) row; x has an even, zero-padded length.</summary>
+    /// <summary>
+    /// acc[r] = sum_j q[r, j] * x[j] for every (padded) row; x has an even, zero-padded length. Exact:
+    /// no rounding, and no overflow in any order of summation for fan-in &lt;= <see cref="Numerics.QFormats.MaxFanIn"/>.
+    /// </summary>
     public abstract void MatVec(PreparedMatrix m, short* x, int* acc);
 
-    /// <summary>pre = clamp(rqX(accX) + rqH(accH) + bias, lo, hi).</summary>
+    /// <summary>pre = clamp(rqX(accX) + rqH(accH) + bias, lo, hi): each requantization rounded half toward +infinity, the sum saturated to [lo, hi].</summary>
     public abstract void GatePre(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int lo, int hi, int* pre, int n);
 
     /// <summary>act = table(clamp(rqX(accX) + rqH(accH) + bias, lo, hi)): GatePre and Activate in one pass.</summary>
     public abstract void GateActivate(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int lo, int hi, int* table, int* act, int n);
 
-    /// <summary>output = clamp(rq(acc) + addend, lo, hi).</summary>
+    /// <summary>output = clamp(rq(acc) + addend, lo, hi): requantization rounded half toward +infinity, the sum saturated to [lo, hi].</summary>
     public abstract void RequantAdd(int* acc, RequantRows rq, int* addend, int lo, int hi, int* output, int n);
 
-    /// <summary>pre = clamp(pre + rq(peep * cell), lo, hi), one requantizer for the whole gate.</summary>
+    /// <summary>
+    /// pre = clamp(pre + rq(peep * cell), lo, hi), one requantizer for the whole gate: the int16 x int16
+    /// product is exact (|peep| &lt;= 32767, so below 2^30), its requantization rounded half toward
+    /// +infinity, the sum saturated to [lo, hi].
+    /// </summary>
     public abstract void PeepholeAdd(int* pre, int* peep, int* cell, int m, int roundHigh, int roundLow, int shift, int lo, int hi, int n);
 
-    /// <summary>output = table(pre), pre already within the int16 range.</summary>
+    /// <summary>output = table(pre), pre already within the int16 range; interpolation rounded half toward +infinity (<see cref="Elementwise.Activate"/>).</summary>
     public abstract void Activate(int* table, int* pre, int* output, int n);
 
-    /// <summary>cell = LstmCell(i, f or 1 - i, g, cell).</summary>
+    /// <summary>cell = LstmCell(i, f or 1 - i, g, cell): two products rounded half toward +infinity, their sum saturated to int16 (<see cref="Elementwise.LstmCell"/>).</summary>
     public abstract void LstmCell(int* i, int* f, int* g, int* cell, bool coupled, int cellFracBits, int n);
 
     /// <summary>cell = DepthGatedCell(i, f, g, cell, d, lower): the depth-gated LSTM's cell update, one rounding.</summary>
@@ -50,16 +57,16 @@ internal abstract unsafe partial class IntegerKernels
     public abstract void GruCandidateAndHidden(int* accX, RequantRows rqX, int* bias, int* accH, RequantRows rqH, int* hBias,
         int* z, int* r, int lo, int hi, int* tanh, short* h, int n);
 
-    /// <summary>h = o * tanh(cell).</summary>
+    /// <summary>h = o * tanh(cell), rounded half toward +infinity, stored with saturation to int16 (<see cref="Elementwise.LstmHidden"/>).</summary>
     public abstract void LstmHidden(int* o, int* cell, int cellFracBits, int* tanh, short* h, int n);
 
-    /// <summary>output = r ⊙ h (GRU with linear_before_reset = 0).</summary>
+    /// <summary>output = r ⊙ h (GRU with linear_before_reset = 0): (r*h + 2^14) >> 15, rounded half toward +infinity, stored with saturation to int16.</summary>
     public abstract void GruResetHidden(int* r, short* h, short* output, int n);
 
-    /// <summary>h = candidate + z ⊙ (h - candidate).</summary>
+    /// <summary>h = candidate + z ⊙ (h - candidate): the product rounded half toward +infinity, the sum saturated to int16 (<see cref="Elementwise.GruHidden"/>).</summary>
     public abstract void GruHidden(int* z, int* candidate, short* h, int n);
 
-    /// <summary>h = act (values already in the int16 range).</summary>
+    /// <summary>h = act, narrowed with saturation to int16 (the values, activations, are in range already).</summary>
     public abstract void StoreHidden(int* act, short* h, int n);
 
     /// <summary>

@@ -29,12 +29,21 @@ public static class KernelSupport
         _ => false,
     };
 
+    /// <summary>What the processor must offer for <see cref="IsSupported"/> to hold (for errors, reports and skipped tests).</summary>
+    public static string Requirement(KernelChoice choice) => choice switch
+    {
+        KernelChoice.Vector128 => "SSE4.1 (x86-64) or AdvSimd (arm64)",
+        KernelChoice.Vector256 => "AVX2",
+        KernelChoice.Vector512 => "AVX-512F, AVX-512BW and AVX2",
+        _ => "nothing",
+    };
+
     /// <summary>The vector kernels Auto resolves to here, widest first.</summary>
     public static KernelChoice Resolve(KernelChoice choice)
     {
         if (choice != KernelChoice.Auto)
         {
-            if (!IsSupported(choice)) throw new PlatformNotSupportedException($"{choice} kernels are not supported by this build's instruction set on this processor");
+            if (!IsSupported(choice)) throw new PlatformNotSupportedException($"{choice} kernels are not supported by this build's instruction set on this processor (they need {Requirement(choice)}; this process has {InstructionSets.Describe()})");
             return choice;
         }
         if (Environment.GetEnvironmentVariable(ForceScalarVariable) == "1") return KernelChoice.Scalar;

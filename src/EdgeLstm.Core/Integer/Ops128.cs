@@ -52,7 +52,11 @@ internal readonly unsafe struct Ops128 : ISimdOps<Vector128<int>>
     {
         if (AdvSimd.IsSupported) AdvSimd.Store(p, AdvSimd.ExtractNarrowingSaturateLower(v));
         else if (Sse2.IsSupported) *(long*)p = Sse2.PackSignedSaturate(v, v).AsInt64().ToScalar();
-        else *(long*)p = Vector128.Narrow(v, v).AsInt64().ToScalar();
+        else
+        {
+            var saturated = Vector128.Min(Vector128.Max(v, Vector128.Create((int)short.MinValue)), Vector128.Create((int)short.MaxValue));
+            *(long*)p = Vector128.Narrow(saturated, saturated).AsInt64().ToScalar();
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

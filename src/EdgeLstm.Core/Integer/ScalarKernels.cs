@@ -3,7 +3,12 @@ using static EdgeLstm.Core.Integer.Elementwise;
 
 namespace EdgeLstm.Core.Integer;
 
-/// <summary>The reference kernels: plain loops over <see cref="Elementwise"/>, row-major weights.</summary>
+/// <summary>
+/// The reference kernels: plain loops over <see cref="Elementwise"/>, row-major weights. Every
+/// store of an int32 result into an int16 state narrows with <see cref="QFormats.NarrowInt16"/>,
+/// which saturates as the vector kernels' narrowing stores do (<see cref="ISimdOps{TV}.StoreNarrowed"/>),
+/// so the two agree by construction and not only because the values are in range.
+/// </summary>
 internal sealed unsafe class ScalarKernels : IntegerKernels
 {
     public override string Name => "scalar";
@@ -77,28 +82,28 @@ internal sealed unsafe class ScalarKernels : IntegerKernels
             int xPart = Clamp(RequantAt(accX[k], rqX, k) + bias[k], -QFormats.PreWideLimit, QFormats.PreWideLimit);
             int hPart = RequantAt(accH[k], rqH, k) + hBias[k];
             int candidate = Elementwise.Activate(tanh, Elementwise.GruCandidatePre(xPart, r[k], hPart, lo, hi));
-            h[k] = (short)Elementwise.GruHidden(z[k], candidate, h[k]);
+            h[k] = QFormats.NarrowInt16(Elementwise.GruHidden(z[k], candidate, h[k]));
         }
     }
 
     public override void LstmHidden(int* o, int* cell, int cellFracBits, int* tanh, short* h, int n)
     {
-        for (int k = 0; k < n; k++) h[k] = (short)Elementwise.LstmHidden(o[k], cell[k], cellFracBits, tanh);
+        for (int k = 0; k < n; k++) h[k] = QFormats.NarrowInt16(Elementwise.LstmHidden(o[k], cell[k], cellFracBits, tanh));
     }
 
     public override void GruResetHidden(int* r, short* h, short* output, int n)
     {
-        for (int k = 0; k < n; k++) output[k] = (short)MulQ15(r[k], h[k]);
+        for (int k = 0; k < n; k++) output[k] = QFormats.NarrowInt16(MulQ15(r[k], h[k]));
     }
 
     public override void GruHidden(int* z, int* candidate, short* h, int n)
     {
-        for (int k = 0; k < n; k++) h[k] = (short)Elementwise.GruHidden(z[k], candidate[k], h[k]);
+        for (int k = 0; k < n; k++) h[k] = QFormats.NarrowInt16(Elementwise.GruHidden(z[k], candidate[k], h[k]));
     }
 
     public override void StoreHidden(int* act, short* h, int n)
     {
-        for (int k = 0; k < n; k++) h[k] = (short)act[k];
+        for (int k = 0; k < n; k++) h[k] = QFormats.NarrowInt16(act[k]);
     }
 
     public override void AttentionPool(short* states, int stride, int* alpha, int count, short* context, int n)
@@ -107,7 +112,7 @@ internal sealed unsafe class ScalarKernels : IntegerKernels
         {
             int sum = 0;
             for (int t = 0; t < count; t++) sum += alpha[t] * states[t * stride + k];
-            context[k] = (short)PoolRound(sum);
+            context[k] = QFormats.NarrowInt16(PoolRound(sum));
         }
     }
 

@@ -56,7 +56,7 @@ internal sealed unsafe partial class SimdKernels<TOps, TV> : IntegerKernels
         }
     }
 
-    /// <summary>The requantization rule in 32-bit lanes (<see cref="Requantizer.Apply32"/>).</summary>
+    /// <summary>The requantization rule in 32-bit lanes (<see cref="Requantizer.Apply32"/>): rounded half toward +infinity, exact, not saturated.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV Requant(TV acc, RequantRows rq, int r)
     {
@@ -68,13 +68,15 @@ internal sealed unsafe partial class SimdKernels<TOps, TV> : IntegerKernels
         return TOps.ShiftRightVariable(t, TOps.Load(rq.Shift + r));
     }
 
+    /// <summary>Saturation to [lo, hi] per lane (<see cref="Elementwise.Clamp"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV Clamp(TV v, TV lo, TV hi) => TOps.Min(TOps.Max(v, lo), hi);
 
-    /// <summary>Q15 product with round half up: (a*b + 2^14) >> 15.</summary>
+    /// <summary>Q15 product per lane, (a*b + 2^14) >> 15, rounded half toward +infinity, not saturated (<see cref="QFormats.MulQ15"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV MulQ15(TV a, TV b) => TOps.ShiftRight(TOps.Add(TOps.Mul(a, b), TOps.Splat(1 << 14)), 15);
 
+    /// <summary>Table lookup with interpolation per lane (<see cref="Elementwise.Activate"/>): input in the int16 range, interpolation rounded half toward +infinity.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV Activate(int* table, TV x)
     {

@@ -54,7 +54,12 @@ public sealed class ActivationTable
         return new ActivationTable(name, packed);
     }
 
-    /// <summary>Reference evaluation for an int16-range Q3.12 input (the caller saturates).</summary>
+    /// <summary>
+    /// Reference evaluation for an int16-range Q3.12 input (the caller saturates; the input indexes the
+    /// table). The interpolation is rounded half toward +infinity; the result lies between two adjacent
+    /// knots (int16 values: knots are rounded half away from zero from the exact function and saturated
+    /// to int16 when the table is built), so it needs no saturation.
+    /// </summary>
     public int Evaluate(int x)
     {
         int u = x + 32768;
