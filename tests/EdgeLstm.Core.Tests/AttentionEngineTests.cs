@@ -192,6 +192,7 @@ public class AttentionEngineTests(ITestOutputHelper output)
         Assert.Contains("must be windowed", e.Message);
         metadata.Mode = ClassificationMode.Windowed;
         metadata.Window = 17;
+        metadata.Hop = 8;
         e = Assert.Throws<ModelException>(() => new EdgeModel(metadata, model.Float, model.Integer));
         Assert.Contains("does not fit its attention head's buffer of 16 steps", e.Message);
         var lastState = new FloatNetwork(model.Float!.Layers, model.Float.Head);
