@@ -208,18 +208,10 @@ internal sealed unsafe partial class SimdKernels<TOps, TV> : IntegerKernels
         if (k < n) Tail.DepthGatedCell(i + k, f + k, g + k, d + k, lower + k, cell + k, m, n - k);
     }
 
-    public override void LstmUpdate(int* i, int* f, int* g, int* o, int* cell, bool coupled, int cellFracBits, int* tanh, short* h, int n)
-    {
-        var fmt = new CellFormat(cellFracBits);
-        int k = 0;
-        for (; k + C <= n; k += C)
-        {
-            TV c = CellStep(fmt, TOps.Load(i + k), f + k, TOps.Load(g + k), TOps.Load(cell + k), coupled);
-            TOps.Store(cell + k, c);
-            TOps.StoreNarrowed(h + k, HiddenStep(fmt, TOps.Load(o + k), c, tanh));
-        }
-        if (k < n) Tail.LstmUpdate(i + k, f + k, g + k, o + k, cell + k, coupled, cellFracBits, tanh, h + k, n - k);
-    }
+    // Not reached with vector kernels: they fuse every layer that would call it (FusedLayer.Covers:
+    // LSTM without peepholes); the scalar reference stands in, so the override stays right.
+    public override void LstmUpdate(int* i, int* f, int* g, int* o, int* cell, bool coupled, int cellFracBits, int* tanh, short* h, int n) =>
+        Tail.LstmUpdate(i, f, g, o, cell, coupled, cellFracBits, tanh, h, n);
 
     public override void LstmHidden(int* o, int* cell, int cellFracBits, int* tanh, short* h, int n)
     {
@@ -229,25 +221,11 @@ internal sealed unsafe partial class SimdKernels<TOps, TV> : IntegerKernels
         if (k < n) Tail.LstmHidden(o + k, cell + k, cellFracBits, tanh, h + k, n - k);
     }
 
+    // Not reached with vector kernels: a linear-before-reset GRU is always fused (FusedLayer.Covers);
+    // the scalar reference stands in, so the override stays right.
     public override void GruCandidateAndHidden(int* accX, RequantRows rqX, int* bias, int* accH, RequantRows rqH, int* hBias,
-        int* z, int* r, int lo, int hi, int* tanh, short* h, int n)
-    {
-        TV vlo = TOps.Splat(lo), vhi = TOps.Splat(hi);
-        TV wideLo = TOps.Splat(-QFormats.PreWideLimit), wideHi = TOps.Splat(QFormats.PreWideLimit);
-        TV partLo = TOps.Splat(-65535), partHi = TOps.Splat(65535);
-        TV min16 = TOps.Splat(short.MinValue), max16 = TOps.Splat(short.MaxValue);
-        int k = 0;
-        for (; k + C <= n; k += C)
-        {
-            TV xPart = Clamp(TOps.Add(Requant(TOps.Load(accX + k), rqX, k), TOps.Load(bias + k)), wideLo, wideHi);
-            TV hPart = Clamp(TOps.Add(Requant(TOps.Load(accH + k), rqH, k), TOps.Load(hBias + k)), partLo, partHi);
-            TV candidate = Activate(tanh, Clamp(TOps.Add(xPart, MulQ15(TOps.Load(r + k), hPart)), vlo, vhi));
-            TV diff = TOps.Sub(TOps.LoadWidened(h + k), candidate);
-            TOps.StoreNarrowed(h + k, Clamp(TOps.Add(candidate, MulQ15(TOps.Load(z + k), diff)), min16, max16));
-        }
-        if (k < n)
-            Tail.GruCandidateAndHidden(accX + k, rqX.Skip(k), bias + k, accH + k, rqH.Skip(k), hBias + k, z + k, r + k, lo, hi, tanh, h + k, n - k);
-    }
+        int* z, int* r, int lo, int hi, int* tanh, short* h, int n) =>
+        Tail.GruCandidateAndHidden(accX, rqX, bias, accH, rqH, hBias, z, r, lo, hi, tanh, h, n);
 
     public override void GruResetHidden(int* r, short* h, short* output, int n)
     {
