@@ -1,7 +1,7 @@
 namespace EdgeLstm.Daemon.Configuration;
 
 /// <summary>
-/// The configuration file (config/edgelstm.json, documented option by option in docs/pipeline.md).
+/// The configuration file (/etc/edgelstm/edgelstm.json; config/edgelstm.full.json shows every option, docs/pipeline.md explains each).
 /// Plain settable properties for the source-generated reader; <see cref="ConfigValidator"/> checks
 /// every value and names each error.
 /// </summary>
