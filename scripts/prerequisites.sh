@@ -17,9 +17,13 @@
 #   qemu-system-misc              qemu-system-avr -M uno: runs that firmware in the firmware-in-the-loop tests
 #   python3                       firmware-samples/arduino-uno-imu/tools/make-excerpt.py, checked by those tests
 #   arduino-builder, arduino-core-avr  build that firmware as an Arduino IDE sketch (the IDE's engine and AVR core)
+#   dpkg-dev                      dpkg-shlibdeps (the .deb's Depends) and dpkg-parsechangelog, for scripts/package.sh
+#   groff-base                    renders the generated manual page in the package tests (groff -man -ww)
+#   lintian                       checks both .debs in the package tests (about 10 s for the two)
 PREREQUISITE_PACKAGES=(clang lld libc6-dev-arm64-cross libgcc-12-dev-arm64-cross binutils-aarch64-linux-gnu qemu-user
   systemd strace mosquitto mosquitto-clients socat
-  gcc-avr binutils-avr avr-libc make qemu-system-misc python3 arduino-builder arduino-core-avr)
+  gcc-avr binutils-avr avr-libc make qemu-system-misc python3 arduino-builder arduino-core-avr
+  dpkg-dev groff-base lintian)
 
 install_prerequisites() {
   local missing=() p

@@ -124,6 +124,23 @@ public class ServiceCommandTests
         Assert.Equal("", r.StdErr);
     }
 
+    /// <summary>
+    /// The shipped configurations (the installed minimal one, the every-option example) pass
+    /// `--check` on a machine without their serial devices: an absent source device is a warning.
+    /// </summary>
+    [Theory]
+    [InlineData("edgelstm.json", "/dev/ttyACM0")]
+    [InlineData("edgelstm.full.json", "/dev/serial/by-id/usb-Arduino_Uno-if00")]
+    public void Check_passes_the_shipped_configurations_without_their_devices(string name, string device)
+    {
+        var r = CliProcess.Run("run", "--check", "--config", Path.Combine(CliProcess.RepoRoot, "config", name));
+        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.StdErr}");
+        Assert.StartsWith($"edgelstm: {name}: OK (", r.StdOut.Trim(), StringComparison.Ordinal);
+        if (!File.Exists(device))
+            Assert.True(r.StdErr.Contains($"device '{device}' not found", StringComparison.Ordinal) && r.StdErr.Contains("a warning", StringComparison.Ordinal),
+                $"the absent device is not reported as a warning: {r.StdErr}");
+    }
+
     [Fact]
     public void Check_warns_of_old_option_names_and_passes()
     {

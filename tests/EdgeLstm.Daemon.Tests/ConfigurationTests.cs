@@ -6,7 +6,11 @@ namespace EdgeLstm.Daemon.Tests;
 
 public partial class ConfigurationTests
 {
-    private static string ExamplePath => Path.Combine(TestModels.RepoRoot, "config", "edgelstm.json");
+    /// <summary>The every-option example, installed as /usr/share/doc/edgelstm/examples/edgelstm.full.json.</summary>
+    private static string ExamplePath => Path.Combine(TestModels.RepoRoot, "config", "edgelstm.full.json");
+
+    /// <summary>The minimal configuration the package installs as /etc/edgelstm/edgelstm.json.</summary>
+    private static string InstalledPath => Path.Combine(TestModels.RepoRoot, "config", "edgelstm.json");
 
     [Fact]
     public void The_example_configuration_parses_validates_and_builds()
@@ -14,6 +18,19 @@ public partial class ConfigurationTests
         var config = ConfigReader.Read(ExamplePath);
         var pipeline = PipelineFactory.Build(config, _ => TestModels.Streaming, _ => { }, Path.GetDirectoryName(ExamplePath));
         Assert.Equal(5, pipeline.Sources.Count);
+    }
+
+    [Fact]
+    public void The_installed_configuration_is_one_serial_text_source_to_stdout_with_the_embedded_model()
+    {
+        var config = ConfigReader.Read(InstalledPath);
+        var source = Assert.Single(config.Sources);
+        Assert.True(source is { Type: "serial", Format: "text", Path: "/dev/ttyACM0" }, $"source: {source.Type} {source.Format} {source.Path}");
+        Assert.True(Assert.Single(config.Sinks).Type == "stdout", "the only active sink is stdout");
+        Assert.True(Assert.Single(config.Models).Value.Path is null, "the model is the embedded one");
+        Assert.Contains("\"type\": \"mqtt\"", File.ReadAllText(InstalledPath), StringComparison.Ordinal);
+        var pipeline = PipelineFactory.Build(config, _ => TestModels.Streaming, _ => { }, Path.GetDirectoryName(InstalledPath));
+        Assert.Single(pipeline.Sources);
     }
 
     [GeneratedRegex("\"([a-zA-Z]+)\"\\s*:")]
@@ -30,7 +47,7 @@ public partial class ConfigurationTests
         foreach (var p in types.SelectMany(t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance)).Where(p => p.CanWrite && !p.Name.EndsWith("Seconds", StringComparison.Ordinal)))
         {
             string name = char.ToLowerInvariant(p.Name[0]) + p.Name[1..];
-            Assert.True(shown.Contains(name), $"config/edgelstm.json does not show '{name}' ({p.DeclaringType!.Name})");
+            Assert.True(shown.Contains(name), $"config/edgelstm.full.json does not show '{name}' ({p.DeclaringType!.Name})");
         }
     }
 

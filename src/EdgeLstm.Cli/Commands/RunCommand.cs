@@ -20,7 +20,7 @@ public static class RunCommand
     {
         var config = new Option<FileInfo>("--config", "-c")
         {
-            Description = $"Configuration file (see config/edgelstm.json and docs/pipeline.md); default {DefaultConfig}",
+            Description = "Configuration file (every option: /usr/share/doc/edgelstm/examples/edgelstm.full.json, explained in pipeline.md beside it)",
             DefaultValueFactory = _ => new FileInfo(DefaultConfig),
         };
         var summary = new Option<bool>("--summary") { Description = "At exit, print a JSON object of all counters (and accuracy for labelled input)" };

@@ -17,7 +17,7 @@ public static class StatusCommand
 
     public static Command Create()
     {
-        var socket = new Option<string>("--socket") { Description = $"The service's status socket (service.statusSocket); default {DefaultSocket}", DefaultValueFactory = _ => DefaultSocket };
+        var socket = new Option<string>("--socket") { Description = "The service's status socket (service.statusSocket)", DefaultValueFactory = _ => DefaultSocket };
         var command = new Command("status", "Print the counters and health of a running edgelstm service") { socket };
         command.SetAction(p => CommandGuard.Run(() =>
         {

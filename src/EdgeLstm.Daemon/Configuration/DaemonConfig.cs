@@ -1,7 +1,8 @@
 namespace EdgeLstm.Daemon.Configuration;
 
 /// <summary>
-/// The configuration file (config/edgelstm.json, documented option by option in docs/pipeline.md)
+/// The configuration file (/etc/edgelstm/edgelstm.json; config/edgelstm.full.json shows every option,
+/// docs/pipeline.md explains each)
 /// as written: its objects are sections (<c>...Section</c>), the items of its lists entries
 /// (<c>...Entry</c>); plain settable properties for the source-generated reader.
 /// <see cref="PipelineFactory"/> checks every value, names each error, and derives from them what
