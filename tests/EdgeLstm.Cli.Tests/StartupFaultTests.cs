@@ -224,7 +224,7 @@ public class StartupFaultTests
         var check = CliProcess.Run("run", "--check", "--config", config);
         Assert.True(check.ExitCode == 0, check.StdErr);
         Assert.StartsWith($"edgelstm: {Path.GetFileName(config)}: sources[0].path: device '{device}' not found", check.StdErr, StringComparison.Ordinal);
-        Assert.Contains("a warning: the service starts and waits for it", check.StdErr, StringComparison.Ordinal);
+        Assert.Contains("a warning: the service starts without it and opens it when it appears", check.StdErr, StringComparison.Ordinal);
 
         using var notify = new NotifySocket();
         using var daemon = Start(config, notify);
@@ -262,6 +262,11 @@ public class StartupFaultTests
         string device = Path.Combine(dir, "ttyDISPLAY");
         string config = Config(dir, """{ "name": "pipe", "type": "stdin" }""",
             sinks: $$"""[ { "type": "stdout" }, { "type": "serial", "path": "{{device}}" } ]""");
+        // --check: a warning, as for a source (the sink opens it when it appears), exit 0.
+        var check = CliProcess.Run("run", "--check", "--config", config);
+        Assert.True(check.ExitCode == 0, check.StdErr);
+        Assert.Equal($"edgelstm: {Path.GetFileName(config)}: sinks[1].path: device '{device}' not found (unplugged, or a different name: see /dev/serial/by-id); " +
+                     "a warning: the service starts without it and opens it when it appears", check.StdErr.Trim());
         using var notify = new NotifySocket();
         using var daemon = Start(config, notify);
         notify.WaitFor(m => m == "READY=1", Patience, "READY=1");

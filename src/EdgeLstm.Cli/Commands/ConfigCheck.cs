@@ -5,7 +5,7 @@ namespace EdgeLstm.Cli.Commands;
 /// <summary>
 /// `run --check`: every problem of a configuration on its own line (option path and reason), its
 /// models loaded and checked against the channel maps, its serial devices present and usable by
-/// this user; exit 0 when there is none, 2 otherwise. A serial source whose device is absent is a
+/// this user; exit 0 when there is none, 2 otherwise. A serial device that is absent is a
 /// warning (on stderr, exit 0 if nothing else is wrong): a device not plugged in yet, which the
 /// service waits for. Nothing is opened or started.
 /// </summary>
@@ -32,7 +32,7 @@ public static class ConfigCheck
             errors.AddRange(e.Errors);
         }
         errors.AddRange(DeviceCheck.Errors(config));
-        var warnings = DeviceCheck.Warnings(config).Select(w => $"{w}; a warning: the service starts and waits for it")
+        var warnings = DeviceCheck.Warnings(config).Select(w => $"{w}; a warning: the service starts without it and opens it when it appears")
             .Concat(OldOptionNames.In(config)).ToList();
         if (errors.Count > 0) return Report(file, [.. errors, .. warnings]);
         foreach (string w in warnings) Console.Error.WriteLine($"edgelstm: {file.Name}: {w}");

@@ -81,7 +81,7 @@ public static class RecordCommand
             pipeline = PipelineFactory.Build(daemonConfig, path => ModelSource.Load(path is null ? null : new FileInfo(baseDirectory is null ? path : Path.Combine(baseDirectory, path))),
                 PipelineRunner.Log, baseDirectory, tap, r.Classify ? [StreamSink.StandardOutput(PipelineRunner.Log)] : []);
             // A capture needs its device now (no waiting for it, unlike `run`) and its port: checked before the file exists.
-            var missing = DeviceCheck.Errors(daemonConfig, sinks: false).Concat(DeviceCheck.Warnings(daemonConfig)).FirstOrDefault();
+            var missing = DeviceCheck.Errors(daemonConfig, sinks: false).Concat(DeviceCheck.Warnings(daemonConfig, sinks: false)).FirstOrDefault();
             if (missing is not null) throw new UsageException(missing);
             SourceBinding.BindAll(pipeline.Sources);
             file = new FileStream(r.Output.FullName, r.Force ? FileMode.Create : FileMode.CreateNew, FileAccess.Write, FileShare.Read);
