@@ -8,8 +8,10 @@ namespace EdgeLstm.Daemon.Decoding;
 /// Makes a source's rejections visible without flooding the log: the first rejection of each
 /// reason is logged with the offending record (cut short) and what was expected; after that, a
 /// summary of what was rejected since is logged at most once per <see cref="SummaryInterval"/>
-/// (at the next rejection after it, or when the source's input ends). One per source, shared by its
-/// connections, so it locks; rejections only, never the accepted path.
+/// (at the next rejection after it, at the service's periodic <see cref="SummarizeIfDue"/> so that a
+/// burst of garbage followed by silence is still summarized within the interval, or when the
+/// source's input ends). One per source, shared by its connections, so it locks; rejections only,
+/// never the accepted path.
 /// </summary>
 /// <param name="summaryInterval">At most one summary per this interval (default <see cref="SummaryInterval"/>).</param>
 public sealed class RejectionLog(string source, Action<string> log, TimeSpan? summaryInterval = null)
@@ -42,6 +44,13 @@ public sealed class RejectionLog(string source, Action<string> log, TimeSpan? su
 
     /// <summary>Records a rejection whose reason says it all.</summary>
     public void Rejected(RejectReason reason, ReadOnlySpan<byte> record) => Rejected(reason, record, 0, static _ => "");
+
+    /// <summary>Logs what was rejected since the last line when the interval has passed (the service's periodic tick).</summary>
+    public void SummarizeIfDue()
+    {
+        lock (_logged)
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(_lastSummary) >= (summaryInterval ?? SummaryInterval)) Summarize();
+    }
 
     /// <summary>Logs what was rejected since the last line, if anything (the input ended, or the interval passed).</summary>
     public void Flush()

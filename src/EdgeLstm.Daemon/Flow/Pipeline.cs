@@ -74,6 +74,12 @@ public sealed class Pipeline
     public StreamRegistry Streams { get; } = new();
     /// <summary>The context source i runs with (its shard's input queue).</summary>
     public SourceContext ContextOf(int source) => _contexts[source];
+
+    /// <summary>Each source's rejection summary that is due (called by the service's periodic tick).</summary>
+    public void SummarizeRejections()
+    {
+        foreach (var context in _contexts) context.Rejections.SummarizeIfDue();
+    }
     public IReadOnlyList<Source> Sources => _sources;
 
     /// <summary>Completes when the last classification has been written and the sinks flushed.</summary>

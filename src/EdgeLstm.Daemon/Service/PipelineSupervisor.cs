@@ -59,6 +59,7 @@ public sealed class PipelineSupervisor : IDisposable
     private void Tick()
     {
         var stall = Stalls.Observe();
+        _pipeline.SummarizeRejections();
         Alive = _pipeline.IsRunning && !stall.Stalled;
         var c = _pipeline.Counters;
         string state = Alive ? "running" : stall.Stalled ? $"STALLED ({stall.Reason})" : "STOPPED";

@@ -36,6 +36,22 @@ public class RejectionLogTests
         Assert.Equal(4, log.Count); // nothing since: no line
     }
 
+    /// <summary>A burst of garbage, then silence: the periodic tick logs the summary once the interval passed, not at the stop.</summary>
+    [Fact]
+    public async Task A_burst_then_silence_is_summarized_by_the_periodic_tick()
+    {
+        var log = new List<string>();
+        var rejections = new RejectionLog("imu", log.Add, TimeSpan.FromMilliseconds(300));
+        for (int i = 0; i < 11; i++) rejections.Rejected(RejectReason.NotAHeader, "noise"u8);
+        rejections.SummarizeIfDue();
+        Assert.Single(log); // the first, logged; the interval has not passed
+        await Task.Delay(400);
+        rejections.SummarizeIfDue();
+        Assert.Equal("source 'imu': 10 more rejected (not_a_header 10)", log[1]);
+        rejections.SummarizeIfDue();
+        Assert.Equal(2, log.Count);
+    }
+
     [Fact]
     public void A_long_or_binary_record_is_cut_short_and_escaped()
     {
