@@ -38,6 +38,9 @@ public sealed class PipelineCounters
         if (bytes > 0) Interlocked.Add(ref BytesRejected, bytes);
     }
 
+    /// <summary>More bytes of a record already counted under its reason (the rest of an over-long line, read later).</summary>
+    internal void RejectedMore(long bytes) => Interlocked.Add(ref BytesRejected, bytes);
+
     /// <summary>Bytes of records the decoders understood (samples, headers, comments, blank lines).</summary>
     internal void Understood(long bytes) => Interlocked.Add(ref BytesDecoded, bytes);
 

@@ -70,7 +70,7 @@ public sealed class TextLineDecoder : ISampleDecoder
                 {
                     // No terminator within the limit: refuse the line now, skip to its end later.
                     var rest = reader.UnreadSequence;
-                    if (_skippingLongLine) _counters.Add(ref _counters.BytesRejected, rest.Length);
+                    if (_skippingLongLine) _counters.RejectedMore(rest.Length);
                     else Refuse(RejectReason.LineTooLong, rest, rest.Length);
                     _skippingLongLine = true;
                     reader.AdvanceToEnd();
@@ -82,7 +82,7 @@ public sealed class TextLineDecoder : ISampleDecoder
                     if (_skippingLongLine)
                     {
                         _skippingLongLine = false;
-                        _counters.Add(ref _counters.BytesRejected, rest.Length);
+                        _counters.RejectedMore(rest.Length);
                     }
                     else if (Line(rest, rest.Length, batch, arrival)) added++;
                 }
@@ -93,7 +93,7 @@ public sealed class TextLineDecoder : ISampleDecoder
             if (_skippingLongLine)
             {
                 _skippingLongLine = false;
-                _counters.Add(ref _counters.BytesRejected, bytes);
+                _counters.RejectedMore(bytes);
                 continue;
             }
             if (Line(line, bytes, batch, arrival)) added++;
