@@ -292,10 +292,3 @@ public static class PipelineFactory
         return errors.Count > before ? null : new SerialSettings { Baud = baud, Parity = p, DataBits = dataBits, StopBits = s, Handshake = h };
     }
 }
-
-/// <summary>A validated configuration: pipeline sizes, its (unopened) sources and the stream planner over its loaded models.</summary>
-public sealed record PipelineBlueprint(PipelineOptions Options, IReadOnlyList<Source> Sources, StreamPlanner Planner, IReadOnlyList<string> ModelNames)
-{
-    /// <summary>The first model's own name (its metadata), which Home Assistant shows as the device's model.</summary>
-    public string FirstModelName { get; init; } = "model";
-}

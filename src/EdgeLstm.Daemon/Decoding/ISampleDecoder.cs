@@ -3,12 +3,6 @@ using EdgeLstm.Daemon.Samples;
 
 namespace EdgeLstm.Daemon.Decoding;
 
-/// <summary>When and where bytes arrived: stamped once per read, shared by the samples it holds.</summary>
-public readonly record struct Arrival(long StopwatchTicks, long UtcTicks)
-{
-    public static Arrival Now() => new(System.Diagnostics.Stopwatch.GetTimestamp(), DateTime.UtcNow.Ticks);
-}
-
 /// <summary>
 /// Bytes to samples, in the PipeReader style: the decoder reads whole records from the front of
 /// the input and returns how far it consumed; an incomplete record stays for the next call.

@@ -162,9 +162,3 @@ public sealed class MetricsEndpoint : IDisposable
         client.Shutdown(SocketShutdown.Send);
     }
 }
-
-/// <summary>Is the data fresh: false when a source that should be live has been silent too long.</summary>
-public readonly record struct HealthReport(bool Healthy, string Reason)
-{
-    public static HealthReport Ok { get; } = new(true, "");
-}

@@ -3,15 +3,6 @@ using EdgeLstm.Daemon.Samples;
 
 namespace EdgeLstm.Daemon.Sources;
 
-/// <summary>Wire format of a source.</summary>
-public enum InputFormat
-{
-    /// <summary>Text lines (Edge Impulse data-forwarder convention, optional header).</summary>
-    Text,
-    /// <summary>Binary frames of docs/protocol.md.</summary>
-    Binary,
-}
-
 /// <summary>
 /// A producer of samples. Runs until its input ends (files) or the pipeline stops it (cancellation);
 /// handles its own transient failures (reopen, reconnect) and counts them.
@@ -57,8 +48,3 @@ public abstract class Source(string name, InputFormat format, DecoderOptionsTemp
             : new BinaryFrameDecoder(options, id => context.Streams.GetOrAdd($"{Name}/{id}", Name, recording));
     }
 }
-
-/// <summary>Per-source decoding limits, before the pipeline's counters exist.</summary>
-/// <param name="ExpectedNames">Column names a header must name to be taken at once (the model's channels, or the configured columns).</param>
-public sealed record DecoderOptionsTemplate(int MaxLineLength = DecoderOptions.DefaultMaxLineLength, int PositionalColumns = 0,
-                                            IReadOnlyList<string>? ExpectedNames = null);
