@@ -19,6 +19,3 @@ public static class CommandGuard
         }
     }
 }
-
-/// <summary>A command was asked for something that does not make sense; the message says why.</summary>
-public sealed class UsageException(string message) : Exception(message);
