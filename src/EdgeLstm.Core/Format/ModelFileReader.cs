@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
+using EdgeLstm.Core.Cells;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Numerics;
 using EdgeLstm.Core.Quantized;
@@ -240,7 +241,7 @@ public static class ModelFileReader
         float inputScale = r.ReadSingle();
         int cellFracBits = r.ReadInt32();
         int clip = r.ReadInt32();
-        int rows = Gates.Count(kind) * hidden;
+        int rows = CellRegistry.For(kind).GateCount * hidden;
         var w = ReadMatrix(r, rows, inSize);
         var rm = ReadMatrix(r, rows, hidden);
         var bias = ReadArray<int>(r, rows);
@@ -287,8 +288,7 @@ public static class ModelFileReader
     private static CellKind ReadKind(BinaryReader r, int index)
     {
         byte kind = r.ReadByte();
-        if (kind is not ((byte)CellKind.Rnn or (byte)CellKind.Lstm or (byte)CellKind.Gru or (byte)CellKind.Clockwork or (byte)CellKind.DepthGated))
-            throw new ModelException($"layer {index}: unknown layer kind {kind}");
+        if (CellRegistry.Find(kind) is null) throw new ModelException($"layer {index}: unknown layer kind {kind}");
         return (CellKind)kind;
     }
 

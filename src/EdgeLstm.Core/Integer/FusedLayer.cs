@@ -29,7 +29,7 @@ internal sealed unsafe class FusedLayer
 
     public FusedLayer(QuantizedRecurrentLayer layer, int lanes, int lo, int hi, int* sigmoid, int* tanh, PinnedArena arena)
     {
-        int hs = layer.HiddenSize, gates = Gates.Count(layer.Kind);
+        int hs = layer.HiddenSize, gates = layer.Cell.GateCount;
         UnitBlocks = (hs + lanes - 1) / lanes;
         long wideBytes = 2L * UnitBlocks * gates * lanes * (2 * ((layer.InputSize + 1) / 2) + 2 * ((hs + 1) / 2));
         bool widen = wideBytes <= WidenBudgetBytes;

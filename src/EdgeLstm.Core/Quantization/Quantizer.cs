@@ -127,7 +127,7 @@ public static class Quantizer
                 depthRequant[g] = Requantizer.FromFactor(s * Math.Pow(2, -fracBits[g]) * PreScale);
             }
         }
-        bool hasCell = Gates.HasCell(l.Kind);
+        bool hasCell = l.Cell.HasCell;
         return new QuantizedRecurrentLayer
         {
             Kind = l.Kind,

@@ -1,3 +1,4 @@
+using EdgeLstm.Core.Cells;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Numerics;
 
@@ -62,10 +63,13 @@ public sealed class QuantizedRecurrentLayer
 
     public int ModuleSize => Periods is { Length: > 0 } p ? HiddenSize / p.Length : HiddenSize;
 
-    public int Rows => Gates.Count(Kind) * HiddenSize;
-    public string VariantName => ToFloatShape().VariantName;
-    public long MacsPerStep => RecurrentLayer.PeakMacs(Kind, InputSize, HiddenSize, Peepholes is not null, Periods);
-    public double AverageMacsPerStep => RecurrentLayer.AverageMacs(Kind, InputSize, HiddenSize, Peepholes is not null, Periods);
+    /// <summary>What is particular to the layer's kind.</summary>
+    public CellDefinition Cell => CellRegistry.For(Kind);
+
+    public int Rows => Cell.GateCount * HiddenSize;
+    public string VariantName => Cell.VariantName(Peepholes is not null, InputForget, LinearBeforeReset);
+    public long MacsPerStep => Cell.PeakMacs(InputSize, HiddenSize, Peepholes is not null, Periods);
+    public double AverageMacsPerStep => Cell.AverageMacs(InputSize, HiddenSize, Peepholes is not null, Periods);
     public long WeightBytes => W.Values.Length + R.Values.Length + 4L * Bias.Length + 2L * (Peepholes?.Length ?? 0)
         + 4L * (CandidateRecurrentBias?.Length ?? 0) + 12L * (W.Rows + R.Rows)
         + (DepthW is null ? 0 : DepthW.Values.Length + 12L * DepthW.Rows + 4L * HiddenSize + 4L * HiddenSize);

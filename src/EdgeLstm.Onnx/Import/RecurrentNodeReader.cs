@@ -29,7 +29,7 @@ public static class RecurrentNodeReader
         };
         if (!string.IsNullOrEmpty(node.Domain) && node.Domain != "ai.onnx")
             throw new ModelException($"{where}: operator domain '{node.Domain}' is not the ONNX default domain");
-        int gates = Gates.Count(kind);
+        int gates = EdgeLstm.Core.Cells.CellRegistry.For(kind).GateCount;
         var attributes = ReadAttributes(node, kind, where);
 
         string Input(int i) => i < node.Input.Count ? node.Input[i] : "";

@@ -1,0 +1,64 @@
+using EdgeLstm.Core.Model;
+using EdgeLstm.Core.Quantized;
+
+namespace EdgeLstm.Core.Cells.DepthGated;
+
+/// <summary>
+/// The depth-gated LSTM (Yao et al. 2015, see <see cref="CellKind.DepthGated"/>): LSTM gates
+/// i, o, f, c plus a depth gate (<see cref="DepthGate"/>) reading the memory cell of the layer
+/// below, which must be an LSTM or depth-gated layer of the same size. Not an ONNX operator.
+/// </summary>
+public sealed class DepthGatedCell : CellDefinition
+{
+    public override CellKind Kind => CellKind.DepthGated;
+    public override int GateCount => 4;
+    public override bool HasCell => true;
+    public override bool IsOnnx => false;
+    public override IReadOnlyList<string> Variants { get; } = ["depth-gated"];
+
+    public override RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize) =>
+        new(CellKind.DepthGated, inputSize, hiddenSize) { Depth = new DepthGate(inputSize, hiddenSize) };
+
+    /// <summary>The LSTM's four gates, plus the depth gate's input product and its two cell products (and its bias add, counted as one).</summary>
+    public override long PeakMacs(int inputs, int hidden, bool peepholes, int[]? periods) =>
+        base.PeakMacs(inputs, hidden, peepholes, periods) + (peepholes ? 3L * hidden : 0) + (long)hidden * (inputs + 3);
+
+    internal override void Validate(string where, RecurrentLayer layer, RecurrentLayer? lower)
+    {
+        RejectPeepholes(where, layer.Peepholes is not null);
+        RejectInputForget(where, layer.InputForget);
+        RejectPeriods(where, layer.Periods);
+        CheckLower(where, layer.Depth is not null, lower?.Kind, lower?.HiddenSize ?? 0, layer.HiddenSize);
+        var depth = layer.Depth!;
+        ModelValidation.CheckLength(where, "depth gate W", depth.W.Length, layer.HiddenSize * layer.InputSize);
+        ModelValidation.CheckLength(where, "depth gate bias", depth.Bias.Length, layer.HiddenSize);
+        ModelValidation.CheckLength(where, "depth gate cell weights", depth.CellWeights.Length, layer.HiddenSize);
+        ModelValidation.CheckLength(where, "depth gate lower cell weights", depth.LowerCellWeights.Length, layer.HiddenSize);
+        ModelValidation.CheckFinite(where, "depth gate W", depth.W); ModelValidation.CheckFinite(where, "depth gate bias", depth.Bias);
+        ModelValidation.CheckFinite(where, "depth gate cell weights", depth.CellWeights); ModelValidation.CheckFinite(where, "depth gate lower cell weights", depth.LowerCellWeights);
+    }
+
+    internal override void Validate(string where, QuantizedRecurrentLayer layer, QuantizedRecurrentLayer? lower)
+    {
+        RejectPeepholes(where, layer.Peepholes is not null);
+        RejectPeriods(where, layer.Periods);
+        CheckLower(where, layer.DepthW is not null, lower?.Kind, lower?.HiddenSize ?? 0, layer.HiddenSize);
+        ModelValidation.CheckMatrix(where, "depth gate W", layer.DepthW!, layer.HiddenSize, layer.InputSize);
+        ModelValidation.CheckLength(where, "depth gate bias", layer.DepthBias?.Length ?? -1, layer.HiddenSize);
+        ModelValidation.CheckLength(where, "depth gate cell weights", layer.DepthPeepholes?.Length ?? -1, 2 * layer.HiddenSize);
+        if (layer.DepthRequant?.Length != 2) throw new ModelException($"{where}: the depth gate needs two requantizers");
+        foreach (var r in layer.DepthRequant) ModelValidation.CheckRequant(where, r);
+        if (layer.LowerCellFracBits != lower!.CellFracBits)
+            throw new ModelException($"{where}: the depth gate was quantized for a lower cell format of {layer.LowerCellFracBits} fraction bits, the layer below has {lower.CellFracBits}");
+    }
+
+    /// <summary>The gate is present, and the layer below has a memory cell of the same size.</summary>
+    private static void CheckLower(string where, bool hasGate, CellKind? lowerKind, int lowerHidden, int hidden)
+    {
+        if (!hasGate) throw new ModelException($"{where}: depth-gated LSTM needs its depth gate");
+        if (lowerKind is not { } lower || !CellRegistry.For(lower).HasCell)
+            throw new ModelException($"{where}: a depth-gated layer reads the memory cell of the layer below, which must be an LSTM or depth-gated layer");
+        if (lowerHidden != hidden)
+            throw new ModelException($"{where}: {hidden} units cannot gate the {lowerHidden} cells of the layer below; sizes must match");
+    }
+}

@@ -1,0 +1,32 @@
+using EdgeLstm.Core.Model;
+using EdgeLstm.Core.Quantized;
+
+namespace EdgeLstm.Core.Cells.Gru;
+
+/// <summary>
+/// The GRU (ONNX GRU, gate order z, r, h) with its option linear_before_reset: 1 (variant "gru",
+/// the PyTorch/Keras form) applies the reset gate after the recurrent product, candidate =
+/// tanh(Wh x + Wbh + r ⊙ (Rh h + Rbh)), and keeps Rbh apart in the integer form; 0 (variant
+/// "gru-lbr0") computes tanh(Wh x + Rh (r ⊙ h) + Wbh + Rbh).
+/// </summary>
+public sealed class GruCell : CellDefinition
+{
+    public override CellKind Kind => CellKind.Gru;
+    public override int GateCount => 3;
+    public override IReadOnlyList<string> Variants { get; } = ["gru", "gru-lbr0"];
+
+    public override RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize) =>
+        new(CellKind.Gru, inputSize, hiddenSize) { LinearBeforeReset = variant != "gru-lbr0" };
+
+    public override string VariantName(bool peepholes, bool inputForget, bool linearBeforeReset) => linearBeforeReset ? "gru" : "gru-lbr0";
+
+    internal override void Validate(string where, QuantizedRecurrentLayer layer, QuantizedRecurrentLayer? lower)
+    {
+        if (layer.LinearBeforeReset)
+        {
+            if (layer.CandidateRecurrentBias is null) throw new ModelException($"{where}: GRU with linear_before_reset needs its candidate recurrent bias");
+            ModelValidation.CheckLength(where, "candidate recurrent bias", layer.CandidateRecurrentBias.Length, layer.HiddenSize);
+        }
+        base.Validate(where, layer, lower);
+    }
+}

@@ -1,0 +1,16 @@
+using EdgeLstm.Core.Model;
+
+namespace EdgeLstm.Core.Cells.Rnn;
+
+/// <summary>
+/// The Elman RNN (ONNX RNN with tanh): h = tanh(W x + R h + Wb + Rb), one gate row block, no
+/// options beyond the shared clip.
+/// </summary>
+public sealed class RnnCell : CellDefinition
+{
+    public override CellKind Kind => CellKind.Rnn;
+    public override int GateCount => 1;
+    public override IReadOnlyList<string> Variants { get; } = ["rnn"];
+
+    public override RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize) => new(CellKind.Rnn, inputSize, hiddenSize);
+}
