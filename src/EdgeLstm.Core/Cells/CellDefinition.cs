@@ -1,3 +1,4 @@
+using EdgeLstm.Core.Float;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Quantized;
 
@@ -38,6 +39,9 @@ public abstract class CellDefinition
 
     /// <summary>Multiply-accumulates per step on average over a long stream (below the peak only where a kind skips work on some steps).</summary>
     public virtual double AverageMacs(int inputs, int hidden, bool peepholes, int[]? periods) => PeakMacs(inputs, hidden, peepholes, periods);
+
+    /// <summary>The float reference step of a layer of this kind; lower is the step of the layer below (null for the first).</summary>
+    internal abstract FloatCellStep CreateFloatStep(RecurrentLayer layer, FloatCellStep? lower);
 
     /// <summary>
     /// The checks of a float layer's kind-specific fields, after the shared shape checks and before

@@ -1,3 +1,4 @@
+using EdgeLstm.Core.Float;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Quantized;
 
@@ -23,6 +24,8 @@ public sealed class ClockworkCell : CellDefinition
 
     /// <summary>Each module's products weighted by how often it runs, 1 / period.</summary>
     public override double AverageMacs(int inputs, int hidden, bool peepholes, int[]? periods) => ClockworkCost.AverageMacs(inputs, hidden, periods!);
+
+    internal override FloatCellStep CreateFloatStep(RecurrentLayer layer, FloatCellStep? lower) => new ClockworkFloatStep(layer);
 
     internal override void Validate(string where, RecurrentLayer layer, RecurrentLayer? lower)
     {

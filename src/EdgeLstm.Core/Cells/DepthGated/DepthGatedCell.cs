@@ -1,3 +1,4 @@
+using EdgeLstm.Core.Float;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Quantized;
 
@@ -22,6 +23,8 @@ public sealed class DepthGatedCell : CellDefinition
     /// <summary>The LSTM's four gates, plus the depth gate's input product and its two cell products (and its bias add, counted as one).</summary>
     public override long PeakMacs(int inputs, int hidden, bool peepholes, int[]? periods) =>
         base.PeakMacs(inputs, hidden, peepholes, periods) + (peepholes ? 3L * hidden : 0) + (long)hidden * (inputs + 3);
+
+    internal override FloatCellStep CreateFloatStep(RecurrentLayer layer, FloatCellStep? lower) => new DepthGatedFloatStep(layer, lower!);
 
     internal override void Validate(string where, RecurrentLayer layer, RecurrentLayer? lower)
     {

@@ -1,3 +1,4 @@
+using EdgeLstm.Core.Float;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Quantized;
 
@@ -19,6 +20,8 @@ public sealed class GruCell : CellDefinition
         new(CellKind.Gru, inputSize, hiddenSize) { LinearBeforeReset = variant != "gru-lbr0" };
 
     public override string VariantName(bool peepholes, bool inputForget, bool linearBeforeReset) => linearBeforeReset ? "gru" : "gru-lbr0";
+
+    internal override FloatCellStep CreateFloatStep(RecurrentLayer layer, FloatCellStep? lower) => new GruFloatStep(layer);
 
     internal override void Validate(string where, QuantizedRecurrentLayer layer, QuantizedRecurrentLayer? lower)
     {

@@ -1,3 +1,4 @@
+using EdgeLstm.Core.Float;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Quantized;
 
@@ -30,6 +31,8 @@ public sealed class LstmCell : CellDefinition
     /// <summary>Four gates' products, plus one multiply per peephole weight.</summary>
     public override long PeakMacs(int inputs, int hidden, bool peepholes, int[]? periods) =>
         base.PeakMacs(inputs, hidden, peepholes, periods) + (peepholes ? 3L * hidden : 0);
+
+    internal override FloatCellStep CreateFloatStep(RecurrentLayer layer, FloatCellStep? lower) => new LstmFloatStep(layer);
 
     internal override void Validate(string where, RecurrentLayer layer, RecurrentLayer? lower)
     {

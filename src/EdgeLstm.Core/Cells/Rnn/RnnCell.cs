@@ -1,3 +1,4 @@
+using EdgeLstm.Core.Float;
 using EdgeLstm.Core.Model;
 
 namespace EdgeLstm.Core.Cells.Rnn;
@@ -13,4 +14,6 @@ public sealed class RnnCell : CellDefinition
     public override IReadOnlyList<string> Variants { get; } = ["rnn"];
 
     public override RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize) => new(CellKind.Rnn, inputSize, hiddenSize);
+
+    internal override FloatCellStep CreateFloatStep(RecurrentLayer layer, FloatCellStep? lower) => new RnnFloatStep(layer);
 }
