@@ -1,4 +1,5 @@
 using EdgeLstm.Core.Float;
+using EdgeLstm.Core.Integer;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Quantized;
 
@@ -42,6 +43,13 @@ public abstract class CellDefinition
 
     /// <summary>The float reference step of a layer of this kind; lower is the step of the layer below (null for the first).</summary>
     internal abstract FloatCellStep CreateFloatStep(RecurrentLayer layer, FloatCellStep? lower);
+
+    /// <summary>
+    /// The integer step of a layer of this kind over the session's kernels, arena and activation
+    /// tables (<see cref="Numerics.ActivationTable"/>, pinned); lower is the step of the layer below (null for the first).
+    /// </summary>
+    internal abstract unsafe IntegerCellStep CreateIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena,
+        int* sigmoid, int* tanh, IntegerCellStep? lower);
 
     /// <summary>
     /// The checks of a float layer's kind-specific fields, after the shared shape checks and before

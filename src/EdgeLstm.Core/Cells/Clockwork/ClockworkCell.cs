@@ -1,4 +1,5 @@
 using EdgeLstm.Core.Float;
+using EdgeLstm.Core.Integer;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Quantized;
 
@@ -26,6 +27,9 @@ public sealed class ClockworkCell : CellDefinition
     public override double AverageMacs(int inputs, int hidden, bool peepholes, int[]? periods) => ClockworkCost.AverageMacs(inputs, hidden, periods!);
 
     internal override FloatCellStep CreateFloatStep(RecurrentLayer layer, FloatCellStep? lower) => new ClockworkFloatStep(layer);
+
+    internal override unsafe IntegerCellStep CreateIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena,
+        int* sigmoid, int* tanh, IntegerCellStep? lower) => new ClockworkIntegerStep(layer, kernels, arena, sigmoid, tanh);
 
     internal override void Validate(string where, RecurrentLayer layer, RecurrentLayer? lower)
     {

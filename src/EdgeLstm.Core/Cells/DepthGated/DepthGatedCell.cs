@@ -1,4 +1,5 @@
 using EdgeLstm.Core.Float;
+using EdgeLstm.Core.Integer;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Quantized;
 
@@ -25,6 +26,9 @@ public sealed class DepthGatedCell : CellDefinition
         base.PeakMacs(inputs, hidden, peepholes, periods) + (peepholes ? 3L * hidden : 0) + (long)hidden * (inputs + 3);
 
     internal override FloatCellStep CreateFloatStep(RecurrentLayer layer, FloatCellStep? lower) => new DepthGatedFloatStep(layer, lower!);
+
+    internal override unsafe IntegerCellStep CreateIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena,
+        int* sigmoid, int* tanh, IntegerCellStep? lower) => new DepthGatedIntegerStep(layer, kernels, arena, sigmoid, tanh, lower!);
 
     internal override void Validate(string where, RecurrentLayer layer, RecurrentLayer? lower)
     {

@@ -1,4 +1,5 @@
 using EdgeLstm.Core.Float;
+using EdgeLstm.Core.Integer;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Quantized;
 
@@ -22,6 +23,9 @@ public sealed class GruCell : CellDefinition
     public override string VariantName(bool peepholes, bool inputForget, bool linearBeforeReset) => linearBeforeReset ? "gru" : "gru-lbr0";
 
     internal override FloatCellStep CreateFloatStep(RecurrentLayer layer, FloatCellStep? lower) => new GruFloatStep(layer);
+
+    internal override unsafe IntegerCellStep CreateIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena,
+        int* sigmoid, int* tanh, IntegerCellStep? lower) => new GruIntegerStep(layer, kernels, arena, sigmoid, tanh);
 
     internal override void Validate(string where, QuantizedRecurrentLayer layer, QuantizedRecurrentLayer? lower)
     {

@@ -1,4 +1,5 @@
 using EdgeLstm.Core.Float;
+using EdgeLstm.Core.Integer;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Quantized;
 
@@ -33,6 +34,9 @@ public sealed class LstmCell : CellDefinition
         base.PeakMacs(inputs, hidden, peepholes, periods) + (peepholes ? 3L * hidden : 0);
 
     internal override FloatCellStep CreateFloatStep(RecurrentLayer layer, FloatCellStep? lower) => new LstmFloatStep(layer);
+
+    internal override unsafe IntegerCellStep CreateIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena,
+        int* sigmoid, int* tanh, IntegerCellStep? lower) => new LstmIntegerStep(layer, kernels, arena, sigmoid, tanh);
 
     internal override void Validate(string where, RecurrentLayer layer, RecurrentLayer? lower)
     {

@@ -1,5 +1,7 @@
 using EdgeLstm.Core.Float;
+using EdgeLstm.Core.Integer;
 using EdgeLstm.Core.Model;
+using EdgeLstm.Core.Quantized;
 
 namespace EdgeLstm.Core.Cells.Rnn;
 
@@ -16,4 +18,7 @@ public sealed class RnnCell : CellDefinition
     public override RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize) => new(CellKind.Rnn, inputSize, hiddenSize);
 
     internal override FloatCellStep CreateFloatStep(RecurrentLayer layer, FloatCellStep? lower) => new RnnFloatStep(layer);
+
+    internal override unsafe IntegerCellStep CreateIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena,
+        int* sigmoid, int* tanh, IntegerCellStep? lower) => new RnnIntegerStep(layer, kernels, arena, sigmoid, tanh);
 }
