@@ -52,6 +52,27 @@ public abstract class CellDefinition
         int* sigmoid, int* tanh, IntegerCellStep? lower);
 
     /// <summary>
+    /// The float layer record's kind-specific fields (docs/model-format.md), after the shared ones
+    /// (header, clip, W, R, Wb, Rb, peepholes); nothing for a kind without any.
+    /// </summary>
+    internal virtual void WriteFloatFields(BinaryWriter w, RecurrentLayer layer) { }
+
+    /// <summary>Reads what <see cref="WriteFloatFields"/> writes into the layer (checked later with the network).</summary>
+    internal virtual void ReadFloatFields(BinaryReader r, RecurrentLayer layer) { }
+
+    /// <summary>The integer layer record's kind-specific fields that sit right after the bias.</summary>
+    internal virtual void WriteIntegerFieldsAfterBias(BinaryWriter w, QuantizedRecurrentLayer layer) { }
+
+    /// <summary>Reads what <see cref="WriteIntegerFieldsAfterBias"/> writes.</summary>
+    internal virtual void ReadIntegerFieldsAfterBias(BinaryReader r, int hidden, bool linearBeforeReset, IntegerLayerFields fields) { }
+
+    /// <summary>The integer layer record's kind-specific fields at its end, after the peepholes.</summary>
+    internal virtual void WriteIntegerFields(BinaryWriter w, QuantizedRecurrentLayer layer) { }
+
+    /// <summary>Reads what <see cref="WriteIntegerFields"/> writes.</summary>
+    internal virtual void ReadIntegerFields(BinaryReader r, int inputs, int hidden, IntegerLayerFields fields) { }
+
+    /// <summary>
     /// The checks of a float layer's kind-specific fields, after the shared shape checks and before
     /// the finiteness checks (<see cref="ModelValidation"/>); lower is the layer below, null for the first.
     /// The base rejects every option field; a kind accepts and checks its own.

@@ -1,4 +1,5 @@
 using EdgeLstm.Core.Float;
+using EdgeLstm.Core.Format;
 using EdgeLstm.Core.Integer;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Quantized;
@@ -30,6 +31,28 @@ public sealed class ClockworkCell : CellDefinition
 
     internal override unsafe IntegerCellStep CreateIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena,
         int* sigmoid, int* tanh, IntegerCellStep? lower) => new ClockworkIntegerStep(layer, kernels, arena, sigmoid, tanh);
+
+    /// <summary>The module periods, in both records: u16 count, then int32 periods (checked with the layer).</summary>
+    internal override void WriteFloatFields(BinaryWriter w, RecurrentLayer layer) => WritePeriods(w, layer.Periods!);
+
+    internal override void ReadFloatFields(BinaryReader r, RecurrentLayer layer) => layer.Periods = ReadPeriods(r);
+
+    internal override void WriteIntegerFields(BinaryWriter w, QuantizedRecurrentLayer layer) => WritePeriods(w, layer.Periods!);
+
+    internal override void ReadIntegerFields(BinaryReader r, int inputs, int hidden, IntegerLayerFields fields) => fields.Periods = ReadPeriods(r);
+
+    private static void WritePeriods(BinaryWriter w, int[] periods)
+    {
+        w.Write((ushort)periods.Length);
+        ModelFileWriter.WriteRaw(w, periods);
+    }
+
+    private static int[] ReadPeriods(BinaryReader r)
+    {
+        int count = r.ReadUInt16();
+        if (count == 0 || count > 1024) throw new ModelException($"clockwork module count {count} is out of range");
+        return ModelFileReader.ReadArray<int>(r, count);
+    }
 
     internal override void Validate(string where, RecurrentLayer layer, RecurrentLayer? lower)
     {

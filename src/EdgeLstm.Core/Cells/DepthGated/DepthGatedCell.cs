@@ -1,4 +1,5 @@
 using EdgeLstm.Core.Float;
+using EdgeLstm.Core.Format;
 using EdgeLstm.Core.Integer;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Quantized;
@@ -29,6 +30,44 @@ public sealed class DepthGatedCell : CellDefinition
 
     internal override unsafe IntegerCellStep CreateIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena,
         int* sigmoid, int* tanh, IntegerCellStep? lower) => new DepthGatedIntegerStep(layer, kernels, arena, sigmoid, tanh, lower!);
+
+    /// <summary>Float record: the depth gate's W [H, I], bias [H], cell weights [H], lower cell weights [H], float32.</summary>
+    internal override void WriteFloatFields(BinaryWriter w, RecurrentLayer layer)
+    {
+        var d = layer.Depth!;
+        ModelFileWriter.WriteRaw(w, d.W); ModelFileWriter.WriteRaw(w, d.Bias); ModelFileWriter.WriteRaw(w, d.CellWeights); ModelFileWriter.WriteRaw(w, d.LowerCellWeights);
+    }
+
+    internal override void ReadFloatFields(BinaryReader r, RecurrentLayer layer)
+    {
+        var d = layer.Depth = new DepthGate(layer.InputSize, layer.HiddenSize);
+        ModelFileReader.ReadRaw(r, d.W); ModelFileReader.ReadRaw(r, d.Bias); ModelFileReader.ReadRaw(r, d.CellWeights); ModelFileReader.ReadRaw(r, d.LowerCellWeights);
+    }
+
+    /// <summary>
+    /// Integer record: the lower cell format it was quantized against (int32), the depth gate's W
+    /// (int8 matrix with scales and requantizers), bias (int32 Q3.12 [H]), cell weights (int16 [2H]:
+    /// own cell, then lower cell), their two scales and two requantizers.
+    /// </summary>
+    internal override void WriteIntegerFields(BinaryWriter w, QuantizedRecurrentLayer layer)
+    {
+        w.Write(layer.LowerCellFracBits);
+        ModelFileWriter.WriteMatrix(w, layer.DepthW!);
+        ModelFileWriter.WriteRaw(w, layer.DepthBias!);
+        ModelFileWriter.WriteRaw(w, layer.DepthPeepholes!);
+        ModelFileWriter.WriteRaw(w, layer.DepthPeepholeScales!);
+        ModelFileWriter.WriteRequant(w, layer.DepthRequant!);
+    }
+
+    internal override void ReadIntegerFields(BinaryReader r, int inputs, int hidden, IntegerLayerFields fields)
+    {
+        fields.LowerCellFracBits = r.ReadInt32();
+        fields.DepthW = ModelFileReader.ReadMatrix(r, hidden, inputs);
+        fields.DepthBias = ModelFileReader.ReadArray<int>(r, hidden);
+        fields.DepthPeepholes = ModelFileReader.ReadArray<short>(r, 2 * hidden);
+        fields.DepthPeepholeScales = ModelFileReader.ReadArray<float>(r, 2);
+        fields.DepthRequant = ModelFileReader.ReadRequant(r, 2);
+    }
 
     internal override void Validate(string where, RecurrentLayer layer, RecurrentLayer? lower)
     {

@@ -1,4 +1,5 @@
 using EdgeLstm.Core.Float;
+using EdgeLstm.Core.Format;
 using EdgeLstm.Core.Integer;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Quantized;
@@ -26,6 +27,17 @@ public sealed class GruCell : CellDefinition
 
     internal override unsafe IntegerCellStep CreateIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena,
         int* sigmoid, int* tanh, IntegerCellStep? lower) => new GruIntegerStep(layer, kernels, arena, sigmoid, tanh);
+
+    /// <summary>linear_before_reset = 1: the candidate's recurrent bias Rbh, int32 Q3.12 [H], after the bias.</summary>
+    internal override void WriteIntegerFieldsAfterBias(BinaryWriter w, QuantizedRecurrentLayer layer)
+    {
+        if (layer.LinearBeforeReset) ModelFileWriter.WriteRaw(w, layer.CandidateRecurrentBias!);
+    }
+
+    internal override void ReadIntegerFieldsAfterBias(BinaryReader r, int hidden, bool linearBeforeReset, IntegerLayerFields fields)
+    {
+        if (linearBeforeReset) fields.CandidateRecurrentBias = ModelFileReader.ReadArray<int>(r, hidden);
+    }
 
     internal override void Validate(string where, QuantizedRecurrentLayer layer, QuantizedRecurrentLayer? lower)
     {
