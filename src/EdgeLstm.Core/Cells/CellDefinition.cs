@@ -1,6 +1,8 @@
 using EdgeLstm.Core.Float;
 using EdgeLstm.Core.Integer;
 using EdgeLstm.Core.Model;
+using EdgeLstm.Core.Numerics;
+using EdgeLstm.Core.Quantization;
 using EdgeLstm.Core.Quantized;
 
 namespace EdgeLstm.Core.Cells;
@@ -71,6 +73,20 @@ public abstract class CellDefinition
 
     /// <summary>Reads what <see cref="WriteIntegerFields"/> writes.</summary>
     internal virtual void ReadIntegerFields(BinaryReader r, int inputs, int hidden, IntegerLayerFields fields) { }
+
+    /// <summary>
+    /// The integer cell format of a layer of this kind from the one its calibrated range asks for
+    /// (<see cref="Quantizer.CellFracBits"/>) and the layer below's: a kind without a memory cell
+    /// keeps <see cref="QFormats.MaxCellFracBits"/>.
+    /// </summary>
+    internal virtual int QuantizedCellFracBits(int calibratedFracBits, int lowerCellFracBits) => QFormats.MaxCellFracBits;
+
+    /// <summary>
+    /// Quantizes what is particular to the kind into fields, and may rewrite the shared bias (Q3.12
+    /// Wb + Rb per row) where the kind splits it; inputScale is the real value of one unit of the
+    /// layer's input, cellFracBits its cell format, lowerCellFracBits the layer below's.
+    /// </summary>
+    internal virtual void Quantize(RecurrentLayer layer, double inputScale, int cellFracBits, int lowerCellFracBits, int[] bias, IntegerLayerFields fields) { }
 
     /// <summary>
     /// The checks of a float layer's kind-specific fields, after the shared shape checks and before

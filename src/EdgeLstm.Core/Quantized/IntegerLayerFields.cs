@@ -11,6 +11,9 @@ namespace EdgeLstm.Core.Quantized;
 internal sealed class IntegerLayerFields
 {
     public int[]? CandidateRecurrentBias { get; set; }
+    public short[]? Peepholes { get; set; }
+    public float[]? PeepholeScales { get; set; }
+    public Requantizer[]? PeepholeRequant { get; set; }
     public int[]? Periods { get; set; }
     public QuantizedMatrix? DepthW { get; set; }
     public int[]? DepthBias { get; set; }

@@ -102,13 +102,15 @@ public sealed class QuantizedRecurrentLayer
         return l;
     }
 
-    private RecurrentLayer ToFloatShape() => new(Kind, InputSize, HiddenSize)
+    /// <summary>A zero-weight float layer of this layer's kind (made by its definition, with the kind's own parts) and options.</summary>
+    private RecurrentLayer ToFloatShape()
     {
-        InputForget = InputForget,
-        LinearBeforeReset = LinearBeforeReset,
-        Clip = ClipQ12 / 4096f,
-        Peepholes = Peepholes is null ? null : new float[3 * HiddenSize],
-        Periods = Periods?.ToArray(),
-        Depth = Kind == CellKind.DepthGated ? new DepthGate(InputSize, HiddenSize) : null,
-    };
+        var l = Cell.CreateLayer(Cell.Variants[0], InputSize, HiddenSize);
+        l.InputForget = InputForget;
+        l.LinearBeforeReset = LinearBeforeReset;
+        l.Clip = ClipQ12 / 4096f;
+        l.Peepholes = Peepholes is null ? null : new float[3 * HiddenSize];
+        l.Periods = Periods?.ToArray();
+        return l;
+    }
 }

@@ -54,6 +54,10 @@ public sealed class ClockworkCell : CellDefinition
         return ModelFileReader.ReadArray<int>(r, count);
     }
 
+    /// <summary>The periods, as they are (they are integers already).</summary>
+    internal override void Quantize(RecurrentLayer layer, double inputScale, int cellFracBits, int lowerCellFracBits, int[] bias, IntegerLayerFields fields) =>
+        fields.Periods = layer.Periods!.ToArray();
+
     internal override void Validate(string where, RecurrentLayer layer, RecurrentLayer? lower)
     {
         RejectPeepholes(where, layer.Peepholes is not null);

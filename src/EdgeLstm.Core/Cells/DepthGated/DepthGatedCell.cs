@@ -2,6 +2,8 @@ using EdgeLstm.Core.Float;
 using EdgeLstm.Core.Format;
 using EdgeLstm.Core.Integer;
 using EdgeLstm.Core.Model;
+using EdgeLstm.Core.Quantization;
+using EdgeLstm.Core.Numerics;
 using EdgeLstm.Core.Quantized;
 
 namespace EdgeLstm.Core.Cells.DepthGated;
@@ -67,6 +69,29 @@ public sealed class DepthGatedCell : CellDefinition
         fields.DepthPeepholes = ModelFileReader.ReadArray<short>(r, 2 * hidden);
         fields.DepthPeepholeScales = ModelFileReader.ReadArray<float>(r, 2);
         fields.DepthRequant = ModelFileReader.ReadRequant(r, 2);
+    }
+
+    /// <summary>At least as fine as the lower layer's cell, within ±8 (<see cref="Quantizer.DepthGatedCellFracBits"/>).</summary>
+    internal override int QuantizedCellFracBits(int calibratedFracBits, int lowerCellFracBits) =>
+        Quantizer.DepthGatedCellFracBits(calibratedFracBits, lowerCellFracBits);
+
+    /// <summary>
+    /// The depth gate: W per row on the layer's input scale, bias Q3.12, the two cell weight vectors
+    /// int16 with one scale each and the requantizers of their products with the own cell and the
+    /// lower cell (whose format is lowerCellFracBits) to Q3.12.
+    /// </summary>
+    internal override void Quantize(RecurrentLayer layer, double inputScale, int cellFracBits, int lowerCellFracBits, int[] bias, IntegerLayerFields fields)
+    {
+        var depth = layer.Depth!;
+        int hs = layer.HiddenSize;
+        fields.DepthW = Quantizer.QuantizeMatrix(depth.W, hs, layer.InputSize, inputScale);
+        fields.DepthBias = depth.Bias.Select(b => Quantizer.ToQ12(b)).ToArray();
+        fields.DepthPeepholes = new short[2 * hs];
+        fields.DepthPeepholeScales = new float[2];
+        fields.DepthRequant = new Requantizer[2];
+        (fields.DepthPeepholeScales[0], fields.DepthRequant[0]) = Quantizer.QuantizeCellWeights(depth.CellWeights, fields.DepthPeepholes, 0, cellFracBits);
+        (fields.DepthPeepholeScales[1], fields.DepthRequant[1]) = Quantizer.QuantizeCellWeights(depth.LowerCellWeights, fields.DepthPeepholes, hs, lowerCellFracBits);
+        fields.LowerCellFracBits = lowerCellFracBits;
     }
 
     internal override void Validate(string where, RecurrentLayer layer, RecurrentLayer? lower)

@@ -2,6 +2,7 @@ using EdgeLstm.Core.Float;
 using EdgeLstm.Core.Format;
 using EdgeLstm.Core.Integer;
 using EdgeLstm.Core.Model;
+using EdgeLstm.Core.Quantization;
 using EdgeLstm.Core.Quantized;
 
 namespace EdgeLstm.Core.Cells.Gru;
@@ -37,6 +38,18 @@ public sealed class GruCell : CellDefinition
     internal override void ReadIntegerFieldsAfterBias(BinaryReader r, int hidden, bool linearBeforeReset, IntegerLayerFields fields)
     {
         if (linearBeforeReset) fields.CandidateRecurrentBias = ModelFileReader.ReadArray<int>(r, hidden);
+    }
+
+    /// <summary>
+    /// linear_before_reset = 1: the candidate rows' bias holds Wbh only, and Rbh becomes the candidate
+    /// recurrent bias (Q3.12 [H]), added inside the reset gate's product.
+    /// </summary>
+    internal override void Quantize(RecurrentLayer layer, double inputScale, int cellFracBits, int lowerCellFracBits, int[] bias, IntegerLayerFields fields)
+    {
+        if (!layer.LinearBeforeReset) return;
+        int hs = layer.HiddenSize;
+        for (int r = 2 * hs; r < layer.Rows; r++) bias[r] = Quantizer.ToQ12(layer.Wb[r]);
+        fields.CandidateRecurrentBias = layer.Rb.AsSpan(2 * hs, hs).ToArray().Select(b => Quantizer.ToQ12(b)).ToArray();
     }
 
     internal override void Validate(string where, QuantizedRecurrentLayer layer, QuantizedRecurrentLayer? lower)

@@ -1,6 +1,8 @@
 using EdgeLstm.Core.Float;
 using EdgeLstm.Core.Integer;
 using EdgeLstm.Core.Model;
+using EdgeLstm.Core.Quantization;
+using EdgeLstm.Core.Numerics;
 using EdgeLstm.Core.Quantized;
 
 namespace EdgeLstm.Core.Cells.Lstm;
@@ -37,6 +39,21 @@ public sealed class LstmCell : CellDefinition
 
     internal override unsafe IntegerCellStep CreateIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena,
         int* sigmoid, int* tanh, IntegerCellStep? lower) => new LstmIntegerStep(layer, kernels, arena, sigmoid, tanh);
+
+    /// <summary>The format the calibrated cell range asks for.</summary>
+    internal override int QuantizedCellFracBits(int calibratedFracBits, int lowerCellFracBits) => calibratedFracBits;
+
+    /// <summary>Peepholes: int16 with one scale per gate (i, o, f), each with the requantizer of its product with the cell to Q3.12.</summary>
+    internal override void Quantize(RecurrentLayer layer, double inputScale, int cellFracBits, int lowerCellFracBits, int[] bias, IntegerLayerFields fields)
+    {
+        if (layer.Peepholes is null) return;
+        int hs = layer.HiddenSize;
+        fields.Peepholes = new short[3 * hs];
+        fields.PeepholeScales = new float[3];
+        fields.PeepholeRequant = new Requantizer[3];
+        for (int g = 0; g < 3; g++)
+            (fields.PeepholeScales[g], fields.PeepholeRequant[g]) = Quantizer.QuantizeCellWeights(layer.Peepholes.AsSpan(g * hs, hs), fields.Peepholes, g * hs, cellFracBits);
+    }
 
     internal override void Validate(string where, RecurrentLayer layer, RecurrentLayer? lower)
     {
