@@ -25,8 +25,11 @@ public abstract class CellDefinition
     /// <summary>Whether the layer keeps a memory cell that a depth-gated layer above can read.</summary>
     public virtual bool HasCell => false;
 
-    /// <summary>Whether one of ONNX's RNN, LSTM and GRU operators expresses this cell (import and export).</summary>
-    public virtual bool IsOnnx => true;
+    /// <summary>The ONNX operator that expresses this cell (RNN, LSTM, GRU: import and export), or null for the lineage beyond ONNX.</summary>
+    public virtual string? OnnxOperator => null;
+
+    /// <summary>Whether one of ONNX's RNN, LSTM and GRU operators expresses this cell.</summary>
+    public bool IsOnnx => OnnxOperator is not null;
 
     /// <summary>The user-facing variant names this kind stands for (`train --cell`, `bench`), the plain one first.</summary>
     public abstract IReadOnlyList<string> Variants { get; }

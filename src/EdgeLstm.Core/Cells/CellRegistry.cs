@@ -34,6 +34,9 @@ public static class CellRegistry
     /// <summary>The definition of a stored kind byte, or null when this build knows no such kind.</summary>
     public static CellDefinition? Find(byte kind) => ByKind[kind];
 
+    /// <summary>The definition of the cell an ONNX operator type (RNN, LSTM, GRU) expresses, or null.</summary>
+    public static CellDefinition? ForOnnxOperator(string opType) => All.FirstOrDefault(c => c.OnnxOperator == opType);
+
     /// <summary>The definition that makes a user-facing variant (<see cref="CellVariant.Names"/>), or null.</summary>
     public static CellDefinition? ForVariant(string variant) => All.FirstOrDefault(c => c.Variants.Contains(variant));
 }

@@ -15,7 +15,6 @@ public sealed class ClockworkCell : CellDefinition
 {
     public override CellKind Kind => CellKind.Clockwork;
     public override int GateCount => 1;
-    public override bool IsOnnx => false;
     public override IReadOnlyList<string> Variants { get; } = ["clockwork"];
 
     public override RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize) =>

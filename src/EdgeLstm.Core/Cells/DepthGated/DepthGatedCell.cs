@@ -18,7 +18,6 @@ public sealed class DepthGatedCell : CellDefinition
     public override CellKind Kind => CellKind.DepthGated;
     public override int GateCount => 4;
     public override bool HasCell => true;
-    public override bool IsOnnx => false;
     public override IReadOnlyList<string> Variants { get; } = ["depth-gated"];
 
     public override RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize) =>

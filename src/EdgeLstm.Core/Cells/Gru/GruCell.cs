@@ -17,6 +17,7 @@ public sealed class GruCell : CellDefinition
 {
     public override CellKind Kind => CellKind.Gru;
     public override int GateCount => 3;
+    public override string OnnxOperator => "GRU";
     public override IReadOnlyList<string> Variants { get; } = ["gru", "gru-lbr0"];
 
     public override RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize) =>

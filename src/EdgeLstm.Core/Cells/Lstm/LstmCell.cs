@@ -18,6 +18,7 @@ public sealed class LstmCell : CellDefinition
     public override CellKind Kind => CellKind.Lstm;
     public override int GateCount => 4;
     public override bool HasCell => true;
+    public override string OnnxOperator => "LSTM";
     public override IReadOnlyList<string> Variants { get; } = ["lstm", "peephole", "cifg"];
 
     public override RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize) => variant switch

@@ -13,6 +13,7 @@ public sealed class RnnCell : CellDefinition
 {
     public override CellKind Kind => CellKind.Rnn;
     public override int GateCount => 1;
+    public override string OnnxOperator => "RNN";
     public override IReadOnlyList<string> Variants { get; } = ["rnn"];
 
     public override RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize) => new(CellKind.Rnn, inputSize, hiddenSize);
