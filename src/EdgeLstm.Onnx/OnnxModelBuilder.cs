@@ -59,7 +59,7 @@ public static class OnnxModelBuilder
 
             // The sequence output Y [seq, directions, batch, H] is only needed to feed the next layer.
             string y = isLast ? "" : prefix + "Y";
-            var node = new NodeProto { Name = prefix.TrimEnd('.'), OpType = layer.Cell.OnnxOperator ?? throw new ArgumentOutOfRangeException(nameof(net), layer.Kind, "no ONNX operator expresses this cell") };
+            var node = new NodeProto { Name = prefix.TrimEnd('.'), OpType = layer.Definition.OnnxOperator ?? throw new ArgumentOutOfRangeException(nameof(net), layer.Kind, "no ONNX operator expresses this cell") };
             // X, W, R, B, sequence_lens (omitted), initial_h [, initial_c [, P]]
             node.Input.Add([x, prefix + "W", prefix + "R", prefix + "B", "", hIn]);
             if (isLstm)

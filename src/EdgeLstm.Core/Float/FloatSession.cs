@@ -24,7 +24,7 @@ public sealed class FloatSession : IClassifierSession
     {
         _network = network;
         _runners = new FloatCellStep[network.Layers.Count];
-        for (int i = 0; i < _runners.Length; i++) _runners[i] = network.Layers[i].Cell.CreateFloatStep(network.Layers[i], i > 0 ? _runners[i - 1] : null);
+        for (int i = 0; i < _runners.Length; i++) _runners[i] = network.Layers[i].Definition.CreateFloatStep(network.Layers[i], i > 0 ? _runners[i - 1] : null);
         _input = new float[network.InputSize];
         _logits = new float[network.OutputSize];
         _probabilities = new float[network.OutputSize];

@@ -190,7 +190,7 @@ public static class ModelFileReader
         };
         ReadRaw(r, l.W); ReadRaw(r, l.R); ReadRaw(r, l.Wb); ReadRaw(r, l.Rb);
         if ((flags & FlagPeepholes) != 0) ReadRaw(r, l.Peepholes = new float[3 * hidden]);
-        l.Cell.ReadFloatFields(r, l);
+        l.Definition.ReadFloatFields(r, l);
         return l;
     }
 

@@ -81,7 +81,7 @@ public static class ModelFileWriter
             w.Write(l.Clip);
             WriteRaw(w, l.W); WriteRaw(w, l.R); WriteRaw(w, l.Wb); WriteRaw(w, l.Rb);
             if (l.Peepholes is not null) WriteRaw(w, l.Peepholes);
-            l.Cell.WriteFloatFields(w, l);
+            l.Definition.WriteFloatFields(w, l);
         });
         w.Write(n.Head.InputSize);
         w.Write(n.Head.OutputSize);
@@ -104,14 +104,14 @@ public static class ModelFileWriter
             WriteMatrix(w, l.W);
             WriteMatrix(w, l.R);
             WriteRaw(w, l.Bias);
-            l.Cell.WriteIntegerFieldsAfterBias(w, l);
+            l.Definition.WriteIntegerFieldsAfterBias(w, l);
             if (l.Peepholes is not null)
             {
                 WriteRaw(w, l.Peepholes);
                 WriteRaw(w, l.PeepholeScales!);
                 WriteRequant(w, l.PeepholeRequant!);
             }
-            l.Cell.WriteIntegerFields(w, l);
+            l.Definition.WriteIntegerFields(w, l);
         });
         w.Write(n.Head.InputSize);
         w.Write(n.Head.OutputSize);

@@ -30,7 +30,7 @@ internal sealed unsafe class FusedLayer
     /// <summary>hiddenBias: a GRU candidate's recurrent bias (linear_before_reset = 1), null for an LSTM.</summary>
     public FusedLayer(QuantizedRecurrentLayer layer, int lanes, int lo, int hi, int* sigmoid, int* tanh, int[]? hiddenBias, PinnedArena arena)
     {
-        int hs = layer.HiddenSize, gates = layer.Cell.GateCount;
+        int hs = layer.HiddenSize, gates = layer.Definition.GateCount;
         UnitBlocks = (hs + lanes - 1) / lanes;
         long wideBytes = 2L * UnitBlocks * gates * lanes * (2 * ((layer.InputSize + 1) / 2) + 2 * ((hs + 1) / 2));
         bool widen = wideBytes <= WidenBudgetBytes;

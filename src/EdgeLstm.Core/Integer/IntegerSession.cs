@@ -36,7 +36,7 @@ public sealed unsafe class IntegerSession : IClassifierSession
         _tanh = PinTable(ActivationTable.Tanh);
         _runners = new IntegerCellStep[network.Layers.Count];
         for (int i = 0; i < _runners.Length; i++)
-            _runners[i] = network.Layers[i].Cell.CreateIntegerStep(network.Layers[i], _kernels, _arena, _sigmoid, _tanh, i > 0 ? _runners[i - 1] : null);
+            _runners[i] = network.Layers[i].Definition.CreateIntegerStep(network.Layers[i], _kernels, _arena, _sigmoid, _tanh, i > 0 ? _runners[i - 1] : null);
         _head = _kernels.Prepare(network.Head.W, _arena);
         _inputs = network.InputSize;
         _outputs = network.OutputSize;

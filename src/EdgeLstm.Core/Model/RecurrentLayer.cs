@@ -26,12 +26,12 @@ public sealed class RecurrentLayer
     public CellKind Kind { get; }
 
     /// <summary>What is particular to the layer's kind.</summary>
-    public CellDefinition Cell => CellRegistry.For(Kind);
+    public CellDefinition Definition => CellRegistry.For(Kind);
     public int InputSize { get; }
     public int HiddenSize { get; }
 
     /// <summary>Number of gate rows: gates * hidden size.</summary>
-    public int Rows => Cell.GateCount * HiddenSize;
+    public int Rows => Definition.GateCount * HiddenSize;
 
     public float[] W { get; }
     public float[] R { get; }
@@ -60,13 +60,13 @@ public sealed class RecurrentLayer
     public int ModuleSize => Periods is { Length: > 0 } p ? HiddenSize / p.Length : HiddenSize;
 
     /// <summary>The user-facing variant name: rnn, lstm, peephole, cifg, cifg-peephole, gru, gru-lbr0, clockwork, depth-gated.</summary>
-    public string VariantName => Cell.VariantName(Peepholes is not null, InputForget, LinearBeforeReset);
+    public string VariantName => Definition.VariantName(Peepholes is not null, InputForget, LinearBeforeReset);
 
     /// <summary>Multiply-accumulates of a step that updates everything (matrix products and peepholes).</summary>
-    public long MacsPerStep => Cell.PeakMacs(InputSize, HiddenSize, Peepholes is not null, Periods);
+    public long MacsPerStep => Definition.PeakMacs(InputSize, HiddenSize, Peepholes is not null, Periods);
 
     /// <summary>Multiply-accumulates per step on average over a long stream (below the peak only for Clockwork RNN).</summary>
-    public double AverageMacsPerStep => Cell.AverageMacs(InputSize, HiddenSize, Peepholes is not null, Periods);
+    public double AverageMacsPerStep => Definition.AverageMacs(InputSize, HiddenSize, Peepholes is not null, Periods);
 
     public long ParameterCount => W.Length + R.Length + Wb.Length + Rb.Length + (Peepholes?.Length ?? 0) + (Depth?.ParameterCount ?? 0);
 }

@@ -34,7 +34,7 @@ public static class Quantizer
         for (int i = 0; i < net.Layers.Count; i++)
         {
             float cellRange = stats.MaxAbsCell.Length > i ? stats.MaxAbsCell[i] * options.CellHeadroom : 1f;
-            int cellFracBits = net.Layers[i].Cell.QuantizedCellFracBits(CellFracBits(cellRange), lowerCellFracBits);
+            int cellFracBits = net.Layers[i].Definition.QuantizedCellFracBits(CellFracBits(cellRange), lowerCellFracBits);
             var layer = QuantizeLayer(net.Layers[i], scale, cellFracBits, lowerCellFracBits);
             layers.Add(layer);
             lowerCellFracBits = layer.CellFracBits;
@@ -90,7 +90,7 @@ public static class Quantizer
         var bias = new int[l.Rows];
         for (int r = 0; r < l.Rows; r++) bias[r] = ToQ12(l.Wb[r] + l.Rb[r]);
         var fields = new IntegerLayerFields();
-        l.Cell.Quantize(l, inputScale, cellFracBits, lowerCellFracBits, bias, fields);
+        l.Definition.Quantize(l, inputScale, cellFracBits, lowerCellFracBits, bias, fields);
         return new QuantizedRecurrentLayer
         {
             Kind = l.Kind,

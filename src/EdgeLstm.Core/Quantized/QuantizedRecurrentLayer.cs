@@ -64,12 +64,12 @@ public sealed class QuantizedRecurrentLayer
     public int ModuleSize => Periods is { Length: > 0 } p ? HiddenSize / p.Length : HiddenSize;
 
     /// <summary>What is particular to the layer's kind.</summary>
-    public CellDefinition Cell => CellRegistry.For(Kind);
+    public CellDefinition Definition => CellRegistry.For(Kind);
 
-    public int Rows => Cell.GateCount * HiddenSize;
-    public string VariantName => Cell.VariantName(Peepholes is not null, InputForget, LinearBeforeReset);
-    public long MacsPerStep => Cell.PeakMacs(InputSize, HiddenSize, Peepholes is not null, Periods);
-    public double AverageMacsPerStep => Cell.AverageMacs(InputSize, HiddenSize, Peepholes is not null, Periods);
+    public int Rows => Definition.GateCount * HiddenSize;
+    public string VariantName => Definition.VariantName(Peepholes is not null, InputForget, LinearBeforeReset);
+    public long MacsPerStep => Definition.PeakMacs(InputSize, HiddenSize, Peepholes is not null, Periods);
+    public double AverageMacsPerStep => Definition.AverageMacs(InputSize, HiddenSize, Peepholes is not null, Periods);
     public long WeightBytes => W.Values.Length + R.Values.Length + 4L * Bias.Length + 2L * (Peepholes?.Length ?? 0)
         + 4L * (CandidateRecurrentBias?.Length ?? 0) + 12L * (W.Rows + R.Rows)
         + (DepthW is null ? 0 : DepthW.Values.Length + 12L * DepthW.Rows + 4L * HiddenSize + 4L * HiddenSize);
@@ -105,7 +105,7 @@ public sealed class QuantizedRecurrentLayer
     /// <summary>A zero-weight float layer of this layer's kind (made by its definition, with the kind's own parts) and options.</summary>
     private RecurrentLayer ToFloatShape()
     {
-        var l = Cell.CreateLayer(Cell.Variants[0], InputSize, HiddenSize);
+        var l = Definition.CreateLayer(Definition.Variants[0], InputSize, HiddenSize);
         l.InputForget = InputForget;
         l.LinearBeforeReset = LinearBeforeReset;
         l.Clip = ClipQ12 / 4096f;

@@ -45,7 +45,7 @@ public static class NetworkInitializer
                 Fill(random, depth.CellWeights, k);
                 Fill(random, depth.LowerCellWeights, k);
             }
-            if (l.Cell.HasCell)
+            if (l.Definition.HasCell)
             {
                 int gate = l.InputForget ? Gates.LstmInput : Gates.LstmForget;
                 float bias = l.InputForget ? -1f : 1f;
@@ -74,7 +74,7 @@ public static class NetworkInitializer
             {
                 l.Wb[Gates.GruUpdate * hs + k] = b;
             }
-            else if (l.Cell.HasCell)
+            else if (l.Definition.HasCell)
             {
                 l.Wb[Gates.LstmInput * hs + k] = -b;
                 if (!l.InputForget) l.Wb[Gates.LstmForget * hs + k] = b;
