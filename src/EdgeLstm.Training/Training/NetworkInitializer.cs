@@ -70,15 +70,7 @@ public static class NetworkInitializer
         for (int k = 0; k < hs; k++)
         {
             float b = MathF.Log(1f + (float)random.NextDouble() * (lag - 2));
-            if (l.Kind == CellKind.Gru)
-            {
-                l.Wb[Gates.GruUpdate * hs + k] = b;
-            }
-            else if (l.Definition.HasCell)
-            {
-                l.Wb[Gates.LstmInput * hs + k] = -b;
-                if (!l.InputForget) l.Wb[Gates.LstmForget * hs + k] = b;
-            }
+            ChronoGates.Set(l, k, b);
         }
     }
 
