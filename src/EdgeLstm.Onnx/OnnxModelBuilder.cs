@@ -59,7 +59,7 @@ public static class OnnxModelBuilder
 
             // The sequence output Y [seq, directions, batch, H] is only needed to feed the next layer.
             string y = isLast ? "" : prefix + "Y";
-            var node = new NodeProto { Name = prefix.TrimEnd('.'), OpType = OpType(layer.Kind) };
+            var node = new NodeProto { Name = prefix.TrimEnd('.'), OpType = layer.Definition.OnnxOperator ?? throw new ArgumentOutOfRangeException(nameof(net), layer.Kind, "no ONNX operator expresses this cell") };
             // X, W, R, B, sequence_lens (omitted), initial_h [, initial_c [, P]]
             node.Input.Add([x, prefix + "W", prefix + "R", prefix + "B", "", hIn]);
             if (isLstm)
@@ -112,14 +112,6 @@ public static class OnnxModelBuilder
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
         return model.ToByteArray();
     }
-
-    private static string OpType(CellKind kind) => kind switch
-    {
-        CellKind.Rnn => "RNN",
-        CellKind.Lstm => "LSTM",
-        CellKind.Gru => "GRU",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown cell kind"),
-    };
 
     private static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeType.Int, I = value };
 

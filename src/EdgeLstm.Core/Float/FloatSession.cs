@@ -14,7 +14,7 @@ public sealed class FloatSession : IClassifierSession
 {
     private readonly FloatNetwork _network;
     private readonly float[] _mean, _invStd;
-    private readonly FloatLayerRunner[] _runners;
+    private readonly FloatCellStep[] _runners;
     private readonly float[] _input, _logits, _probabilities;
     private readonly FloatAttentionRunner? _attention;
     private readonly float[] _context;
@@ -23,8 +23,8 @@ public sealed class FloatSession : IClassifierSession
     public FloatSession(FloatNetwork network, ModelMetadata metadata)
     {
         _network = network;
-        _runners = new FloatLayerRunner[network.Layers.Count];
-        for (int i = 0; i < _runners.Length; i++) _runners[i] = new FloatLayerRunner(network.Layers[i], i > 0 ? _runners[i - 1] : null);
+        _runners = new FloatCellStep[network.Layers.Count];
+        for (int i = 0; i < _runners.Length; i++) _runners[i] = network.Layers[i].Definition.CreateFloatStep(network.Layers[i], i > 0 ? _runners[i - 1] : null);
         _input = new float[network.InputSize];
         _logits = new float[network.OutputSize];
         _probabilities = new float[network.OutputSize];

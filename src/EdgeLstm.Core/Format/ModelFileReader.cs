@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
+using EdgeLstm.Core.Cells;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Numerics;
 using EdgeLstm.Core.Quantized;
@@ -189,12 +190,7 @@ public static class ModelFileReader
         };
         ReadRaw(r, l.W); ReadRaw(r, l.R); ReadRaw(r, l.Wb); ReadRaw(r, l.Rb);
         if ((flags & FlagPeepholes) != 0) ReadRaw(r, l.Peepholes = new float[3 * hidden]);
-        if (kind == CellKind.Clockwork) l.Periods = ReadPeriods(r);
-        if (kind == CellKind.DepthGated)
-        {
-            var d = l.Depth = new DepthGate(inputs, hidden);
-            ReadRaw(r, d.W); ReadRaw(r, d.Bias); ReadRaw(r, d.CellWeights); ReadRaw(r, d.LowerCellWeights);
-        }
+        l.Definition.ReadFloatFields(r, l);
         return l;
     }
 
@@ -235,17 +231,19 @@ public static class ModelFileReader
     private static QuantizedRecurrentLayer ReadIntegerLayer(BinaryReader r, int i)
     {
         var kind = ReadKind(r, i);
+        var cell = CellRegistry.For(kind);
         int inSize = ReadSize(r, "input size"), hidden = ReadSize(r, "hidden size");
         byte flags = r.ReadByte();
         float inputScale = r.ReadSingle();
         int cellFracBits = r.ReadInt32();
         int clip = r.ReadInt32();
-        int rows = Gates.Count(kind) * hidden;
+        int rows = cell.GateCount * hidden;
         var w = ReadMatrix(r, rows, inSize);
         var rm = ReadMatrix(r, rows, hidden);
         var bias = ReadArray<int>(r, rows);
         bool lbr = (flags & FlagLinearBeforeReset) != 0;
-        int[]? candidateBias = kind == CellKind.Gru && lbr ? ReadArray<int>(r, hidden) : null;
+        var fields = new IntegerLayerFields();
+        cell.ReadIntegerFieldsAfterBias(r, hidden, lbr, fields);
         short[]? peep = null;
         float[]? peepScales = null;
         Requantizer[]? peepRequant = null;
@@ -255,40 +253,24 @@ public static class ModelFileReader
             peepScales = ReadArray<float>(r, 3);
             peepRequant = ReadRequant(r, 3);
         }
-        int[]? periods = kind == CellKind.Clockwork ? ReadPeriods(r) : null;
-        bool depth = kind == CellKind.DepthGated;
-        int lowerFracBits = depth ? r.ReadInt32() : 0;
-        var depthW = depth ? ReadMatrix(r, hidden, inSize) : null;
-        var depthBias = depth ? ReadArray<int>(r, hidden) : null;
-        var depthPeep = depth ? ReadArray<short>(r, 2 * hidden) : null;
-        var depthScales = depth ? ReadArray<float>(r, 2) : null;
-        var depthRequant = depth ? ReadRequant(r, 2) : null;
+        cell.ReadIntegerFields(r, inSize, hidden, fields);
         return new QuantizedRecurrentLayer
         {
             Kind = kind, InputSize = inSize, HiddenSize = hidden,
             InputForget = (flags & FlagInputForget) != 0, LinearBeforeReset = lbr,
             InputScale = inputScale, CellFracBits = cellFracBits, ClipQ12 = clip,
-            W = w, R = rm, Bias = bias, CandidateRecurrentBias = candidateBias,
+            W = w, R = rm, Bias = bias, CandidateRecurrentBias = fields.CandidateRecurrentBias,
             Peepholes = peep, PeepholeScales = peepScales, PeepholeRequant = peepRequant,
-            Periods = periods,
-            DepthW = depthW, DepthBias = depthBias, DepthPeepholes = depthPeep, DepthPeepholeScales = depthScales,
-            DepthRequant = depthRequant, LowerCellFracBits = lowerFracBits,
+            Periods = fields.Periods,
+            DepthW = fields.DepthW, DepthBias = fields.DepthBias, DepthPeepholes = fields.DepthPeepholes, DepthPeepholeScales = fields.DepthPeepholeScales,
+            DepthRequant = fields.DepthRequant, LowerCellFracBits = fields.LowerCellFracBits,
         };
-    }
-
-    /// <summary>Clockwork module periods: u16 count, then int32 periods (validated with the layer).</summary>
-    private static int[] ReadPeriods(BinaryReader r)
-    {
-        int count = r.ReadUInt16();
-        if (count == 0 || count > 1024) throw new ModelException($"clockwork module count {count} is out of range");
-        return ReadArray<int>(r, count);
     }
 
     private static CellKind ReadKind(BinaryReader r, int index)
     {
         byte kind = r.ReadByte();
-        if (kind is not ((byte)CellKind.Rnn or (byte)CellKind.Lstm or (byte)CellKind.Gru or (byte)CellKind.Clockwork or (byte)CellKind.DepthGated))
-            throw new ModelException($"layer {index}: unknown layer kind {kind}");
+        if (CellRegistry.Find(kind) is null) throw new ModelException($"layer {index}: unknown layer kind {kind}");
         return (CellKind)kind;
     }
 
@@ -299,10 +281,10 @@ public static class ModelFileReader
         return v;
     }
 
-    private static QuantizedMatrix ReadMatrix(BinaryReader r, int rows, int cols) =>
+    internal static QuantizedMatrix ReadMatrix(BinaryReader r, int rows, int cols) =>
         new(rows, cols, ReadArray<sbyte>(r, rows * cols), ReadArray<float>(r, rows), ReadRequant(r, rows));
 
-    private static Requantizer[] ReadRequant(BinaryReader r, int count)
+    internal static Requantizer[] ReadRequant(BinaryReader r, int count)
     {
         var result = new Requantizer[count];
         for (int i = 0; i < count; i++) result[i] = new Requantizer(r.ReadInt32(), r.ReadInt32());
@@ -316,14 +298,14 @@ public static class ModelFileReader
         return ReadArray<float>(r, n);
     }
 
-    private static T[] ReadArray<T>(BinaryReader r, int count) where T : unmanaged
+    internal static T[] ReadArray<T>(BinaryReader r, int count) where T : unmanaged
     {
         var a = new T[count];
         ReadRaw(r, a);
         return a;
     }
 
-    private static void ReadRaw<T>(BinaryReader r, T[] destination) where T : unmanaged
+    internal static void ReadRaw<T>(BinaryReader r, T[] destination) where T : unmanaged
     {
         var bytes = MemoryMarshal.AsBytes(destination.AsSpan());
         if (r.Read(bytes) != bytes.Length) throw new EndOfStreamException();

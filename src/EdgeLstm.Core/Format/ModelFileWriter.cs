@@ -81,11 +81,7 @@ public static class ModelFileWriter
             w.Write(l.Clip);
             WriteRaw(w, l.W); WriteRaw(w, l.R); WriteRaw(w, l.Wb); WriteRaw(w, l.Rb);
             if (l.Peepholes is not null) WriteRaw(w, l.Peepholes);
-            if (l.Kind == CellKind.Clockwork) WritePeriods(w, l.Periods!);
-            if (l.Depth is { } d)
-            {
-                WriteRaw(w, d.W); WriteRaw(w, d.Bias); WriteRaw(w, d.CellWeights); WriteRaw(w, d.LowerCellWeights);
-            }
+            l.Definition.WriteFloatFields(w, l);
         });
         w.Write(n.Head.InputSize);
         w.Write(n.Head.OutputSize);
@@ -108,23 +104,14 @@ public static class ModelFileWriter
             WriteMatrix(w, l.W);
             WriteMatrix(w, l.R);
             WriteRaw(w, l.Bias);
-            if (l.Kind == CellKind.Gru && l.LinearBeforeReset) WriteRaw(w, l.CandidateRecurrentBias!);
+            l.Definition.WriteIntegerFieldsAfterBias(w, l);
             if (l.Peepholes is not null)
             {
                 WriteRaw(w, l.Peepholes);
                 WriteRaw(w, l.PeepholeScales!);
                 WriteRequant(w, l.PeepholeRequant!);
             }
-            if (l.Kind == CellKind.Clockwork) WritePeriods(w, l.Periods!);
-            if (l.DepthW is { } dw)
-            {
-                w.Write(l.LowerCellFracBits);
-                WriteMatrix(w, dw);
-                WriteRaw(w, l.DepthBias!);
-                WriteRaw(w, l.DepthPeepholes!);
-                WriteRaw(w, l.DepthPeepholeScales!);
-                WriteRequant(w, l.DepthRequant!);
-            }
+            l.Definition.WriteIntegerFields(w, l);
         });
         w.Write(n.Head.InputSize);
         w.Write(n.Head.OutputSize);
@@ -163,12 +150,6 @@ public static class ModelFileWriter
         w.Write(record.GetBuffer(), 0, (int)record.Length);
     }
 
-    private static void WritePeriods(BinaryWriter w, int[] periods)
-    {
-        w.Write((ushort)periods.Length);
-        WriteRaw(w, periods);
-    }
-
     private static void WriteLayerHeader(BinaryWriter w, CellKind kind, int inputs, int hidden, bool peepholes, bool inputForget, bool linearBeforeReset)
     {
         w.Write((byte)kind);
@@ -180,14 +161,14 @@ public static class ModelFileWriter
     private static byte Flags(bool peepholes, bool inputForget, bool linearBeforeReset) =>
         (byte)((peepholes ? FlagPeepholes : 0) | (inputForget ? FlagInputForget : 0) | (linearBeforeReset ? FlagLinearBeforeReset : 0));
 
-    private static void WriteMatrix(BinaryWriter w, QuantizedMatrix m)
+    internal static void WriteMatrix(BinaryWriter w, QuantizedMatrix m)
     {
         WriteRaw(w, m.Values);
         WriteRaw(w, m.Scales);
         WriteRequant(w, m.Requant);
     }
 
-    private static void WriteRequant(BinaryWriter w, Requantizer[] r)
+    internal static void WriteRequant(BinaryWriter w, Requantizer[] r)
     {
         foreach (var q in r) { w.Write(q.Multiplier); w.Write(q.Shift); }
     }
@@ -198,7 +179,7 @@ public static class ModelFileWriter
         WriteRaw(w, values);
     }
 
-    private static void WriteRaw<T>(BinaryWriter w, T[] values) where T : unmanaged
+    internal static void WriteRaw<T>(BinaryWriter w, T[] values) where T : unmanaged
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("model files are little-endian");
         w.Write(MemoryMarshal.AsBytes(values.AsSpan()));

@@ -27,9 +27,10 @@ internal sealed unsafe class FusedLayer
     /// </summary>
     public const int XRequant = 0, HRequant = 4, BiasField = 8, HiddenBiasField = 9, Fields = 10;
 
-    public FusedLayer(QuantizedRecurrentLayer layer, int lanes, int lo, int hi, int* sigmoid, int* tanh, PinnedArena arena)
+    /// <summary>hiddenBias: a GRU candidate's recurrent bias (linear_before_reset = 1), null for an LSTM.</summary>
+    public FusedLayer(QuantizedRecurrentLayer layer, int lanes, int lo, int hi, int* sigmoid, int* tanh, int[]? hiddenBias, PinnedArena arena)
     {
-        int hs = layer.HiddenSize, gates = Gates.Count(layer.Kind);
+        int hs = layer.HiddenSize, gates = layer.Definition.GateCount;
         UnitBlocks = (hs + lanes - 1) / lanes;
         long wideBytes = 2L * UnitBlocks * gates * lanes * (2 * ((layer.InputSize + 1) / 2) + 2 * ((hs + 1) / 2));
         bool widen = wideBytes <= WidenBudgetBytes;
@@ -46,8 +47,8 @@ internal sealed unsafe class FusedLayer
                 Put(at + XRequant * lanes, lanes, RequantConstants.From(layer.W.Requant[row]));
                 Put(at + HRequant * lanes, lanes, RequantConstants.From(layer.R.Requant[row]));
                 at[BiasField * lanes] = layer.Bias[row];
-                if (layer.Kind == CellKind.Gru && g == Model.Gates.GruHidden && layer.CandidateRecurrentBias is { } rbh)
-                    at[HiddenBiasField * lanes] = rbh[unit];
+                if (hiddenBias is not null && g == Model.Gates.GruHidden)
+                    at[HiddenBiasField * lanes] = hiddenBias[unit];
             }
         Lo = lo;
         Hi = hi;
@@ -64,10 +65,6 @@ internal sealed unsafe class FusedLayer
         at[2 * lanes] = c.RoundLow;
         at[3 * lanes] = c.Shift;
     }
-
-    /// <summary>Whether the fused step covers this layer.</summary>
-    public static bool Covers(QuantizedRecurrentLayer layer) =>
-        (layer.Kind == CellKind.Lstm && layer.Peepholes is null) || (layer.Kind == CellKind.Gru && layer.LinearBeforeReset);
 
     public int UnitBlocks { get; }
     public GateInterleavedMatrix W { get; }

@@ -82,7 +82,7 @@ internal abstract unsafe partial class IntegerKernels
     /// </summary>
     public abstract void QuantizeInput(float* sample, float* offset, float* multiplier, short* q, int n);
 
-    /// <summary>Whether this family runs covered layers (<see cref="FusedLayer.Covers"/>) as one fused pass.</summary>
+    /// <summary>Whether this family runs the layers a cell step fuses (LSTM without peepholes, GRU with linear_before_reset = 1, Clockwork) as one fused pass.</summary>
     public virtual bool Fuses => false;
 
     /// <summary>

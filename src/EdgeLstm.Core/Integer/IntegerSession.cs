@@ -17,7 +17,7 @@ public sealed unsafe class IntegerSession : IClassifierSession
 {
     private readonly QuantizedNetwork _network;
     private readonly IntegerKernels _kernels;
-    private readonly IntegerLayerRunner[] _runners;
+    private readonly IntegerCellStep[] _runners;
     private readonly PreparedMatrix _head;
     private readonly int* _headAcc, _headBias, _logits, _sigmoid, _tanh;
     private readonly short* _input;
@@ -34,9 +34,9 @@ public sealed unsafe class IntegerSession : IClassifierSession
         _kernels = KernelSupport.Create(kernels);
         _sigmoid = PinTable(ActivationTable.Sigmoid);
         _tanh = PinTable(ActivationTable.Tanh);
-        _runners = new IntegerLayerRunner[network.Layers.Count];
+        _runners = new IntegerCellStep[network.Layers.Count];
         for (int i = 0; i < _runners.Length; i++)
-            _runners[i] = new IntegerLayerRunner(network.Layers[i], _kernels, _arena, _sigmoid, _tanh, i > 0 ? _runners[i - 1] : null);
+            _runners[i] = network.Layers[i].Definition.CreateIntegerStep(network.Layers[i], _kernels, _arena, _sigmoid, _tanh, i > 0 ? _runners[i - 1] : null);
         _head = _kernels.Prepare(network.Head.W, _arena);
         _inputs = network.InputSize;
         _outputs = network.OutputSize;

@@ -208,7 +208,7 @@ internal sealed unsafe partial class SimdKernels<TOps, TV> : IntegerKernels
         if (k < n) Tail.DepthGatedCell(i + k, f + k, g + k, d + k, lower + k, cell + k, m, n - k);
     }
 
-    // Not reached with vector kernels: they fuse every layer that would call it (FusedLayer.Covers:
+    // Not reached with vector kernels: they fuse every layer that would call it (LstmIntegerStep:
     // LSTM without peepholes); the scalar reference stands in, so the override stays right.
     public override void LstmUpdate(int* i, int* f, int* g, int* o, int* cell, bool coupled, int cellFracBits, int* tanh, short* h, int n) =>
         Tail.LstmUpdate(i, f, g, o, cell, coupled, cellFracBits, tanh, h, n);
@@ -221,7 +221,7 @@ internal sealed unsafe partial class SimdKernels<TOps, TV> : IntegerKernels
         if (k < n) Tail.LstmHidden(o + k, cell + k, cellFracBits, tanh, h + k, n - k);
     }
 
-    // Not reached with vector kernels: a linear-before-reset GRU is always fused (FusedLayer.Covers);
+    // Not reached with vector kernels: a linear-before-reset GRU is always fused (GruIntegerStep);
     // the scalar reference stands in, so the override stays right.
     public override void GruCandidateAndHidden(int* accX, RequantRows rqX, int* bias, int* accH, RequantRows rqH, int* hBias,
         int* z, int* r, int lo, int hi, int* tanh, short* h, int n) =>

@@ -1,7 +1,8 @@
 namespace EdgeLstm.Core.Model;
 
 /// <summary>
-/// The recurrent cell families. Semantics follow the ONNX RNN, LSTM and GRU operators so that
+/// The recurrent cell families, each described by its definition in <see cref="Cells.CellRegistry"/>
+/// (gates, options, cost, checks, steps); the value is the byte a model file stores. Semantics follow the ONNX RNN, LSTM and GRU operators so that
 /// exported models import without re-deriving anything. Peepholes and the coupled input-forget
 /// gate are LSTM options (ONNX input P and attribute input_forget), not separate kinds.
 /// </summary>
@@ -41,15 +42,4 @@ public static class Gates
 
     /// <summary>Peephole vector order in ONNX's P input: i, o, f.</summary>
     public const int PeepInput = 0, PeepOutput = 1, PeepForget = 2;
-
-    /// <summary>Cells with a memory cell a depth-gated layer above can read.</summary>
-    public static bool HasCell(CellKind kind) => kind is CellKind.Lstm or CellKind.DepthGated;
-
-    public static int Count(CellKind kind) => kind switch
-    {
-        CellKind.Rnn or CellKind.Clockwork => 1,
-        CellKind.Lstm or CellKind.DepthGated => 4,
-        CellKind.Gru => 3,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown cell kind"),
-    };
 }

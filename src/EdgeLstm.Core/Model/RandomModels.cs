@@ -38,12 +38,12 @@ public static class RandomModels
         foreach (var (variant, hidden) in shape.Layers)
         {
             var l = CellVariant.CreateLayer(variant, input, hidden);
-            if (l.Kind == CellKind.Clockwork && clockworkPeriods is not null) l.Periods = clockworkPeriods;
+            if (l.Periods is not null && clockworkPeriods is not null) l.Periods = clockworkPeriods;
             float k = 1f / MathF.Sqrt(hidden);
             Fill(random, l.W, k); Fill(random, l.R, k);
             Fill(random, l.Wb, k); Fill(random, l.Rb, k);
             if (l.Peepholes is not null) Fill(random, l.Peepholes, k);
-            if (l.Kind == CellKind.Clockwork) ClearSlowFromFast(l);
+            if (l.Periods is not null) ClearSlowFromFast(l); // Clockwork
             if (l.Depth is { } d)
             {
                 Fill(random, d.W, k); Fill(random, d.Bias, k);

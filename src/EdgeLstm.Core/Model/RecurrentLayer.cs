@@ -1,3 +1,5 @@
+using EdgeLstm.Core.Cells;
+
 namespace EdgeLstm.Core.Model;
 
 /// <summary>
@@ -14,7 +16,7 @@ public sealed class RecurrentLayer
         Kind = kind;
         InputSize = inputSize;
         HiddenSize = hiddenSize;
-        int rows = Gates.Count(kind) * hiddenSize;
+        int rows = CellRegistry.For(kind).GateCount * hiddenSize;
         W = new float[rows * inputSize];
         R = new float[rows * hiddenSize];
         Wb = new float[rows];
@@ -22,11 +24,14 @@ public sealed class RecurrentLayer
     }
 
     public CellKind Kind { get; }
+
+    /// <summary>What is particular to the layer's kind.</summary>
+    public CellDefinition Definition => CellRegistry.For(Kind);
     public int InputSize { get; }
     public int HiddenSize { get; }
 
     /// <summary>Number of gate rows: gates * hidden size.</summary>
-    public int Rows => Gates.Count(Kind) * HiddenSize;
+    public int Rows => Definition.GateCount * HiddenSize;
 
     public float[] W { get; }
     public float[] R { get; }
@@ -54,33 +59,14 @@ public sealed class RecurrentLayer
     /// <summary>Clockwork: units per module.</summary>
     public int ModuleSize => Periods is { Length: > 0 } p ? HiddenSize / p.Length : HiddenSize;
 
-    /// <summary>The user-facing variant name: rnn, lstm, peephole, cifg, gru, gru-lbr0.</summary>
-    public string VariantName => Kind switch
-    {
-        CellKind.Rnn => "rnn",
-        CellKind.Lstm when InputForget => Peepholes is null ? "cifg" : "cifg-peephole",
-        CellKind.Lstm => Peepholes is null ? "lstm" : "peephole",
-        CellKind.Gru => LinearBeforeReset ? "gru" : "gru-lbr0",
-        CellKind.Clockwork => "clockwork",
-        CellKind.DepthGated => "depth-gated",
-        _ => "unknown",
-    };
+    /// <summary>The user-facing variant name: rnn, lstm, peephole, cifg, cifg-peephole, gru, gru-lbr0, clockwork, depth-gated.</summary>
+    public string VariantName => Definition.VariantName(Peepholes is not null, InputForget, LinearBeforeReset);
 
     /// <summary>Multiply-accumulates of a step that updates everything (matrix products and peepholes).</summary>
-    public long MacsPerStep => PeakMacs(Kind, InputSize, HiddenSize, Peepholes is not null, Periods);
+    public long MacsPerStep => Definition.PeakMacs(InputSize, HiddenSize, Peepholes is not null, Periods);
 
     /// <summary>Multiply-accumulates per step on average over a long stream (below the peak only for Clockwork RNN).</summary>
-    public double AverageMacsPerStep => AverageMacs(Kind, InputSize, HiddenSize, Peepholes is not null, Periods);
-
-    /// <summary>The cost model of a layer's shape, shared with its integer form (no weights needed).</summary>
-    internal static long PeakMacs(CellKind kind, int inputs, int hidden, bool peepholes, int[]? periods) => kind == CellKind.Clockwork
-        ? ClockworkCost.PeakMacs(inputs, hidden, periods!)
-        : (long)Gates.Count(kind) * hidden * (inputs + hidden) + (peepholes ? 3L * hidden : 0)
-          + (kind == CellKind.DepthGated ? (long)hidden * (inputs + 3) : 0);
-
-    internal static double AverageMacs(CellKind kind, int inputs, int hidden, bool peepholes, int[]? periods) => kind == CellKind.Clockwork
-        ? ClockworkCost.AverageMacs(inputs, hidden, periods!)
-        : PeakMacs(kind, inputs, hidden, peepholes, periods);
+    public double AverageMacsPerStep => Definition.AverageMacs(InputSize, HiddenSize, Peepholes is not null, Periods);
 
     public long ParameterCount => W.Length + R.Length + Wb.Length + Rb.Length + (Peepholes?.Length ?? 0) + (Depth?.ParameterCount ?? 0);
 }

@@ -1,3 +1,4 @@
+using EdgeLstm.Core.Cells;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Numerics;
 using EdgeLstm.Core.Quantized;
@@ -15,8 +16,8 @@ public static class Quantizer
     /// <summary>Headroom over the calibrated ranges: live data may exceed what calibration saw.</summary>
     public sealed record Options(float InputHeadroom = 1.5f, float CellHeadroom = 1.25f);
 
-    private const double PreScale = 1 << QFormats.PreFracBits;
-    private const double HiddenScale = 1.0 / (1 << QFormats.HiddenFracBits);
+    internal const double PreScale = 1 << QFormats.PreFracBits;
+    internal const double HiddenScale = 1.0 / (1 << QFormats.HiddenFracBits);
 
     public static QuantizedNetwork Quantize(EdgeModel model, CalibrationStatistics stats, Options? options = null)
     {
@@ -33,8 +34,7 @@ public static class Quantizer
         for (int i = 0; i < net.Layers.Count; i++)
         {
             float cellRange = stats.MaxAbsCell.Length > i ? stats.MaxAbsCell[i] * options.CellHeadroom : 1f;
-            int cellFracBits = CellFracBits(cellRange);
-            if (net.Layers[i].Kind == CellKind.DepthGated) cellFracBits = DepthGatedCellFracBits(cellFracBits, lowerCellFracBits);
+            int cellFracBits = net.Layers[i].Definition.QuantizedCellFracBits(CellFracBits(cellRange), lowerCellFracBits);
             var layer = QuantizeLayer(net.Layers[i], scale, cellFracBits, lowerCellFracBits);
             layers.Add(layer);
             lowerCellFracBits = layer.CellFracBits;
@@ -81,78 +81,53 @@ public static class Quantizer
     /// <summary>A depth-gated cell keeps at least ±2^3 = ±8: the range the engine's tanh reads (Q3.12).</summary>
     public const int DepthGatedMinCellIntBits = 3;
 
+    /// <summary>
+    /// A layer's shared parts: W and R per row, the bias Wb + Rb in Q3.12, the clip in Q3.12; its
+    /// kind's definition quantizes what is particular to it (<see cref="CellDefinition.Quantize"/>).
+    /// </summary>
     private static QuantizedRecurrentLayer QuantizeLayer(RecurrentLayer l, double inputScale, int cellFracBits, int lowerCellFracBits)
     {
-        int hs = l.HiddenSize;
-        bool splitCandidateBias = l.Kind == CellKind.Gru && l.LinearBeforeReset;
         var bias = new int[l.Rows];
-        for (int r = 0; r < l.Rows; r++)
-        {
-            bool candidateRow = splitCandidateBias && r >= 2 * hs;
-            bias[r] = ToQ12(candidateRow ? l.Wb[r] : l.Wb[r] + l.Rb[r]);
-        }
-        short[]? peep = null;
-        float[]? peepScales = null;
-        Requantizer[]? peepRequant = null;
-        if (l.Peepholes is not null)
-        {
-            peep = new short[3 * hs];
-            peepScales = new float[3];
-            peepRequant = new Requantizer[3];
-            for (int g = 0; g < 3; g++)
-            {
-                var p = l.Peepholes.AsSpan(g * hs, hs);
-                float maxAbs = MaxAbs(p);
-                float s = maxAbs > 0 ? maxAbs / 32767f : 0f;
-                for (int k = 0; k < hs; k++) peep[g * hs + k] = s > 0 ? (short)Math.Clamp(Math.Round(p[k] / s), -32767, 32767) : (short)0;
-                peepScales[g] = s;
-                peepRequant[g] = Requantizer.FromFactor(s * Math.Pow(2, -cellFracBits) * PreScale);
-            }
-        }
-        short[]? depthPeep = null;
-        float[]? depthScales = null;
-        Requantizer[]? depthRequant = null;
-        if (l.Depth is { } depth)
-        {
-            depthPeep = new short[2 * hs];
-            depthScales = new float[2];
-            depthRequant = new Requantizer[2];
-            int[] fracBits = [cellFracBits, lowerCellFracBits];
-            float[][] weights = [depth.CellWeights, depth.LowerCellWeights];
-            for (int g = 0; g < 2; g++)
-            {
-                float s = MaxAbs(weights[g]) / 32767f;
-                for (int k = 0; k < hs; k++) depthPeep[g * hs + k] = s > 0 ? (short)Math.Clamp(Math.Round(weights[g][k] / s), -32767, 32767) : (short)0;
-                depthScales[g] = s;
-                depthRequant[g] = Requantizer.FromFactor(s * Math.Pow(2, -fracBits[g]) * PreScale);
-            }
-        }
-        bool hasCell = Gates.HasCell(l.Kind);
+        for (int r = 0; r < l.Rows; r++) bias[r] = ToQ12(l.Wb[r] + l.Rb[r]);
+        var fields = new IntegerLayerFields();
+        l.Definition.Quantize(l, inputScale, cellFracBits, lowerCellFracBits, bias, fields);
         return new QuantizedRecurrentLayer
         {
             Kind = l.Kind,
-            DepthW = l.Depth is null ? null : QuantizeMatrix(l.Depth.W, hs, l.InputSize, inputScale),
-            DepthBias = l.Depth?.Bias.Select(b => ToQ12(b)).ToArray(),
-            DepthPeepholes = depthPeep,
-            DepthPeepholeScales = depthScales,
-            DepthRequant = depthRequant,
-            LowerCellFracBits = l.Depth is null ? 0 : lowerCellFracBits,
+            DepthW = fields.DepthW,
+            DepthBias = fields.DepthBias,
+            DepthPeepholes = fields.DepthPeepholes,
+            DepthPeepholeScales = fields.DepthPeepholeScales,
+            DepthRequant = fields.DepthRequant,
+            LowerCellFracBits = fields.LowerCellFracBits,
             InputSize = l.InputSize,
-            HiddenSize = hs,
+            HiddenSize = l.HiddenSize,
             InputForget = l.InputForget,
             LinearBeforeReset = l.LinearBeforeReset,
             InputScale = (float)inputScale,
             W = QuantizeMatrix(l.W, l.Rows, l.InputSize, inputScale),
-            R = QuantizeMatrix(l.R, l.Rows, hs, HiddenScale),
+            R = QuantizeMatrix(l.R, l.Rows, l.HiddenSize, HiddenScale),
             Bias = bias,
-            CandidateRecurrentBias = splitCandidateBias ? l.Rb.AsSpan(2 * hs, hs).ToArray().Select(b => ToQ12(b)).ToArray() : null,
-            Peepholes = peep,
-            PeepholeScales = peepScales,
-            PeepholeRequant = peepRequant,
-            CellFracBits = hasCell ? cellFracBits : QFormats.MaxCellFracBits,
+            CandidateRecurrentBias = fields.CandidateRecurrentBias,
+            Peepholes = fields.Peepholes,
+            PeepholeScales = fields.PeepholeScales,
+            PeepholeRequant = fields.PeepholeRequant,
+            CellFracBits = cellFracBits,
             ClipQ12 = l.Clip > 0 ? (int)Math.Min(short.MaxValue, Math.Round(l.Clip * PreScale)) : 0,
-            Periods = l.Periods?.ToArray(),
+            Periods = fields.Periods,
         };
+    }
+
+    /// <summary>
+    /// Elementwise weights to int16 with one scale (max-abs / 32767) and the requantizer of their
+    /// product with a cell of cellFracBits fraction bits to Q3.12 (peepholes, the depth gate's cell weights).
+    /// </summary>
+    internal static (float Scale, Requantizer Requant) QuantizeCellWeights(ReadOnlySpan<float> weights, short[] destination, int offset, int cellFracBits)
+    {
+        float maxAbs = MaxAbs(weights);
+        float s = maxAbs > 0 ? maxAbs / 32767f : 0f;
+        for (int k = 0; k < weights.Length; k++) destination[offset + k] = s > 0 ? (short)Math.Clamp(Math.Round(weights[k] / s), -32767, 32767) : (short)0;
+        return (s, Requantizer.FromFactor(s * Math.Pow(2, -cellFracBits) * PreScale));
     }
 
     /// <summary>Per-row symmetric int8 quantization; each row's requantizer maps acc * scale * inputScale to Q3.12.</summary>
@@ -174,7 +149,7 @@ public static class Quantizer
         return new QuantizedMatrix(rows, cols, values, scales, requant);
     }
 
-    private static int ToQ12(float v) => (int)Math.Clamp(Math.Round(v * PreScale), -QFormats.PreWideLimit, QFormats.PreWideLimit);
+    internal static int ToQ12(float v) => (int)Math.Clamp(Math.Round(v * PreScale), -QFormats.PreWideLimit, QFormats.PreWideLimit);
 
     private static float MaxAbs(ReadOnlySpan<float> values)
     {

@@ -1,3 +1,4 @@
+using EdgeLstm.Core.Cells;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Numerics;
 
@@ -62,10 +63,13 @@ public sealed class QuantizedRecurrentLayer
 
     public int ModuleSize => Periods is { Length: > 0 } p ? HiddenSize / p.Length : HiddenSize;
 
-    public int Rows => Gates.Count(Kind) * HiddenSize;
-    public string VariantName => ToFloatShape().VariantName;
-    public long MacsPerStep => RecurrentLayer.PeakMacs(Kind, InputSize, HiddenSize, Peepholes is not null, Periods);
-    public double AverageMacsPerStep => RecurrentLayer.AverageMacs(Kind, InputSize, HiddenSize, Peepholes is not null, Periods);
+    /// <summary>What is particular to the layer's kind.</summary>
+    public CellDefinition Definition => CellRegistry.For(Kind);
+
+    public int Rows => Definition.GateCount * HiddenSize;
+    public string VariantName => Definition.VariantName(Peepholes is not null, InputForget, LinearBeforeReset);
+    public long MacsPerStep => Definition.PeakMacs(InputSize, HiddenSize, Peepholes is not null, Periods);
+    public double AverageMacsPerStep => Definition.AverageMacs(InputSize, HiddenSize, Peepholes is not null, Periods);
     public long WeightBytes => W.Values.Length + R.Values.Length + 4L * Bias.Length + 2L * (Peepholes?.Length ?? 0)
         + 4L * (CandidateRecurrentBias?.Length ?? 0) + 12L * (W.Rows + R.Rows)
         + (DepthW is null ? 0 : DepthW.Values.Length + 12L * DepthW.Rows + 4L * HiddenSize + 4L * HiddenSize);
@@ -98,13 +102,15 @@ public sealed class QuantizedRecurrentLayer
         return l;
     }
 
-    private RecurrentLayer ToFloatShape() => new(Kind, InputSize, HiddenSize)
+    /// <summary>A zero-weight float layer of this layer's kind (made by its definition, with the kind's own parts) and options.</summary>
+    private RecurrentLayer ToFloatShape()
     {
-        InputForget = InputForget,
-        LinearBeforeReset = LinearBeforeReset,
-        Clip = ClipQ12 / 4096f,
-        Peepholes = Peepholes is null ? null : new float[3 * HiddenSize],
-        Periods = Periods?.ToArray(),
-        Depth = Kind == CellKind.DepthGated ? new DepthGate(InputSize, HiddenSize) : null,
-    };
+        var l = Definition.CreateLayer(Definition.Variants[0], InputSize, HiddenSize);
+        l.InputForget = InputForget;
+        l.LinearBeforeReset = LinearBeforeReset;
+        l.Clip = ClipQ12 / 4096f;
+        l.Peepholes = Peepholes is null ? null : new float[3 * HiddenSize];
+        l.Periods = Periods?.ToArray();
+        return l;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using EdgeLstm.Core.Cells;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Onnx.Proto;
 
@@ -14,22 +15,17 @@ namespace EdgeLstm.Onnx.Import;
 /// </summary>
 public static class RecurrentNodeReader
 {
-    public static bool IsRecurrent(string opType) => opType is "LSTM" or "GRU" or "RNN";
+    public static bool IsRecurrent(string opType) => CellRegistry.ForOnnxOperator(opType) is not null;
 
     /// <summary>Reads the node; <paramref name="constant"/> returns the value of an initializer or constant by name, or null.</summary>
     internal static RecurrentNode Read(NodeProto node, Func<string, OnnxTensor?> constant)
     {
         string where = Describe(node.Name, node.Output.FirstOrDefault(o => o.Length > 0) ?? "", node.OpType);
-        var kind = node.OpType switch
-        {
-            "LSTM" => CellKind.Lstm,
-            "GRU" => CellKind.Gru,
-            "RNN" => CellKind.Rnn,
-            _ => throw new ModelException($"{where}: not an LSTM, GRU or RNN node"),
-        };
+        var cell = CellRegistry.ForOnnxOperator(node.OpType) ?? throw new ModelException($"{where}: not an LSTM, GRU or RNN node");
+        var kind = cell.Kind;
         if (!string.IsNullOrEmpty(node.Domain) && node.Domain != "ai.onnx")
             throw new ModelException($"{where}: operator domain '{node.Domain}' is not the ONNX default domain");
-        int gates = Gates.Count(kind);
+        int gates = cell.GateCount;
         var attributes = ReadAttributes(node, kind, where);
 
         string Input(int i) => i < node.Input.Count ? node.Input[i] : "";

@@ -31,13 +31,13 @@ public static class NetworkInitializer
         {
             var l = CellVariant.CreateLayer(cell == "depth-gated" && i == 0 ? "lstm" : cell, input, hidden);
             l.Clip = clip;
-            if (l.Kind == CellKind.Clockwork && periods is not null) l.Periods = (int[])periods.Clone();
+            if (l.Periods is not null && periods is not null) l.Periods = (int[])periods.Clone(); // Clockwork
             float k = 1f / MathF.Sqrt(hidden);
             Fill(random, l.W, k);
             Fill(random, l.R, k);
             Fill(random, l.Wb, k);
             if (l.Peepholes is not null) Fill(random, l.Peepholes, k);
-            if (l.Kind == CellKind.Clockwork) ClearFastIntoSlow(l);
+            if (l.Periods is not null) ClearFastIntoSlow(l); // Clockwork
             if (l.Depth is { } depth)
             {
                 Fill(random, depth.W, k);
@@ -45,7 +45,7 @@ public static class NetworkInitializer
                 Fill(random, depth.CellWeights, k);
                 Fill(random, depth.LowerCellWeights, k);
             }
-            if (Gates.HasCell(l.Kind))
+            if (l.Definition.HasCell)
             {
                 int gate = l.InputForget ? Gates.LstmInput : Gates.LstmForget;
                 float bias = l.InputForget ? -1f : 1f;
@@ -70,15 +70,7 @@ public static class NetworkInitializer
         for (int k = 0; k < hs; k++)
         {
             float b = MathF.Log(1f + (float)random.NextDouble() * (lag - 2));
-            if (l.Kind == CellKind.Gru)
-            {
-                l.Wb[Gates.GruUpdate * hs + k] = b;
-            }
-            else if (Gates.HasCell(l.Kind))
-            {
-                l.Wb[Gates.LstmInput * hs + k] = -b;
-                if (!l.InputForget) l.Wb[Gates.LstmForget * hs + k] = b;
-            }
+            ChronoGates.Set(l, k, b);
         }
     }
 

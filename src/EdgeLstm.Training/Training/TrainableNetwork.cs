@@ -11,7 +11,7 @@ internal sealed class TrainableNetwork<T> where T : unmanaged, IFloatingPointIee
 {
     public TrainableNetwork(FloatNetwork core)
     {
-        Layers = core.Layers.Select(Create).ToArray();
+        Layers = core.Layers.Select(TrainableCells<T>.Create).ToArray();
         Head = core.Attention is null ? new DenseHead<T>(core.Head) : new AttentionHead<T>(core.Head, core.Attention);
         Parameters = [.. Layers.SelectMany(l => l.Parameters), .. Head.Parameters];
         var offsets = new int[Layers.Count + 1];
@@ -40,14 +40,4 @@ internal sealed class TrainableNetwork<T> where T : unmanaged, IFloatingPointIee
     {
         for (int i = 0; i < Parameters.Count; i++) snapshot[i].CopyTo(Parameters[i].Values, 0);
     }
-
-    private static TrainableLayer<T> Create(RecurrentLayer layer) => layer.Kind switch
-    {
-        CellKind.Rnn => new RnnLayer<T>(layer),
-        CellKind.Lstm => new LstmLayer<T>(layer),
-        CellKind.Gru => new GruLayer<T>(layer),
-        CellKind.Clockwork => new ClockworkLayer<T>(layer),
-        CellKind.DepthGated => new DepthGatedLayer<T>(layer),
-        _ => throw new NotSupportedException($"training does not support {layer.Kind} layers yet"),
-    };
 }

@@ -1,6 +1,7 @@
+using EdgeLstm.Core.Integer;
 using EdgeLstm.Core.Quantized;
 
-namespace EdgeLstm.Core.Integer;
+namespace EdgeLstm.Core.Cells.Clockwork;
 
 /// <summary>
 /// The integer step of a Clockwork RNN layer (Koutník et al. 2014): only the modules due at this
@@ -10,27 +11,23 @@ namespace EdgeLstm.Core.Integer;
 /// family runs the reference: per module, its two matrix-vector products, GateActivate and
 /// StoreHidden, the same kernels every other cell uses. Tests prove the two bit-identical.
 /// </summary>
-internal sealed unsafe class IntegerClockwork
+internal sealed unsafe class ClockworkIntegerStep : IntegerCellStep
 {
-    private readonly IntegerKernels _k;
     private readonly ClockworkSchedule _schedule;
     private readonly ClockworkFusedLayer? _fused;
     private readonly Module[] _modules = [];
-    private readonly int* _accX, _accH, _act, _bias, _tanh;
-    private readonly int _lo, _hi;
+    private readonly int* _accX, _accH, _act, _bias;
 
     /// <summary>One module of the reference path: its rows of W, and of R only the columns of modules at least as slow.</summary>
     private sealed record Module(int First, PreparedMatrix W, PreparedMatrix R);
 
-    public IntegerClockwork(QuantizedRecurrentLayer layer, IntegerKernels kernels, int lo, int hi, int* tanh, PinnedArena arena)
+    public ClockworkIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena, int* sigmoid, int* tanh)
+        : base(layer, kernels, arena, sigmoid, tanh)
     {
-        _k = kernels;
         _schedule = new ClockworkSchedule(layer.Periods!);
-        (_lo, _hi) = (lo, hi);
-        _tanh = tanh;
         if (kernels.Fuses)
         {
-            _fused = new ClockworkFusedLayer(layer, kernels.RowBlock, lo, hi, tanh, arena);
+            _fused = new ClockworkFusedLayer(layer, kernels.RowBlock, _lo, _hi, tanh, arena);
             return;
         }
         int k = layer.ModuleSize, hs = layer.HiddenSize;
@@ -46,8 +43,9 @@ internal sealed unsafe class IntegerClockwork
     }
 
     /// <summary>One step over h in place (h zero-padded by two units: column pairs may read one unit past the end).</summary>
-    public void Step(short* x, short* h)
+    public override void Step(short* x)
     {
+        short* h = _h;
         var due = _schedule.Next();
         if (_fused is not null)
         {
@@ -65,6 +63,10 @@ internal sealed unsafe class IntegerClockwork
         }
     }
 
-    /// <summary>Restarts the clock: the next step is step 0, where every module is due.</summary>
-    public void Reset() => _schedule.Reset();
+    /// <summary>Zero state, and the clock restarts: the next step is step 0, where every module is due.</summary>
+    public override void Reset()
+    {
+        base.Reset();
+        _schedule.Reset();
+    }
 }

@@ -1,0 +1,102 @@
+using EdgeLstm.Core.Integer;
+using EdgeLstm.Core.Model;
+using EdgeLstm.Core.Numerics;
+using EdgeLstm.Core.Quantized;
+
+namespace EdgeLstm.Core.Cells.Lstm;
+
+/// <summary>
+/// The LSTM's integer step (docs/numerics.md). Without peepholes, on a family that fuses
+/// (<see cref="IntegerKernels.Fuses"/>), the fused step: per block of units the products, the gates
+/// and the cell and hidden update in one pass (<see cref="FusedLayer"/>), h' written beside h and
+/// swapped. Otherwise the scalar reference: i, o, f through sigmoid and g through tanh
+/// (GateActivate), then LstmUpdate; with peepholes, i and f get rqP(p · c_prev) and o rqP(p · c_new),
+/// each gate clamped only after its peephole term. Both give the same bits.
+/// </summary>
+internal sealed unsafe class LstmIntegerStep : IntegerCellStep
+{
+    private readonly FusedLayer? _fused;
+    private short* _hNext; // the fused step writes h' here and swaps
+    private readonly PreparedMatrix _w = null!, _r = null!;
+    private readonly int* _accX, _accH, _pre, _act, _bias, _peep;
+    private readonly RequantConstants[] _peepRequant = [];
+
+    public LstmIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena, int* sigmoid, int* tanh)
+        : base(layer, kernels, arena, sigmoid, tanh)
+    {
+        if (kernels.Fuses && layer.Peepholes is null)
+        {
+            // The fused step keeps the weights only in its own layout.
+            _fused = new FusedLayer(layer, kernels.RowBlock, _lo, _hi, sigmoid, tanh, null, arena);
+            _hNext = Shorts(HiddenLength);
+            return;
+        }
+        _w = kernels.Prepare(layer.W, arena);
+        _r = kernels.Prepare(layer.R, arena);
+        _accX = Ints(_w.RowsPadded);
+        _accH = Ints(_r.RowsPadded);
+        _pre = Ints(layer.Rows);
+        _act = Ints(layer.Rows);
+        _bias = Copy(layer.Bias);
+        if (layer.Peepholes is null) return;
+        _peep = Ints(3 * _hs);
+        for (int k = 0; k < 3 * _hs; k++) _peep[k] = layer.Peepholes[k];
+        _peepRequant = layer.PeepholeRequant!.Select(RequantConstants.From).ToArray();
+    }
+
+    public override void Step(short* x)
+    {
+        if (_fused is not null) StepFused(x);
+        else StepReference(x);
+    }
+
+    /// <summary>The fused vector step: h' to the spare buffer, then the buffers swap.</summary>
+    private void StepFused(short* x)
+    {
+        _k.LstmFused(_fused!, x, _h, _hNext, _cell);
+        short* previous = _h;
+        _h = _hNext;
+        _hNext = previous;
+    }
+
+    /// <summary>The scalar reference sequence of kernels (also what vector families run for peephole layers).</summary>
+    private void StepReference(short* x)
+    {
+        int hs = _hs;
+        int* i = _act, o = _act + hs, f = _act + 2 * hs, g = _act + 3 * hs;
+        bool coupled = _layer.InputForget;
+        _k.MatVec(_w, x, _accX);
+        _k.MatVec(_r, _h, _accH);
+        if (_layer.Peepholes is null)
+        {
+            _k.GateActivate(_accX, _w.Requant, _accH, _r.Requant, _bias, _lo, _hi, _sigmoid, _act, 3 * hs);
+            _k.GateActivate(_accX + 3 * hs, _w.Requant.Skip(3 * hs), _accH + 3 * hs, _r.Requant.Skip(3 * hs), _bias + 3 * hs, _lo, _hi, _tanh, g, hs);
+            _k.LstmUpdate(i, f, g, o, _cell, coupled, _layer.CellFracBits, _tanh, _h, hs);
+        }
+        else
+        {
+            // i, o, f rows are clamped only after their peephole term is added.
+            int wide = QFormats.PreWideLimit;
+            _k.GatePre(_accX, _w.Requant, _accH, _r.Requant, _bias, -wide, wide, _pre, 3 * hs);
+            _k.GatePre(_accX + 3 * hs, _w.Requant.Skip(3 * hs), _accH + 3 * hs, _r.Requant.Skip(3 * hs), _bias + 3 * hs, _lo, _hi, _pre + 3 * hs, hs);
+            Peephole(Gates.PeepInput, _pre, _peep);
+            _k.Activate(_sigmoid, _pre, i, hs);
+            if (!coupled)
+            {
+                Peephole(Gates.PeepForget, _pre + 2 * hs, _peep + 2 * hs);
+                _k.Activate(_sigmoid, _pre + 2 * hs, f, hs);
+            }
+            _k.Activate(_tanh, _pre + 3 * hs, g, hs);
+            _k.LstmCell(i, f, g, _cell, coupled, _layer.CellFracBits, hs);
+            Peephole(Gates.PeepOutput, _pre + hs, _peep + hs); // the output gate sees the new cell state
+            _k.Activate(_sigmoid, _pre + hs, o, hs);
+            _k.LstmHidden(o, _cell, _layer.CellFracBits, _tanh, _h, hs);
+        }
+    }
+
+    private void Peephole(int gate, int* pre, int* peep)
+    {
+        var c = _peepRequant[gate];
+        _k.PeepholeAdd(pre, peep, _cell, c.Multiplier, c.RoundHigh, c.RoundLow, c.Shift, _lo, _hi, _hs);
+    }
+}

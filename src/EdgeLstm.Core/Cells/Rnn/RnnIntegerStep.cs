@@ -1,0 +1,34 @@
+using EdgeLstm.Core.Integer;
+using EdgeLstm.Core.Quantized;
+
+namespace EdgeLstm.Core.Cells.Rnn;
+
+/// <summary>
+/// The Elman RNN's integer step: accX = W x, accH = R h, h = tanh(clamp(rqX(accX) + rqH(accH) +
+/// bias, clip)) through GateActivate and StoreHidden. No fused form: the scalar kernels sequence
+/// on every family.
+/// </summary>
+internal sealed unsafe class RnnIntegerStep : IntegerCellStep
+{
+    private readonly PreparedMatrix _w, _r;
+    private readonly int* _accX, _accH, _act, _bias;
+
+    public RnnIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena, int* sigmoid, int* tanh)
+        : base(layer, kernels, arena, sigmoid, tanh)
+    {
+        _w = kernels.Prepare(layer.W, arena);
+        _r = kernels.Prepare(layer.R, arena);
+        _accX = Ints(_w.RowsPadded);
+        _accH = Ints(_r.RowsPadded);
+        _act = Ints(layer.Rows);
+        _bias = Copy(layer.Bias);
+    }
+
+    public override void Step(short* x)
+    {
+        _k.MatVec(_w, x, _accX);
+        _k.MatVec(_r, _h, _accH);
+        _k.GateActivate(_accX, _w.Requant, _accH, _r.Requant, _bias, _lo, _hi, _tanh, _act, _hs);
+        _k.StoreHidden(_act, _h, _hs);
+    }
+}
