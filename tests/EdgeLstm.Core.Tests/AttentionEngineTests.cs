@@ -163,7 +163,7 @@ public class AttentionEngineTests(ITestOutputHelper output)
         var probabilities = new float[6];
         var session = model.CreateIntegerSession(choice);
         var floatSession = model.CreateFloatSession();
-        long allocated = Allocations.OfSecondPass(Pass);
+        long allocated = Allocations.OfSteadyState(Pass);
         Assert.True(allocated == 0, $"{choice}: {allocated} bytes allocated over {inputs.Length} steps");
 
         void Pass()
