@@ -4,7 +4,6 @@ using System.Runtime.InteropServices;
 using EdgeLstm.Core.Cells;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Numerics;
-using EdgeLstm.Core.Quantized;
 using static EdgeLstm.Core.Format.ModelFileFormat;
 
 namespace EdgeLstm.Core.Format;

@@ -3,7 +3,6 @@ using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Numerics;
-using EdgeLstm.Core.Quantized;
 using static EdgeLstm.Core.Format.ModelFileFormat;
 
 namespace EdgeLstm.Core.Format;

@@ -1,5 +1,5 @@
 using EdgeLstm.Core.Numerics;
-using EdgeLstm.Core.Quantized;
+using EdgeLstm.Core.Model;
 
 namespace EdgeLstm.Core.Integer;
 

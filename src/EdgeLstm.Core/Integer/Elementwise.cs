@@ -19,7 +19,7 @@ internal static unsafe class Elementwise
         (int)(((long)acc * m + ((long)rh << 16) + rl) >> (s + 16));
 
     /// <summary>
-    /// The input boundary (see <see cref="Quantized.QuantizedNetwork"/>): the only float formula, outside
+    /// The input boundary (see <see cref="Model.QuantizedNetwork"/>): the only float formula, outside
     /// the integer step. (x - offset) * multiplier in float32, saturated to [-32768, 32767] (±infinity
     /// too), rounded half to even (MathF.Round); NaN gives 0.
     /// </summary>

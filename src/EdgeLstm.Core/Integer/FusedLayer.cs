@@ -1,6 +1,5 @@
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Numerics;
-using EdgeLstm.Core.Quantized;
 
 namespace EdgeLstm.Core.Integer;
 

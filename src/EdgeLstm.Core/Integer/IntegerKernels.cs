@@ -1,4 +1,4 @@
-using EdgeLstm.Core.Quantized;
+using EdgeLstm.Core.Model;
 
 namespace EdgeLstm.Core.Integer;
 

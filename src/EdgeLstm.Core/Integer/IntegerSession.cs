@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using EdgeLstm.Core.Numerics;
-using EdgeLstm.Core.Quantized;
+using EdgeLstm.Core.Model;
 
 namespace EdgeLstm.Core.Integer;
 

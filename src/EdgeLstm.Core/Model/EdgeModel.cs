@@ -1,6 +1,6 @@
 using EdgeLstm.Core.Float;
 using EdgeLstm.Core.Integer;
-using EdgeLstm.Core.Quantized;
+using EdgeLstm.Core.Model;
 
 namespace EdgeLstm.Core.Model;
 

@@ -1,6 +1,6 @@
 using EdgeLstm.Core.Cells;
 using EdgeLstm.Core.Numerics;
-using EdgeLstm.Core.Quantized;
+using EdgeLstm.Core.Model;
 
 namespace EdgeLstm.Core.Model;
 

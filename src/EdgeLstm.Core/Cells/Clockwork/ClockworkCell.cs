@@ -2,7 +2,6 @@ using EdgeLstm.Core.Float;
 using EdgeLstm.Core.Format;
 using EdgeLstm.Core.Integer;
 using EdgeLstm.Core.Model;
-using EdgeLstm.Core.Quantized;
 
 namespace EdgeLstm.Core.Cells.Clockwork;
 

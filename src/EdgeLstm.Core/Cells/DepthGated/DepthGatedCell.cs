@@ -4,7 +4,6 @@ using EdgeLstm.Core.Integer;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Quantization;
 using EdgeLstm.Core.Numerics;
-using EdgeLstm.Core.Quantized;
 
 namespace EdgeLstm.Core.Cells.DepthGated;
 

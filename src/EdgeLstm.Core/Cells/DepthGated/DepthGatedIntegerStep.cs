@@ -1,6 +1,6 @@
 using EdgeLstm.Core.Integer;
 using EdgeLstm.Core.Numerics;
-using EdgeLstm.Core.Quantized;
+using EdgeLstm.Core.Model;
 
 namespace EdgeLstm.Core.Cells.DepthGated;
 

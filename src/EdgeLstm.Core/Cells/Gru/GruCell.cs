@@ -3,7 +3,6 @@ using EdgeLstm.Core.Format;
 using EdgeLstm.Core.Integer;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Quantization;
-using EdgeLstm.Core.Quantized;
 
 namespace EdgeLstm.Core.Cells.Gru;
 

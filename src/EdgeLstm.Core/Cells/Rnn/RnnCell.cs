@@ -1,7 +1,6 @@
 using EdgeLstm.Core.Float;
 using EdgeLstm.Core.Integer;
 using EdgeLstm.Core.Model;
-using EdgeLstm.Core.Quantized;
 
 namespace EdgeLstm.Core.Cells.Rnn;
 

@@ -1,7 +1,7 @@
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Numerics;
 
-namespace EdgeLstm.Core.Quantized;
+namespace EdgeLstm.Core.Model;
 
 /// <summary>
 /// The integer form of <see cref="AttentionPooling"/> (docs/attention.md). W is int8 per row,

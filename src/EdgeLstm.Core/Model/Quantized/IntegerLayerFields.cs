@@ -1,6 +1,6 @@
 using EdgeLstm.Core.Numerics;
 
-namespace EdgeLstm.Core.Quantized;
+namespace EdgeLstm.Core.Model;
 
 /// <summary>
 /// The kind-specific fields of a <see cref="QuantizedRecurrentLayer"/> while it is being built (by

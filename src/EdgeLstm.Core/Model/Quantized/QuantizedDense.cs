@@ -1,6 +1,6 @@
 using EdgeLstm.Core.Model;
 
-namespace EdgeLstm.Core.Quantized;
+namespace EdgeLstm.Core.Model;
 
 /// <summary>The integer head: int8 weights per row, Q.12 int32 biases and logits.</summary>
 public sealed class QuantizedDense

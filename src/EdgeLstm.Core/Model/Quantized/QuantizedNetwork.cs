@@ -1,6 +1,6 @@
 using EdgeLstm.Core.Model;
 
-namespace EdgeLstm.Core.Quantized;
+namespace EdgeLstm.Core.Model;
 
 /// <summary>
 /// The integer form of a network. A raw sample enters as

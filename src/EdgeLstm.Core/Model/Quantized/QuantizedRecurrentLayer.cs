@@ -2,7 +2,7 @@ using EdgeLstm.Core.Cells;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Numerics;
 
-namespace EdgeLstm.Core.Quantized;
+namespace EdgeLstm.Core.Model;
 
 /// <summary>
 /// The integer form of a recurrent layer (docs/numerics.md): int8 W and R with per-row scales,

@@ -1,6 +1,6 @@
 using EdgeLstm.Core.Numerics;
 
-namespace EdgeLstm.Core.Quantized;
+namespace EdgeLstm.Core.Model;
 
 /// <summary>
 /// An int8 weight matrix, row-major, symmetric with one scale per output row:
