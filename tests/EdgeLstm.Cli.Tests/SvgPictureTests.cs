@@ -1,7 +1,7 @@
+using EdgeLstm.Training.Optimization;
 using System.Xml.Linq;
 using EdgeLstm.Cli.Commands;
 using EdgeLstm.Training.Evaluation;
-using EdgeLstm.Training.Training;
 
 namespace EdgeLstm.Cli.Tests;
 

@@ -1,5 +1,5 @@
+using EdgeLstm.Training.Optimization;
 using EdgeLstm.Cli.Commands;
-using EdgeLstm.Training.Training;
 
 namespace EdgeLstm.Cli.Tests;
 

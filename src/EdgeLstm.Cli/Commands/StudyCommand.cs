@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using EdgeLstm.Training.Data;
-using EdgeLstm.Training.Training;
+using EdgeLstm.Training.Studies;
 
 namespace EdgeLstm.Cli.Commands;
 

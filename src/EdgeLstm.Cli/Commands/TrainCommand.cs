@@ -5,7 +5,7 @@ using System.Globalization;
 using EdgeLstm.Core.Format;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Quantization;
-using EdgeLstm.Training.Training;
+using EdgeLstm.Training.Optimization;
 
 namespace EdgeLstm.Cli.Commands;
 

@@ -1,6 +1,6 @@
+using EdgeLstm.Training.Optimization;
 using System.Diagnostics;
 using System.Globalization;
-using EdgeLstm.Training.Training;
 
 namespace EdgeLstm.Cli.Commands;
 

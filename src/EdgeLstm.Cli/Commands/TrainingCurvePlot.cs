@@ -1,5 +1,5 @@
+using EdgeLstm.Training.Optimization;
 using System.Globalization;
-using EdgeLstm.Training.Training;
 
 namespace EdgeLstm.Cli.Commands;
 

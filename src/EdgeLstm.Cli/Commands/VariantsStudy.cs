@@ -4,7 +4,7 @@ using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Quantization;
 using EdgeLstm.Training.Data;
 using EdgeLstm.Training.Evaluation;
-using EdgeLstm.Training.Training;
+using EdgeLstm.Training.Optimization;
 
 namespace EdgeLstm.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using EdgeLstm.Core.Cells;
-using EdgeLstm.Training.Training;
+using EdgeLstm.Training.Network;
 
 namespace EdgeLstm.Training.Tests.Training;
 

@@ -1,6 +1,7 @@
 using EdgeLstm.Core.Float;
 using EdgeLstm.Core.Model;
-using EdgeLstm.Training.Training;
+using EdgeLstm.Training.Network;
+using EdgeLstm.Training.Optimization;
 
 namespace EdgeLstm.Training.Tests.Training;
 

@@ -1,6 +1,6 @@
 using EdgeLstm.Core.Format;
 using EdgeLstm.Core.Model;
-using EdgeLstm.Training.Training;
+using EdgeLstm.Training.Optimization;
 
 namespace EdgeLstm.Training.Tests.Training;
 

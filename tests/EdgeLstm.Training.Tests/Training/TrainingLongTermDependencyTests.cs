@@ -1,4 +1,4 @@
-using EdgeLstm.Training.Training;
+using EdgeLstm.Training.Studies;
 
 namespace EdgeLstm.Training.Tests.Training;
 

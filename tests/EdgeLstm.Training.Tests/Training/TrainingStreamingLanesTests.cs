@@ -1,5 +1,6 @@
 using EdgeLstm.Core.Model;
-using EdgeLstm.Training.Training;
+using EdgeLstm.Training.Network;
+using EdgeLstm.Training.Optimization;
 
 namespace EdgeLstm.Training.Tests.Training;
 
