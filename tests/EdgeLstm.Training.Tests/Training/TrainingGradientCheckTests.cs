@@ -33,6 +33,8 @@ public class TrainingGradientCheckTests
     [InlineData("gru", "rnn", true)]
     [InlineData("peephole", "gru-lbr0", true)]
     [InlineData("cifg", "lstm", false)]
+    [InlineData("mut1", "gru", true)]
+    [InlineData("lstm", "mut1", false)]
     public void Stacked_gradients_match_finite_differences(string lower, string upper, bool streaming) =>
         Check(TrainingFixtures.Network([lower, upper], Inputs, Hidden, Classes, seed: 14), streaming, seed: 4);
 
