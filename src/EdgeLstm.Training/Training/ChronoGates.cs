@@ -15,6 +15,7 @@ internal static class ChronoGates
     {
         [CellKind.Gru] = Update,
         [CellKind.Mut1] = Update,
+        [CellKind.Mut2] = Update,
         [CellKind.Lstm] = Lstm,
         [CellKind.DepthGated] = Lstm,
     };
