@@ -26,6 +26,7 @@ public class LineageTrainCommandTests
     [InlineData("depth-gated", "streaming")]
     [InlineData("mut1", "windowed")]
     [InlineData("mut2", "streaming")]
+    [InlineData("mut3", "windowed")]
     public void Trains_a_lineage_cell_that_inspect_and_bench_run(string cell, string mode)
     {
         string output = Path.Combine(Directory.CreateTempSubdirectory("edgelstm-lineage-out").FullName, "m.elstm");

@@ -4,6 +4,7 @@ using EdgeLstm.Core.Cells.Gru;
 using EdgeLstm.Core.Cells.Lstm;
 using EdgeLstm.Core.Cells.Mut1;
 using EdgeLstm.Core.Cells.Mut2;
+using EdgeLstm.Core.Cells.Mut3;
 using EdgeLstm.Core.Cells.Rnn;
 using EdgeLstm.Core.Model;
 
@@ -19,7 +20,7 @@ public static class CellRegistry
     /// <summary>Every kind: the ONNX cells, then the lineage beyond ONNX.</summary>
     public static readonly IReadOnlyList<CellDefinition> All =
         [new RnnCell(), new LstmCell(), new GruCell(), new ClockworkCell(), new DepthGatedCell(),
-         new Mut1Cell(), new Mut2Cell()];
+         new Mut1Cell(), new Mut2Cell(), new Mut3Cell()];
 
     private static readonly CellDefinition?[] ByKind = Index();
 

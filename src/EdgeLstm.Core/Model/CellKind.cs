@@ -48,6 +48,13 @@ public enum CellKind : byte
     /// See <see cref="Cells.Mut2.Mut2Cell"/>.
     /// </summary>
     Mut2 = 7,
+
+    /// <summary>
+    /// MUT3 (Jozefowicz, Zaremba and Sutskever 2015), gate rows z, r, h: z = σ(W_z x + R_z tanh(h) + b_z),
+    /// r = σ(W_r x + R_r h + b_r), h' = (1 - z) ⊙ tanh(W_h x + R_h (r ⊙ h) + b_h) + z ⊙ h, z the share
+    /// of the old state kept. See <see cref="Cells.Mut3.Mut3Cell"/>.
+    /// </summary>
+    Mut3 = 8,
 }
 
 /// <summary>Gate row offsets (in units of the hidden size) of the ONNX gate order.</summary>

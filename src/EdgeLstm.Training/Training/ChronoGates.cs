@@ -16,6 +16,7 @@ internal static class ChronoGates
         [CellKind.Gru] = Update,
         [CellKind.Mut1] = Update,
         [CellKind.Mut2] = Update,
+        [CellKind.Mut3] = Update,
         [CellKind.Lstm] = Lstm,
         [CellKind.DepthGated] = Lstm,
     };

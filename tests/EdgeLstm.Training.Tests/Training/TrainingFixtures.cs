@@ -6,7 +6,7 @@ namespace EdgeLstm.Training.Tests.Training;
 internal static class TrainingFixtures
 {
     /// <summary>Every variant, plus the peephole CIFG and clipped forms Core can also hold.</summary>
-    public static readonly string[] Variants = ["rnn", "lstm", "peephole", "cifg", "cifg-peephole", "gru", "gru-lbr0", "mut1", "mut2"];
+    public static readonly string[] Variants = ["rnn", "lstm", "peephole", "cifg", "cifg-peephole", "gru", "gru-lbr0", "mut1", "mut2", "mut3"];
 
     public static TheoryData<string> VariantData()
     {
