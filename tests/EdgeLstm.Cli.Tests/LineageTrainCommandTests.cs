@@ -5,7 +5,7 @@ using EdgeLstm.Core.Model;
 namespace EdgeLstm.Cli.Tests;
 
 /// <summary>
-/// `train --cell clockwork [--periods]` and `train --cell depth-gated` end to end on a real HAPT
+/// `train --cell clockwork [--periods]`, `train --cell depth-gated` and `train --cell mut1` (MUT2, MUT3) end to end on a real HAPT
 /// recording (tiny models, two epochs): both forms written, and `inspect` and `bench --model` run
 /// on the result.
 /// </summary>
@@ -24,6 +24,9 @@ public class LineageTrainCommandTests
     [Theory]
     [InlineData("clockwork", "windowed")]
     [InlineData("depth-gated", "streaming")]
+    [InlineData("mut1", "windowed")]
+    [InlineData("mut2", "streaming")]
+    [InlineData("mut3", "windowed")]
     public void Trains_a_lineage_cell_that_inspect_and_bench_run(string cell, string mode)
     {
         string output = Path.Combine(Directory.CreateTempSubdirectory("edgelstm-lineage-out").FullName, "m.elstm");
@@ -39,8 +42,10 @@ public class LineageTrainCommandTests
         var layers = model.Float!.Layers;
         if (cell == "clockwork")
             Assert.All(layers, l => Assert.Equal([1, 3], l.Periods!));
-        else
+        else if (cell == "depth-gated")
             Assert.Equal(["lstm", "depth-gated"], layers.Select(l => l.VariantName));
+        else
+            Assert.All(layers, l => Assert.Equal(cell, l.VariantName));
 
         var inspect = CliProcess.Run("inspect", "--model", output, "--json");
         Assert.True(inspect.ExitCode == 0, inspect.StdErr);

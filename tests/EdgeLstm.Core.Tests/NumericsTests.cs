@@ -48,6 +48,35 @@ public class NumericsTests
     }
 
     /// <summary>
+    /// MUT3's tanh of the hidden state (HiddenTanh) over every int16 value: the vector paths equal the
+    /// scalar reference, which equals the table at (h + 4) >> 3 and is within 2^-12 + 2^-13 of tanh(h / 2^15)
+    /// (the table's bound plus the Q0.15 to Q3.12 rounding, whose slope factor is at most 1).
+    /// </summary>
+    [KernelTheory]
+    [MemberData(nameof(Kernels.All), MemberType = typeof(Kernels))]
+    public unsafe void Hidden_tanh_equals_the_scalar_reference_over_the_whole_domain(KernelChoice choice)
+    {
+        var input = new short[65536 + 2];
+        for (int i = 0; i < 65536; i++) input[i] = (short)(i - 32768);
+        var reference = new short[input.Length];
+        var output = new short[input.Length];
+        fixed (int* t = ActivationTable.Tanh.Packed)
+        fixed (short* x = input, y = reference, z = output)
+        {
+            new ScalarKernels().HiddenTanh(x, t, y, 65536);
+            KernelSupport.Create(choice).HiddenTanh(x, t, z, 65536 - 3); // leave a tail for the scalar path
+        }
+        Assert.Equal(reference.AsSpan(0, 65536 - 3).ToArray(), output.AsSpan(0, 65536 - 3).ToArray());
+        double worst = 0;
+        for (int i = 0; i < 65536; i++)
+        {
+            Assert.Equal(ActivationTable.Tanh.Evaluate((input[i] + 4) >> 3), reference[i]);
+            worst = Math.Max(worst, Math.Abs(reference[i] / 32768.0 - Math.Tanh(input[i] / 32768.0)));
+        }
+        Assert.True(worst <= 1.0 / 4096 + 1.0 / 8192, $"max error {worst:E3}");
+    }
+
+    /// <summary>
     /// Storing int32 results as int16 saturates on every path (QFormats.NarrowInt16 in the scalar
     /// kernels, packssdw / sqxtn / vpmovsdw in the vector ones), never truncates: the paths agree by
     /// construction, not only because the engine's values happen to be in range. 37 values: whole

@@ -45,6 +45,14 @@ public abstract class CellDefinition
     /// <summary>Multiply-accumulates per step on average over a long stream (below the peak only where a kind skips work on some steps).</summary>
     public virtual double AverageMacs(int inputs, int hidden, bool peepholes, int[]? periods) => PeakMacs(inputs, hidden, peepholes, periods);
 
+    /// <summary>
+    /// Sets the weights the kind fixes instead of learning them, after a caller filled W and R
+    /// (random initialization, fixtures, the trainer's export): nothing for most kinds; the MUT cells
+    /// write their cyclic input map into W and clear the R blocks their equations do not have.
+    /// The float validation rejects a layer whose fixed weights differ.
+    /// </summary>
+    public virtual void ApplyFixedWeights(RecurrentLayer layer) { }
+
     /// <summary>The float reference step of a layer of this kind; lower is the step of the layer below (null for the first).</summary>
     internal abstract FloatCellStep CreateFloatStep(RecurrentLayer layer, FloatCellStep? lower);
 

@@ -2,6 +2,9 @@ using EdgeLstm.Core.Cells.Clockwork;
 using EdgeLstm.Core.Cells.DepthGated;
 using EdgeLstm.Core.Cells.Gru;
 using EdgeLstm.Core.Cells.Lstm;
+using EdgeLstm.Core.Cells.Mut1;
+using EdgeLstm.Core.Cells.Mut2;
+using EdgeLstm.Core.Cells.Mut3;
 using EdgeLstm.Core.Cells.Rnn;
 using EdgeLstm.Core.Model;
 
@@ -16,7 +19,8 @@ public static class CellRegistry
 {
     /// <summary>Every kind: the ONNX cells, then the lineage beyond ONNX.</summary>
     public static readonly IReadOnlyList<CellDefinition> All =
-        [new RnnCell(), new LstmCell(), new GruCell(), new ClockworkCell(), new DepthGatedCell()];
+        [new RnnCell(), new LstmCell(), new GruCell(), new ClockworkCell(), new DepthGatedCell(),
+         new Mut1Cell(), new Mut2Cell(), new Mut3Cell()];
 
     private static readonly CellDefinition?[] ByKind = Index();
 

@@ -96,6 +96,13 @@ internal static unsafe class Elementwise
     public static int GruCandidatePre(int xPart, int r, int hPart, int lo, int hi) =>
         Clamp(xPart + MulQ15(r, Clamp(hPart, -65535, 65535)), lo, hi);
 
+    /// <summary>
+    /// tanh of a Q0.15 hidden value (MUT3 reads tanh(h)): h to Q3.12 as (h + 4) >> 3, rounded half
+    /// toward +infinity (|h| &lt;= 32768 gives at most 4096 in magnitude: no saturation), then the
+    /// tanh table (<see cref="Activate"/>); the result, Q0.15 within ±tanh(1) · 2^15 + 1, fits int16.
+    /// </summary>
+    public static int HiddenTanh(int h, int* tanh) => Activate(tanh, (h + 4) >> 3);
+
     /// <summary>The Q15 pooled value of one attention weighted sum: sat16((sum + 2^14) >> 15), rounded half toward +infinity, saturated to int16.</summary>
     public static int PoolRound(int sum) => QFormats.SaturateInt16((sum + (1 << 14)) >> 15);
 

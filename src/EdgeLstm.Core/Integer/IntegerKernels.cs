@@ -66,6 +66,12 @@ internal abstract unsafe partial class IntegerKernels
     /// <summary>h = candidate + z ⊙ (h - candidate): the product rounded half toward +infinity, the sum saturated to int16 (<see cref="Elementwise.GruHidden"/>).</summary>
     public abstract void GruHidden(int* z, int* candidate, short* h, int n);
 
+    /// <summary>
+    /// output = tanh(h) for a Q0.15 state h (MUT3): one rounding, Q0.15 to Q3.12 half toward +infinity,
+    /// then the table (<see cref="Elementwise.HiddenTanh"/>); Q0.15, stored with saturation to int16.
+    /// </summary>
+    public abstract void HiddenTanh(short* h, int* tanh, short* output, int n);
+
     /// <summary>h = act, narrowed with saturation to int16 (the values, activations, are in range already).</summary>
     public abstract void StoreHidden(int* act, short* h, int n);
 

@@ -101,6 +101,11 @@ internal sealed unsafe class ScalarKernels : IntegerKernels
         for (int k = 0; k < n; k++) h[k] = QFormats.NarrowInt16(Elementwise.GruHidden(z[k], candidate[k], h[k]));
     }
 
+    public override void HiddenTanh(short* h, int* tanh, short* output, int n)
+    {
+        for (int k = 0; k < n; k++) output[k] = QFormats.NarrowInt16(Elementwise.HiddenTanh(h[k], tanh));
+    }
+
     public override void StoreHidden(int* act, short* h, int n)
     {
         for (int k = 0; k < n; k++) h[k] = QFormats.NarrowInt16(act[k]);

@@ -247,6 +247,14 @@ internal sealed unsafe partial class SimdKernels<TOps, TV> : IntegerKernels
         if (k < n) Tail.GruHidden(z + k, candidate + k, h + k, n - k);
     }
 
+    public override void HiddenTanh(short* h, int* tanh, short* output, int n)
+    {
+        TV round = TOps.Splat(4);
+        int k = 0;
+        for (; k + C <= n; k += C) TOps.StoreNarrowed(output + k, Activate(tanh, TOps.ShiftRight(TOps.Add(TOps.LoadWidened(h + k), round), 3)));
+        if (k < n) Tail.HiddenTanh(h + k, tanh, output + k, n - k);
+    }
+
     public override void StoreHidden(int* act, short* h, int n)
     {
         int k = 0;

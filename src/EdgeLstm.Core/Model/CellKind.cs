@@ -32,6 +32,29 @@ public enum CellKind : byte
     /// It sits on an LSTM or depth-gated layer of the same size.
     /// </summary>
     DepthGated = 5,
+
+    /// <summary>
+    /// MUT1 (Jozefowicz, Zaremba and Sutskever 2015), gate rows z, r, h: z = σ(W_z x + b_z),
+    /// r = σ(W_r x + R_r h + b_r), h' = (1 - z) ⊙ tanh(R_h (r ⊙ h) + tanh(x̃) + b_h) + z ⊙ h, where
+    /// x̃_j = x_(j mod I) (the cyclic input map, W's h block) and z is the share of the old state kept
+    /// (GRU's convention: the paper's z is 1 - z). See <see cref="Cells.Mut1.Mut1Cell"/>.
+    /// </summary>
+    Mut1 = 6,
+
+    /// <summary>
+    /// MUT2 (Jozefowicz, Zaremba and Sutskever 2015), gate rows z, r, h: z = σ(W_z x + R_z h + b_z),
+    /// r = σ(x̃ + R_r h + b_r), h' = (1 - z) ⊙ tanh(W_h x + R_h (r ⊙ h) + b_h) + z ⊙ h, where
+    /// x̃_j = x_(j mod I) (the cyclic input map, W's r block) and z is the share of the old state kept.
+    /// See <see cref="Cells.Mut2.Mut2Cell"/>.
+    /// </summary>
+    Mut2 = 7,
+
+    /// <summary>
+    /// MUT3 (Jozefowicz, Zaremba and Sutskever 2015), gate rows z, r, h: z = σ(W_z x + R_z tanh(h) + b_z),
+    /// r = σ(W_r x + R_r h + b_r), h' = (1 - z) ⊙ tanh(W_h x + R_h (r ⊙ h) + b_h) + z ⊙ h, z the share
+    /// of the old state kept. See <see cref="Cells.Mut3.Mut3Cell"/>.
+    /// </summary>
+    Mut3 = 8,
 }
 
 /// <summary>Gate row offsets (in units of the hidden size) of the ONNX gate order.</summary>

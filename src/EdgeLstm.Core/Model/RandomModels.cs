@@ -44,6 +44,7 @@ public static class RandomModels
             Fill(random, l.Wb, k); Fill(random, l.Rb, k);
             if (l.Peepholes is not null) Fill(random, l.Peepholes, k);
             if (l.Periods is not null) ClearSlowFromFast(l); // Clockwork
+            l.Definition.ApplyFixedWeights(l); // MUT: the cyclic input map, the empty R blocks
             if (l.Depth is { } d)
             {
                 Fill(random, d.W, k); Fill(random, d.Bias, k);

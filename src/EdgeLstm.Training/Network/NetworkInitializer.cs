@@ -38,6 +38,7 @@ public static class NetworkInitializer
             Fill(random, l.Wb, k);
             if (l.Peepholes is not null) Fill(random, l.Peepholes, k);
             if (l.Periods is not null) ClearFastIntoSlow(l); // Clockwork
+            l.Definition.ApplyFixedWeights(l); // MUT: the cyclic input map, the empty R blocks
             if (l.Depth is { } depth)
             {
                 Fill(random, depth.W, k);

@@ -18,6 +18,9 @@ internal static class TrainableCells<T> where T : unmanaged, IFloatingPointIeee7
         [CellKind.Gru] = l => new GruLayer<T>(l),
         [CellKind.Clockwork] = l => new ClockworkLayer<T>(l),
         [CellKind.DepthGated] = l => new DepthGatedLayer<T>(l),
+        [CellKind.Mut1] = l => new Mut1Layer<T>(l),
+        [CellKind.Mut2] = l => new Mut2Layer<T>(l),
+        [CellKind.Mut3] = l => new Mut3Layer<T>(l),
     };
 
     /// <summary>Whether the trainer trains layers of this kind.</summary>

@@ -6,7 +6,7 @@ namespace EdgeLstm.Training.Tests.Training;
 internal static class TrainingFixtures
 {
     /// <summary>Every variant, plus the peephole CIFG and clipped forms Core can also hold.</summary>
-    public static readonly string[] Variants = ["rnn", "lstm", "peephole", "cifg", "cifg-peephole", "gru", "gru-lbr0"];
+    public static readonly string[] Variants = ["rnn", "lstm", "peephole", "cifg", "cifg-peephole", "gru", "gru-lbr0", "mut1", "mut2", "mut3"];
 
     public static TheoryData<string> VariantData()
     {
@@ -59,6 +59,7 @@ internal static class TrainingFixtures
             }
             if (l.Kind == CellKind.Clockwork)
                 for (int r = 0; r < hidden; r++) Array.Clear(l.R, r * hidden, r / l.ModuleSize * l.ModuleSize); // no fast-into-slow weights
+            l.Definition.ApplyFixedWeights(l); // MUT: the cyclic input map, the empty R blocks
             layers.Add(l);
             input = hidden;
         }

@@ -34,6 +34,12 @@ public class TrainingGradientCheckTests
     [InlineData("gru", "rnn", true)]
     [InlineData("peephole", "gru-lbr0", true)]
     [InlineData("cifg", "lstm", false)]
+    [InlineData("mut1", "gru", true)]
+    [InlineData("lstm", "mut1", false)]
+    [InlineData("mut2", "rnn", true)]
+    [InlineData("gru", "mut2", false)]
+    [InlineData("mut3", "mut1", true)]
+    [InlineData("mut2", "mut3", false)]
     public void Stacked_gradients_match_finite_differences(string lower, string upper, bool streaming) =>
         Check(TrainingFixtures.Network([lower, upper], Inputs, Hidden, Classes, seed: 14), streaming, seed: 4);
 

@@ -1,0 +1,55 @@
+using EdgeLstm.Core.Cells.Mut;
+using EdgeLstm.Core.Float;
+using EdgeLstm.Core.Integer;
+using EdgeLstm.Core.Model;
+
+namespace EdgeLstm.Core.Cells.Mut2;
+
+/// <summary>
+/// MUT2, the second of the architectures Jozefowicz, Zaremba and Sutskever evolved from the GRU ("An
+/// Empirical Exploration of Recurrent Network Architectures", ICML 2015):
+///   z = σ(W_xz x + W_hz h + b_z), r = σ(x + W_hr h + b_r),
+///   h' = tanh(W_hh (r ⊙ h) + W_xh x + b_h) ⊙ z + h ⊙ (1 - z).
+/// Layout, gate rows z, r, h as GRU's: W's z and h blocks are W_xz and W_xh; W's r block is the
+/// fixed cyclic input map (<see cref="CyclicInputMap"/>), the x the paper adds to r's
+/// pre-activation; R's blocks W_hz, W_hr, W_hh; b = Wb + Rb per row. The cell is then GRU with
+/// linear_before_reset = 0 whose W_xr is the map, and runs as such. Departures from the paper:
+/// (1) the paper needs I = H; unit j reads x_(j mod I), the weightless cyclic map, which is the
+/// paper when I = H; (2) z is kept in GRU's (and ONNX's) convention, the share of the old state:
+/// h' = (1 - z) ⊙ candidate + z ⊙ h, so the stored z weights are the negation of the paper's
+/// (σ(-a) = 1 - σ(a): the same function class). Not an ONNX operator; no kind-specific file fields.
+/// </summary>
+public sealed class Mut2Cell : CellDefinition
+{
+    public override CellKind Kind => CellKind.Mut2;
+    public override int GateCount => 3;
+    public override IReadOnlyList<string> Variants { get; } = ["mut2"];
+
+    public override RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize)
+    {
+        var layer = new RecurrentLayer(CellKind.Mut2, inputSize, hiddenSize);
+        ApplyFixedWeights(layer);
+        return layer;
+    }
+
+    /// <summary>The map in W's r block.</summary>
+    public override void ApplyFixedWeights(RecurrentLayer layer) =>
+        CyclicInputMap.Write(layer.W, Gates.GruReset, layer.InputSize, layer.HiddenSize);
+
+    internal override FloatCellStep CreateFloatStep(RecurrentLayer layer, FloatCellStep? lower) => new Mut2FloatStep(layer);
+
+    internal override unsafe IntegerCellStep CreateIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena,
+        int* sigmoid, int* tanh, IntegerCellStep? lower) => new Mut2IntegerStep(layer, kernels, arena, sigmoid, tanh);
+
+    internal override void Validate(string where, RecurrentLayer layer, RecurrentLayer? lower)
+    {
+        base.Validate(where, layer, lower);
+        CyclicInputMap.Check(where, "r", layer.W, Gates.GruReset, layer.InputSize, layer.HiddenSize);
+    }
+
+    internal override void Validate(string where, QuantizedRecurrentLayer layer, QuantizedRecurrentLayer? lower)
+    {
+        base.Validate(where, layer, lower);
+        CyclicInputMap.Check(where, "r", layer.W, Gates.GruReset, layer.HiddenSize);
+    }
+}
