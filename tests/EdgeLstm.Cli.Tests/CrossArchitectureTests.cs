@@ -29,6 +29,17 @@ public class CrossArchitectureTests
     }
 
     /// <summary>
+    /// MUT1, MUT2 and MUT3 (issue 16): stacked so that each meets an input narrower, equal to and
+    /// wider than its hidden size (the cyclic input map of MUT1 and MUT2 in all three forms).
+    /// </summary>
+    [Fact]
+    public void Arm64_build_runs_the_mut_cells_byte_identically()
+    {
+        var (model, csv) = WriteCase("mut", new NetworkShape("mut", 9, [("mut1", 17), ("mut2", 17), ("mut3", 12), ("mut1", 12), ("mut2", 8)], 6));
+        AssertEveryBuildPrintsTheSame(model, csv);
+    }
+
+    /// <summary>
     /// The attention head (issue 8): a GRU + LSTM stack pooling over 64 steps, run over 800 samples
     /// without a reset so the ring of hidden states wraps; `infer` reads the logits after every
     /// step, so every step runs the integer softmax and the pooling kernel.
