@@ -64,6 +64,11 @@ def dashes(s):
     return text(s).replace("-", "\\-")
 
 
+def choices(s):
+    """A <placeholder>'s text in italics, breakable after each | of a list of choices (\\:, a zero-width break point)."""
+    return "\\fI" + dashes(s).replace("|", "|\\:") + "\\fR"
+
+
 def term(first):
     """An option or argument column: names in bold, <placeholders> in italics, markers in roman."""
     out = []
@@ -71,7 +76,7 @@ def term(first):
         if not token:
             continue
         if token.startswith("<") and token.endswith(">"):
-            out.append("\\fI" + dashes(token[1:-1]) + "\\fR")
+            out.append(choices(token[1:-1]))
         elif token.startswith("-"):
             out.append("\\fB" + dashes(token) + "\\fR")
         else:
@@ -86,7 +91,7 @@ def usage(line):
         if not token:
             continue
         if token.startswith("<") and token.endswith(">"):
-            out.append("\\fI" + dashes(token[1:-1]) + "\\fR")
+            out.append(choices(token[1:-1]))
         elif token in ("options", "command"):
             out.append("\\fI" + token + "\\fR")
         elif token in ("[", "]", "...") or token.isspace():
