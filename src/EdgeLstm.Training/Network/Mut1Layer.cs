@@ -12,11 +12,8 @@ namespace EdgeLstm.Training.Network;
 /// z block never get a gradient; the export writes the fixed map and the empty block back.
 /// Tape: Gates holds z, r, n; Aux holds r ⊙ h.
 /// </summary>
-internal sealed class Mut1Layer<T>(RecurrentLayer core) : RecurrentCellLayer<T>(core) where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class Mut1Layer<T>(RecurrentLayer core) : MutLayer<T>(core) where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public override LayerTape<T> CreateTape(int batch, int steps) =>
-        new(batch, steps, Hidden, gateWidth: Rows, hasCell: false, hasAux: true, hasMask: HasClip);
-
     public override RecurrentLayer ToCore()
     {
         var l = base.ToCore();
@@ -44,15 +41,10 @@ internal sealed class Mut1Layer<T>(RecurrentLayer core) : RecurrentCellLayer<T>(
                 var z = g[..hs];
                 var r = g.Slice(hs, hs);
                 var n = g.Slice(2 * hs, hs);
-                var aux = tape.AuxAt(s, t, b);
-                TensorPrimitives.Multiply(r, hPrev, aux);
                 TensorPrimitives.Add(Wb.AsSpan(2 * hs, hs), Rb.AsSpan(2 * hs, hs), n);
-                BlockMath<T>.AddProduct(aux, RT, Rows, 2 * hs, n);
+                AddResetProduct(r, hPrev, tape.AuxAt(s, t, b), n);
                 for (int k = 0; k < hs; k++) n[k] += T.Tanh(x[k % Inputs]);
-                if (HasClip) BlockMath<T>.Clip(n, mask.Slice(2 * hs, hs), ClipValue);
-                TensorPrimitives.Tanh(n, n);
-                var h = tape.OutputAt(s, t, b);
-                for (int k = 0; k < hs; k++) h[k] = (T.One - z[k]) * n[k] + z[k] * hPrev[k];
+                Update(n, mask, z, hPrev, tape.OutputAt(s, t, b));
             }
     }
 
@@ -66,34 +58,13 @@ internal sealed class Mut1Layer<T>(RecurrentLayer core) : RecurrentCellLayer<T>(
         for (int t = s.Steps - 1; t >= 0; t--)
             for (int b = 0; b < s.Batch; b++)
             {
-                var g = tape.GatesAt(s, t, b);
-                var z = g[..hs];
-                var r = g.Slice(hs, hs);
-                var n = g.Slice(2 * hs, hs);
+                BackwardUpdate(tape, s, t, b, dpre, dhPrev, drh);
                 var aux = tape.AuxAt(s, t, b);
                 var hPrev = tape.PreviousHidden(s, t, b);
-                var dhOut = tape.OutputGradAt(s, t, b);
                 var dhNext = tape.DhNext.AsSpan(b * hs, hs);
                 var dz = dpre[..hs];
                 var dr = dpre.Slice(hs, hs);
                 var dn = dpre.Slice(2 * hs, hs);
-                for (int k = 0; k < hs; k++)
-                {
-                    T dh = dhOut[k] + dhNext[k];
-                    dn[k] = dh * (T.One - z[k]) * (T.One - n[k] * n[k]);
-                    dz[k] = dh * (hPrev[k] - n[k]) * z[k] * (T.One - z[k]);
-                    dhPrev[k] = dh * z[k];
-                }
-                var mask = HasClip ? tape.MaskAt(s, t, b) : default;
-                if (HasClip) TensorPrimitives.Multiply(dn, mask.Slice(2 * hs, hs), dn);
-                drh.Clear();
-                BlockMath<T>.AddTransposedProduct(dn, RT, Rows, 2 * hs, drh);
-                for (int k = 0; k < hs; k++)
-                {
-                    dr[k] = drh[k] * hPrev[k] * r[k] * (T.One - r[k]);
-                    dhPrev[k] += drh[k] * r[k];
-                }
-                if (HasClip) TensorPrimitives.Multiply(dpre[..(2 * hs)], mask[..(2 * hs)], dpre[..(2 * hs)]);
 
                 int at = s.Index(t, b);
                 var x = input.Slice(at * Inputs, Inputs);
