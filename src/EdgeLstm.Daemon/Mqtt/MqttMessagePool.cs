@@ -3,8 +3,9 @@ namespace EdgeLstm.Daemon.Mqtt;
 /// <summary>
 /// Reused classification messages for one publisher. Keeps at most <c>capacity</c> free messages
 /// (the queue's capacity and the one in flight, so a full queue drained by the broker returns every
-/// one); a new message is made only while the pool warms up. Rented on the sink's thread, returned
-/// on the sender's: a lock, held for a push or a pop.
+/// one); a new message is made only while the pool warms up. Each payload buffer is made at the
+/// longest line reserved so far (<see cref="ReservePayload"/>), so it is not outgrown in steady
+/// state. Rented on the sink's thread, returned on the sender's: a lock, held for a push or a pop.
 /// </summary>
 internal sealed class MqttMessagePool(int capacity)
 {
@@ -12,9 +13,13 @@ internal sealed class MqttMessagePool(int capacity)
     private readonly Stack<MqttMessage> _free = new(capacity);
     private readonly Lock _lock = new();
     private long _created;
+    private int _payloadBytes = InitialPayload;
 
     /// <summary>Messages made so far: flat once warm.</summary>
     public long Created => Interlocked.Read(ref _created);
+
+    /// <summary>Makes every new or grown buffer hold at least this many bytes (the sink's longest possible line).</summary>
+    public void ReservePayload(int bytes) => _payloadBytes = Math.Max(_payloadBytes, bytes);
 
     public MqttMessage Rent(string topic, ReadOnlySpan<byte> payload, int qos, bool retain)
     {
@@ -22,10 +27,10 @@ internal sealed class MqttMessagePool(int capacity)
         lock (_lock) _free.TryPop(out message);
         if (message is null)
         {
-            message = new MqttMessage(topic, new byte[Math.Max(InitialPayload, payload.Length)], qos, retain) { Pooled = true };
+            message = new MqttMessage(topic, new byte[Math.Max(_payloadBytes, payload.Length)], qos, retain) { Pooled = true };
             Interlocked.Increment(ref _created);
         }
-        message.Fill(topic, payload, qos, retain);
+        message.Fill(topic, payload, qos, retain, _payloadBytes);
         return message;
     }
 

@@ -126,6 +126,19 @@ public sealed class MqttPublisher : IAsyncDisposable
         return Enqueue(_pool.Rent(TopicsOf(stream).Event, payload, _options.Qos, retain: false));
     }
 
+    /// <summary>
+    /// Prepares a stream before its first message: its topics, its labels' event payloads, and
+    /// pooled buffers of its longest payload, so that publishing it allocates nothing afterwards.
+    /// </summary>
+    public void Prepare(string stream, IReadOnlyList<string> labels, int longestPayload)
+    {
+        TopicsOf(stream);
+        if (_options.HomeAssistantDiscovery)
+            foreach (var label in labels)
+                if (!_eventPayloads.ContainsKey(label)) _eventPayloads[label] = HomeAssistantDiscovery.EventPayload(label);
+        _pool.ReservePayload(longestPayload);
+    }
+
     /// <summary>Messages the pool has made: flat in steady state (the allocation tests read it).</summary>
     public long MessagesCreated => _pool.Created;
 

@@ -30,6 +30,32 @@ public sealed class JsonLineFormatter
         _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = Encoder, SkipValidation = true });
     }
 
+    // The longest text of each value (.NET writes the shortest round-trip form): a long is at most
+    // 20 characters; a double or float at most 24 ("-1.7976931348623157E+308"); a DateTime in
+    // ISO-8601 "O" form at most 33, plus its quotes.
+    private const int LongChars = 20, FloatChars = 24, TimeChars = 33 + 2;
+
+    /// <summary>
+    /// The longest line, its '\n' included, that a classification of this stream with these labels
+    /// can be formatted to, with scores: each number at its longest, the longest label. Derived once
+    /// per stream, so that a buffer of this size is never outgrown (MqttSink sizes its pooled messages so).
+    /// </summary>
+    public static int MaxLineLength(JsonEncodedText stream, ReadOnlySpan<JsonEncodedText> labels)
+    {
+        int longestLabel = 0, scores = 0;
+        foreach (var label in labels)
+        {
+            int quoted = label.EncodedUtf8Bytes.Length + 2;
+            longestLabel = Math.Max(longestLabel, quoted);
+            scores += quoted + 1 + FloatChars + 1; // "name":value,
+        }
+        int time = Math.Max(TimeName.EncodedUtf8Bytes.Length + TimeChars, RelativeTimeName.EncodedUtf8Bytes.Length + FloatChars);
+        return 1 + Member(StreamName, stream.EncodedUtf8Bytes.Length + 2) + Member(TName, LongChars) + 3 + time
+               + Member(LabelName, longestLabel) + Member(ScoreName, FloatChars) + Member(ScoresName, 1 + scores + 1) + 1 + 1;
+
+        static int Member(JsonEncodedText name, int value) => name.EncodedUtf8Bytes.Length + 3 + value + 1; // "name":value,
+    }
+
     /// <summary>
     /// Formats every classification of the batch into one block of lines; <paramref name="lineEnds"/>
     /// receives each line's end offset (after its '\n'). The block stays valid until the next call.

@@ -9,7 +9,7 @@ namespace EdgeLstm.Daemon.Sinks;
 /// Each stream is announced to Home Assistant (with its model's labels) before its first line,
 /// and a change of label is also published for Home Assistant's event entity.
 /// The sink thread never waits for the broker, and allocates nothing per message (pooled
-/// messages, topics made once per stream): a full queue counts a drop. Losses are counted by
+/// messages sized for the stream's longest line, topics and event payloads made once per stream): a full queue counts a drop. Losses are counted by
 /// message in <see cref="Link"/> (and, once attached, in the pipeline's sink_errors), so Write
 /// never reports a block as failed: a block would count one error for any number of lost messages.
 /// </summary>
@@ -39,7 +39,9 @@ public sealed class MqttSink(MqttOptions options, string modelName, Action<strin
             if (!_lastLabel.TryGetValue(stream, out int last))
             {
                 // Before the stream's first state is queued, so its configs go out first.
-                _publisher.Announce(stream, modelName, ProcessMetrics.Version, [.. events.LabelNames[i].Select(l => l.Value)]);
+                string[] labels = [.. events.LabelNames[i].Select(l => l.Value)];
+                _publisher.Prepare(stream, labels, JsonLineFormatter.MaxLineLength(events.Stream[i].JsonName, events.LabelNames[i]) - 1);
+                _publisher.Announce(stream, modelName, ProcessMetrics.Version, labels);
                 last = -1;
             }
             var line = block.Line(i);
