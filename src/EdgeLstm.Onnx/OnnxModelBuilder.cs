@@ -22,7 +22,7 @@ public static class OnnxModelBuilder
     /// <summary>
     /// One time step of the network as an ONNX model, state carried outside the model:
     /// inputs <c>x</c> [1, 1, I] (layout 0: [seq, batch, input]; the raw sample, no normalization),
-    /// and per layer k <c>h{k}</c> [1, 1, H] (and <c>c{k}</c> for LSTM); outputs <c>logits</c> [1, C],
+    /// and per layer k <c>h{k}</c> [1, 1, H] (and <c>c{k}</c> where the operator has a cell state, LSTM); outputs <c>logits</c> [1, C],
     /// then per layer <c>h{k}_out</c> [1, 1, H] (and <c>c{k}_out</c>), to be fed back as the next
     /// step's <c>h{k}</c> and <c>c{k}</c>. Each layer is one ONNX RNN, LSTM or GRU node; the head is a Gemm.
     /// </summary>
@@ -39,7 +39,7 @@ public static class OnnxModelBuilder
         {
             var layer = net.Layers[k];
             bool isLast = k == net.Layers.Count - 1;
-            bool isLstm = layer.Kind == CellKind.Lstm;
+            var schema = layer.Definition.Onnx ?? throw new ArgumentOutOfRangeException(nameof(net), layer.Kind, "no ONNX operator expresses this cell");
             int h = layer.HiddenSize, rows = layer.Rows;
             string prefix = $"layer{k}.";
 
@@ -51,7 +51,7 @@ public static class OnnxModelBuilder
             string hIn = $"h{k}", hOut = $"h{k}_out", cIn = $"c{k}", cOut = $"c{k}_out";
             graph.Input.Add(Value(hIn, 1, 1, h));
             stateOutputs.Add(Value(hOut, 1, 1, h));
-            if (isLstm)
+            if (schema.HasCellState)
             {
                 graph.Input.Add(Value(cIn, 1, 1, h));
                 stateOutputs.Add(Value(cOut, 1, 1, h));
@@ -59,20 +59,16 @@ public static class OnnxModelBuilder
 
             // The sequence output Y [seq, directions, batch, H] is only needed to feed the next layer.
             string y = isLast ? "" : prefix + "Y";
-            var node = new NodeProto { Name = prefix.TrimEnd('.'), OpType = layer.Definition.OnnxOperator ?? throw new ArgumentOutOfRangeException(nameof(net), layer.Kind, "no ONNX operator expresses this cell") };
+            var node = new NodeProto { Name = prefix.TrimEnd('.'), OpType = schema.Operator };
             // X, W, R, B, sequence_lens (omitted), initial_h [, initial_c [, P]]
             node.Input.Add([x, prefix + "W", prefix + "R", prefix + "B", "", hIn]);
-            if (isLstm)
-            {
-                node.Input.Add(cIn);
-                if (layer.Peepholes is not null) node.Input.Add(prefix + "P");
-            }
+            if (schema.HasCellState) node.Input.Add(cIn);
+            if (schema.HasPeepholes && layer.Peepholes is not null) node.Input.Add(prefix + "P");
             node.Output.Add([y, hOut]);
-            if (isLstm) node.Output.Add(cOut);
+            if (schema.HasCellState) node.Output.Add(cOut);
 
             node.Attribute.Add(Int("hidden_size", h));
-            if (isLstm) node.Attribute.Add(Int("input_forget", layer.InputForget ? 1 : 0));
-            if (layer.Kind == CellKind.Gru) node.Attribute.Add(Int("linear_before_reset", layer.LinearBeforeReset ? 1 : 0));
+            foreach (var flag in schema.Flags) node.Attribute.Add(Int(flag.Name, flag.Get(layer) ? 1 : 0));
             if (layer.Clip > 0) node.Attribute.Add(new AttributeProto { Name = "clip", Type = AttributeType.Float, F = layer.Clip });
             graph.Node.Add(node);
 

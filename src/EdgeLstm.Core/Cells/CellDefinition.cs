@@ -15,26 +15,48 @@ namespace EdgeLstm.Core.Cells;
 /// </summary>
 public abstract class CellDefinition
 {
+    /// <param name="kind">The kind's byte.</param>
+    /// <param name="gateCount">Gate row blocks of W and R.</param>
+    /// <param name="variants">The user-facing variant names, the plain one first.</param>
+    /// <param name="onnx">The ONNX operator that expresses the cell, or null.</param>
+    /// <param name="hasCell">Whether the layer keeps a memory cell.</param>
+    private protected CellDefinition(CellKind kind, int gateCount, IReadOnlyList<string> variants, OnnxSchema? onnx = null, bool hasCell = false)
+    {
+        Kind = kind;
+        GateCount = gateCount;
+        Variants = variants;
+        Onnx = onnx;
+        HasCell = hasCell;
+    }
+
     /// <summary>The kind, the byte a model file stores for the layer.</summary>
-    public abstract CellKind Kind { get; }
+    public CellKind Kind { get; }
 
     /// <summary>Gate row blocks of W and R, each of the hidden size (ONNX order where ONNX defines one).</summary>
-    public abstract int GateCount { get; }
+    public int GateCount { get; }
 
     /// <summary>Whether the layer keeps a memory cell that a depth-gated layer above can read.</summary>
-    public virtual bool HasCell => false;
+    public bool HasCell { get; }
 
-    /// <summary>The ONNX operator that expresses this cell (RNN, LSTM, GRU: import and export), or null for the lineage beyond ONNX.</summary>
-    public virtual string? OnnxOperator => null;
+    /// <summary>How the ONNX operator that expresses this cell (RNN, LSTM, GRU: import and export) describes it, or null for the lineage beyond ONNX.</summary>
+    public OnnxSchema? Onnx { get; }
+
+    /// <summary>The ONNX operator type that expresses this cell, or null.</summary>
+    public string? OnnxOperator => Onnx?.Operator;
 
     /// <summary>Whether one of ONNX's RNN, LSTM and GRU operators expresses this cell.</summary>
-    public bool IsOnnx => OnnxOperator is not null;
+    public bool IsOnnx => Onnx is not null;
 
     /// <summary>The user-facing variant names this kind stands for (`train --cell`, `bench`), the plain one first.</summary>
-    public abstract IReadOnlyList<string> Variants { get; }
+    public IReadOnlyList<string> Variants { get; }
 
-    /// <summary>A zero-weight layer of one of <see cref="Variants"/>.</summary>
-    public abstract RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize);
+    /// <summary>A zero-weight layer of one of <see cref="Variants"/>: a plain layer with the kind's fixed weights, unless a kind's variants set options.</summary>
+    public virtual RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize)
+    {
+        var layer = new RecurrentLayer(Kind, inputSize, hiddenSize);
+        ApplyFixedWeights(layer);
+        return layer;
+    }
 
     /// <summary>The variant name of a layer of this kind, from its options (peepholes, coupled gates, reset placement).</summary>
     public virtual string VariantName(bool peepholes, bool inputForget, bool linearBeforeReset) => Variants[0];

@@ -51,7 +51,7 @@ public static class RecurrentSequenceRunner
     {
         var (seq, batch) = Shape(node, run);
         int hs = node.Layer.HiddenSize;
-        bool lstm = node.Layer.Kind == CellKind.Lstm;
+        bool hasCellState = node.Layer.Definition.Onnx!.HasCellState;
         var y = new float[seq * batch * hs];
         var yh = new float[batch * hs];
         var yc = new float[batch * hs];
@@ -59,11 +59,11 @@ public static class RecurrentSequenceRunner
         {
             stepper.ReadHidden(y.AsSpan(YIndex(node.Layout, t, b, seq, batch, hs), hs));
             stepper.ReadHidden(yh.AsSpan(b * hs, hs));
-            if (lstm) stepper.ReadCell(yc.AsSpan(b * hs, hs));
+            if (hasCellState) stepper.ReadCell(yc.AsSpan(b * hs, hs));
         });
         long[] yDims = node.Layout == 0 ? [seq, 1, batch, hs] : [batch, seq, 1, hs];
         long[] stateDims = node.Layout == 0 ? [1, batch, hs] : [batch, 1, hs];
-        return new SequenceOutputs(new OnnxTensor(yDims, y), new OnnxTensor(stateDims, yh), lstm ? new OnnxTensor(stateDims, yc) : null);
+        return new SequenceOutputs(new OnnxTensor(yDims, y), new OnnxTensor(stateDims, yh), hasCellState ? new OnnxTensor(stateDims, yc) : null);
     }
 
     /// <summary>Steps every batch entry from its initial state over its valid steps; <paramref name="after"/> sees (x, t, b) after each step.</summary>

@@ -22,11 +22,11 @@ public static class RecurrentNodeReader
     {
         string where = Describe(node.Name, node.Output.FirstOrDefault(o => o.Length > 0) ?? "", node.OpType);
         var cell = CellRegistry.ForOnnxOperator(node.OpType) ?? throw new ModelException($"{where}: not an LSTM, GRU or RNN node");
-        var kind = cell.Kind;
+        var schema = cell.Onnx!;
         if (!string.IsNullOrEmpty(node.Domain) && node.Domain != "ai.onnx")
             throw new ModelException($"{where}: operator domain '{node.Domain}' is not the ONNX default domain");
         int gates = cell.GateCount;
-        var attributes = ReadAttributes(node, kind, where);
+        var attributes = ReadAttributes(node, schema, where);
 
         string Input(int i) => i < node.Input.Count ? node.Input[i] : "";
         string Output(int i) => i < node.Output.Count ? node.Output[i] : "";
@@ -54,12 +54,9 @@ public static class RecurrentNodeReader
         if (w.Dims[1] != gates * hidden) throw new ModelException($"{where}: W has shape {w.ShapeText}, expected [1, {gates * hidden}, {input}] for hidden_size {hidden}");
         if (r.Dims[1] != gates * hidden || r.Dims[2] != hidden) throw new ModelException($"{where}: R has shape {r.ShapeText}, expected [1, {gates * hidden}, {hidden}] for hidden_size {hidden}");
 
-        var layer = new RecurrentLayer(kind, input, hidden)
-        {
-            Clip = attributes.Clip,
-            InputForget = attributes.InputForget,
-            LinearBeforeReset = attributes.LinearBeforeReset,
-        };
+        // Every option flag starts at ONNX's 0, the operator's own flags then at what the node says.
+        var layer = new RecurrentLayer(cell.Kind, input, hidden) { Clip = attributes.Clip, InputForget = false, LinearBeforeReset = false };
+        foreach (var (flag, on) in attributes.Flags) flag.Set(layer, on);
         w.Floats.AsSpan().CopyTo(layer.W);
         r.Floats.AsSpan().CopyTo(layer.R);
         var b = Weight(3, "B", required: false);
@@ -69,7 +66,9 @@ public static class RecurrentNodeReader
             b.Floats.AsSpan(0, layer.Rows).CopyTo(layer.Wb);
             b.Floats.AsSpan(layer.Rows, layer.Rows).CopyTo(layer.Rb);
         }
-        if (kind == CellKind.Lstm)
+        if (node.Input.Count > schema.MaxInputs || node.Output.Count > schema.MaxOutputs)
+            throw new ModelException($"{where}: {node.OpType} has at most {schema.MaxInputs} inputs and {schema.MaxOutputs} outputs");
+        if (schema.HasPeepholes)
         {
             var p = Weight(7, "P", required: false);
             if (p is not null)
@@ -78,11 +77,6 @@ public static class RecurrentNodeReader
                 layer.Peepholes = p.Floats!.ToArray();
             }
         }
-        else if (node.Input.Count > 6 || node.Output.Count > 2)
-        {
-            throw new ModelException($"{where}: {node.OpType} has at most 6 inputs and 2 outputs");
-        }
-        if (node.Input.Count > 8 || node.Output.Count > 3) throw new ModelException($"{where}: LSTM has at most 8 inputs and 3 outputs");
 
         return new RecurrentNode
         {
@@ -93,32 +87,32 @@ public static class RecurrentNodeReader
             X = Input(0).Length > 0 ? Input(0) : throw new ModelException($"{where}: input X is missing"),
             SequenceLens = Input(4),
             InitialH = Input(5),
-            InitialC = kind == CellKind.Lstm ? Input(6) : "",
+            InitialC = schema.HasCellState ? Input(6) : "",
             Y = Output(0),
             YH = Output(1),
-            YC = kind == CellKind.Lstm ? Output(2) : "",
+            YC = schema.HasCellState ? Output(2) : "",
         };
     }
 
     internal static string Describe(string name, string firstOutput, string opType) =>
         name.Length > 0 ? $"node '{name}' ({opType})" : $"{opType} node producing '{firstOutput}'";
 
-    private sealed record Attributes(int? HiddenSize, float Clip, bool InputForget, bool LinearBeforeReset, int Layout);
+    private sealed record Attributes(int? HiddenSize, float Clip, List<(OnnxFlag Flag, bool On)> Flags, int Layout);
 
-    private static readonly string[] LstmActivations = ["Sigmoid", "Tanh", "Tanh"];
-    private static readonly string[] GruActivations = ["Sigmoid", "Tanh"];
-    private static readonly string[] RnnActivations = ["Tanh"];
-
-    private static Attributes ReadAttributes(NodeProto node, CellKind kind, string where)
+    private static Attributes ReadAttributes(NodeProto node, OnnxSchema schema, string where)
     {
         int? hidden = null;
         float clip = 0;
-        bool inputForget = false;
-        bool linearBeforeReset = false; // the ONNX default (Core's default is the PyTorch form, 1)
+        var flags = new List<(OnnxFlag, bool)>();
         int layout = 0;
         foreach (var a in node.Attribute)
         {
             string at = $"{where}: attribute '{a.Name}'";
+            if (schema.Flag(a.Name) is { } flag)
+            {
+                flags.Add((flag, Flag(a, at)));
+                continue;
+            }
             switch (a.Name)
             {
                 case "hidden_size":
@@ -137,17 +131,11 @@ public static class RecurrentNodeReader
                     if (a.I is not (0 or 1)) throw new ModelException($"{at} = {a.I} must be 0 or 1");
                     layout = (int)a.I;
                     break;
-                case "input_forget" when kind == CellKind.Lstm:
-                    inputForget = Flag(a, at);
-                    break;
-                case "linear_before_reset" when kind == CellKind.Gru:
-                    linearBeforeReset = Flag(a, at);
-                    break;
                 case "activations":
                     var names = a.Strings.Select(s => s.ToStringUtf8()).ToArray();
-                    var defaults = kind switch { CellKind.Lstm => LstmActivations, CellKind.Gru => GruActivations, _ => RnnActivations };
-                    bool isDefault = names.Length > 0 && names.Length % defaults.Length == 0 &&
-                        names.Select((n, i) => string.Equals(n, defaults[i % defaults.Length], StringComparison.OrdinalIgnoreCase)).All(x => x);
+                    var defaults = schema.DefaultActivations;
+                    bool isDefault = names.Length > 0 && names.Length % defaults.Count == 0 &&
+                        names.Select((n, i) => string.Equals(n, defaults[i % defaults.Count], StringComparison.OrdinalIgnoreCase)).All(x => x);
                     if (!isDefault)
                         throw new ModelException($"{at} = [{string.Join(", ", names)}] is not supported (only the defaults [{string.Join(", ", defaults)}])");
                     break;
@@ -161,7 +149,7 @@ public static class RecurrentNodeReader
             }
         }
         if (hidden is <= 0) throw new ModelException($"{where}: attribute 'hidden_size' = {hidden} must be positive");
-        return new Attributes(hidden, clip, inputForget, linearBeforeReset, layout);
+        return new Attributes(hidden, clip, flags, layout);
     }
 
     private static bool Flag(AttributeProto a, string at) => a.I switch

@@ -10,12 +10,8 @@ namespace EdgeLstm.Core.Cells.Clockwork;
 /// row block split into equal modules with strictly increasing periods, fastest first; a module
 /// reads only modules at least as slow, so R is block upper triangular. Not an ONNX operator.
 /// </summary>
-public sealed class ClockworkCell : CellDefinition
+public sealed class ClockworkCell() : CellDefinition(CellKind.Clockwork, gateCount: 1, variants: ["clockwork"])
 {
-    public override CellKind Kind => CellKind.Clockwork;
-    public override int GateCount => 1;
-    public override IReadOnlyList<string> Variants { get; } = ["clockwork"];
-
     public override RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize) =>
         new(CellKind.Clockwork, inputSize, hiddenSize) { Periods = ClockworkCost.DefaultPeriods(hiddenSize) };
 

@@ -12,13 +12,8 @@ namespace EdgeLstm.Core.Cells.DepthGated;
 /// i, o, f, c plus a depth gate (<see cref="DepthGate"/>) reading the memory cell of the layer
 /// below, which must be an LSTM or depth-gated layer of the same size. Not an ONNX operator.
 /// </summary>
-public sealed class DepthGatedCell : CellDefinition
+public sealed class DepthGatedCell() : CellDefinition(CellKind.DepthGated, gateCount: 4, variants: ["depth-gated"], hasCell: true)
 {
-    public override CellKind Kind => CellKind.DepthGated;
-    public override int GateCount => 4;
-    public override bool HasCell => true;
-    public override IReadOnlyList<string> Variants { get; } = ["depth-gated"];
-
     public override RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize) =>
         new(CellKind.DepthGated, inputSize, hiddenSize) { Depth = new DepthGate(inputSize, hiddenSize) };
 

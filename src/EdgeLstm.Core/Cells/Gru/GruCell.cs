@@ -12,13 +12,10 @@ namespace EdgeLstm.Core.Cells.Gru;
 /// tanh(Wh x + Wbh + r ⊙ (Rh h + Rbh)), and keeps Rbh apart in the integer form; 0 (variant
 /// "gru-lbr0") computes tanh(Wh x + Rh (r ⊙ h) + Wbh + Rbh).
 /// </summary>
-public sealed class GruCell : CellDefinition
+public sealed class GruCell() : CellDefinition(CellKind.Gru, gateCount: 3, variants: ["gru", "gru-lbr0"],
+    onnx: new OnnxSchema("GRU", DefaultActivations: ["Sigmoid", "Tanh"], HasCellState: false, HasPeepholes: false,
+        Flags: [new OnnxFlag("linear_before_reset", l => l.LinearBeforeReset, (l, on) => l.LinearBeforeReset = on)]))
 {
-    public override CellKind Kind => CellKind.Gru;
-    public override int GateCount => 3;
-    public override string OnnxOperator => "GRU";
-    public override IReadOnlyList<string> Variants { get; } = ["gru", "gru-lbr0"];
-
     public override RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize) =>
         new(CellKind.Gru, inputSize, hiddenSize) { LinearBeforeReset = variant != "gru-lbr0" };
 

@@ -12,14 +12,10 @@ namespace EdgeLstm.Core.Cells.Lstm;
 /// input-forget gate f = 1 - i (attribute input_forget, CIFG). Its memory cell can feed a
 /// depth-gated layer above.
 /// </summary>
-public sealed class LstmCell : CellDefinition
+public sealed class LstmCell() : CellDefinition(CellKind.Lstm, gateCount: 4, variants: ["lstm", "peephole", "cifg"], hasCell: true,
+    onnx: new OnnxSchema("LSTM", DefaultActivations: ["Sigmoid", "Tanh", "Tanh"], HasCellState: true, HasPeepholes: true,
+        Flags: [new OnnxFlag("input_forget", l => l.InputForget, (l, on) => l.InputForget = on)]))
 {
-    public override CellKind Kind => CellKind.Lstm;
-    public override int GateCount => 4;
-    public override bool HasCell => true;
-    public override string OnnxOperator => "LSTM";
-    public override IReadOnlyList<string> Variants { get; } = ["lstm", "peephole", "cifg"];
-
     public override RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize) => variant switch
     {
         "peephole" => new RecurrentLayer(CellKind.Lstm, inputSize, hiddenSize) { Peepholes = new float[3 * hiddenSize] },

@@ -20,19 +20,8 @@ namespace EdgeLstm.Core.Cells.Mut1;
 /// (σ(-a) = 1 - σ(a): the same function class). The clip, if any, applies to the three gate
 /// pre-activations, not to the inner tanh. Not an ONNX operator; no kind-specific file fields.
 /// </summary>
-public sealed class Mut1Cell : CellDefinition
+public sealed class Mut1Cell() : CellDefinition(CellKind.Mut1, gateCount: 3, variants: ["mut1"])
 {
-    public override CellKind Kind => CellKind.Mut1;
-    public override int GateCount => 3;
-    public override IReadOnlyList<string> Variants { get; } = ["mut1"];
-
-    public override RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize)
-    {
-        var layer = new RecurrentLayer(CellKind.Mut1, inputSize, hiddenSize);
-        ApplyFixedWeights(layer);
-        return layer;
-    }
-
     /// <summary>The map in W's h block; R's z block cleared.</summary>
     public override void ApplyFixedWeights(RecurrentLayer layer)
     {

@@ -19,19 +19,8 @@ namespace EdgeLstm.Core.Cells.Mut2;
 /// h' = (1 - z) ⊙ candidate + z ⊙ h, so the stored z weights are the negation of the paper's
 /// (σ(-a) = 1 - σ(a): the same function class). Not an ONNX operator; no kind-specific file fields.
 /// </summary>
-public sealed class Mut2Cell : CellDefinition
+public sealed class Mut2Cell() : CellDefinition(CellKind.Mut2, gateCount: 3, variants: ["mut2"])
 {
-    public override CellKind Kind => CellKind.Mut2;
-    public override int GateCount => 3;
-    public override IReadOnlyList<string> Variants { get; } = ["mut2"];
-
-    public override RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize)
-    {
-        var layer = new RecurrentLayer(CellKind.Mut2, inputSize, hiddenSize);
-        ApplyFixedWeights(layer);
-        return layer;
-    }
-
     /// <summary>The map in W's r block.</summary>
     public override void ApplyFixedWeights(RecurrentLayer layer) =>
         CyclicInputMap.Write(layer.W, Gates.GruReset, layer.InputSize, layer.HiddenSize);

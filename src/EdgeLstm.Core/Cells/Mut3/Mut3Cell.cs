@@ -16,14 +16,8 @@ namespace EdgeLstm.Core.Cells.Mut3;
 /// h' = (1 - z) ⊙ candidate + z ⊙ h, so the stored z weights are the negation of the paper's
 /// (σ(-a) = 1 - σ(a): the same function class). Not an ONNX operator; no kind-specific file fields.
 /// </summary>
-public sealed class Mut3Cell : CellDefinition
+public sealed class Mut3Cell() : CellDefinition(CellKind.Mut3, gateCount: 3, variants: ["mut3"])
 {
-    public override CellKind Kind => CellKind.Mut3;
-    public override int GateCount => 3;
-    public override IReadOnlyList<string> Variants { get; } = ["mut3"];
-
-    public override RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize) => new(CellKind.Mut3, inputSize, hiddenSize);
-
     internal override FloatCellStep CreateFloatStep(RecurrentLayer layer, FloatCellStep? lower) => new Mut3FloatStep(layer);
 
     internal override unsafe IntegerCellStep CreateIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena,
