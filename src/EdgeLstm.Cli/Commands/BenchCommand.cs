@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeLstm.Core.Cells;
 using EdgeLstm.Core.Format;
 using EdgeLstm.Core.Integer;
 using EdgeLstm.Core.Model;
@@ -57,7 +58,7 @@ public static class BenchCommand
         {
             var shape = RandomModels.Shapes[shapeName];
             if (hidden is { } units) shape = shape with { Name = $"{shapeName}{units}", Layers = [.. shape.Layers.Select(l => (l.Variant, units))] };
-            if (periods is not null && !shape.Layers.Any(l => l.Variant == "clockwork"))
+            if (periods is not null && !shape.Layers.Any(l => CellRegistry.ForVariant(l.Variant)!.TakesPeriods))
                 throw new UsageException($"--periods: shape {shapeName} has no clockwork layer");
             model = RandomModels.CreateQuantized(shape, seed, periods);
             name = periods is null ? shape.Name : $"{shape.Name} periods {string.Join(',', periods)}";

@@ -50,6 +50,15 @@ public abstract class CellDefinition
     /// <summary>The user-facing variant names this kind stands for (`train --cell`, `bench`), the plain one first.</summary>
     public IReadOnlyList<string> Variants { get; }
 
+    /// <summary>Whether the layer's units split into modules with periods (`train --periods`, `bench --periods`).</summary>
+    public virtual bool TakesPeriods => false;
+
+    /// <summary>
+    /// The variant a stack's first layer takes where this kind cannot be first because it reads the
+    /// memory cell of the layer below (the depth-gated LSTM over an LSTM), or null.
+    /// </summary>
+    public virtual string? FirstLayerVariant => null;
+
     /// <summary>A zero-weight layer of one of <see cref="Variants"/>: a plain layer with the kind's fixed weights, unless a kind's variants set options.</summary>
     public virtual RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize)
     {

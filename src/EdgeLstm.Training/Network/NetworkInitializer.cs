@@ -1,3 +1,4 @@
+using EdgeLstm.Core.Cells;
 using EdgeLstm.Core.Model;
 
 namespace EdgeLstm.Training.Network;
@@ -27,9 +28,10 @@ public static class NetworkInitializer
         var random = new Random(seed);
         var list = new List<RecurrentLayer>();
         int input = inputs;
+        string first = CellRegistry.ForVariant(cell)?.FirstLayerVariant ?? cell;
         for (int i = 0; i < layers; i++)
         {
-            var l = CellVariant.CreateLayer(cell == "depth-gated" && i == 0 ? "lstm" : cell, input, hidden);
+            var l = CellVariant.CreateLayer(i == 0 ? first : cell, input, hidden);
             l.Clip = clip;
             if (l.Periods is not null && periods is not null) l.Periods = (int[])periods.Clone(); // Clockwork
             float k = 1f / MathF.Sqrt(hidden);

@@ -1,4 +1,5 @@
 using EdgeLstm.Core;
+using EdgeLstm.Core.Cells;
 using EdgeLstm.Core.Model;
 
 namespace EdgeLstm.Training.Optimization;
@@ -106,15 +107,16 @@ public sealed record TrainerOptions
         if (Hidden < 1 || Layers < 1 || Epochs < 1 || BatchSize < 1 || Shards < 1) throw new ArgumentException("hidden, layers, epochs, batch and shards must be positive");
         if (Periods is not null)
         {
-            if (Cell != "clockwork") throw new ArgumentException("periods apply to the clockwork cell only");
+            if (!CellRegistry.ForVariant(Cell)!.TakesPeriods)
+                throw new ArgumentException($"periods apply only to {string.Join(", ", CellRegistry.All.Where(c => c.TakesPeriods).SelectMany(c => c.Variants))}");
             if (Periods.Count == 0 || Hidden % Periods.Count != 0)
                 throw new ArgumentException($"periods: {Hidden} hidden units do not split into {Periods.Count} equal modules");
             for (int i = 0; i < Periods.Count; i++)
                 if (Periods[i] < 1 || (i > 0 && Periods[i] <= Periods[i - 1]))
                     throw new ArgumentException($"periods must be positive and strictly increasing ({string.Join(",", Periods)})");
         }
-        if (Cell == "depth-gated" && Layers < 2)
-            throw new ArgumentException("a depth-gated LSTM needs at least 2 layers: the first is a plain LSTM whose cell the depth gate above reads");
+        if (CellRegistry.ForVariant(Cell)!.FirstLayerVariant is { } first && Layers < 2)
+            throw new ArgumentException($"a {Cell} stack needs at least 2 layers: the first is a plain {first} layer whose cell the layer above reads");
         if (Window < 1 || Hop < 1 || Chunk < 1) throw new ArgumentException("window, hop and chunk must be positive");
         if (!(LearningRate > 0)) throw new ArgumentException("learning rate must be positive");
         if (Patience < 0) throw new ArgumentException("patience must not be negative");

@@ -12,6 +12,8 @@ namespace EdgeLstm.Core.Cells.Clockwork;
 /// </summary>
 public sealed class ClockworkCell() : CellDefinition(CellKind.Clockwork, gateCount: 1, variants: ["clockwork"])
 {
+    public override bool TakesPeriods => true;
+
     public override RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize) =>
         new(CellKind.Clockwork, inputSize, hiddenSize) { Periods = ClockworkCost.DefaultPeriods(hiddenSize) };
 

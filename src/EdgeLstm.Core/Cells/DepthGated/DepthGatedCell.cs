@@ -14,6 +14,9 @@ namespace EdgeLstm.Core.Cells.DepthGated;
 /// </summary>
 public sealed class DepthGatedCell() : CellDefinition(CellKind.DepthGated, gateCount: 4, variants: ["depth-gated"], hasCell: true)
 {
+    /// <summary>A plain LSTM, whose cell the first depth gate reads.</summary>
+    public override string FirstLayerVariant => "lstm";
+
     public override RecurrentLayer CreateLayer(string variant, int inputSize, int hiddenSize) =>
         new(CellKind.DepthGated, inputSize, hiddenSize) { Depth = new DepthGate(inputSize, hiddenSize) };
 
