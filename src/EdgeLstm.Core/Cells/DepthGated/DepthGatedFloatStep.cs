@@ -9,39 +9,30 @@ namespace EdgeLstm.Core.Cells.DepthGated;
 /// the definition refuses them), the depth gate d = σ(clip(W_d x + b_d + w_cd ⊙ c_prev + w_ld ⊙
 /// c_lower)) over the lower layer's new cell, c = f ⊙ c_prev + i ⊙ g + d ⊙ c_lower, h = o ⊙ tanh(c).
 /// </summary>
-internal sealed class DepthGatedFloatStep(RecurrentLayer layer, FloatCellStep lower) : FloatCellStep(layer)
+internal sealed class DepthGatedFloatStep(RecurrentLayer layer, FloatCellStep lower) : GateSumsFloatStep(layer)
 {
-    private readonly float[] _gates = new float[layer.Rows];      // W x + Wb
-    private readonly float[] _recurrent = new float[layer.Rows];  // R h + Rb
     private readonly float[] _depthPre = new float[layer.HiddenSize]; // W_d x + b_d
 
     public override void Step(ReadOnlySpan<float> x)
     {
         var l = Layer;
-        int hs = l.HiddenSize;
-        l.Wb.CopyTo(_gates, 0);
-        MatVecAdd(l.W, x, _gates);
-        l.Rb.CopyTo(_recurrent, 0);
+        StartSums(x);
+        AddRecurrent(0, 4, Hidden);
         var depth = l.Depth!;
         depth.Bias.CopyTo(_depthPre, 0);
         MatVecAdd(depth.W, x, _depthPre);
-        MatVecAdd(l.R, Hidden, _recurrent);
         var lowerCell = lower.Cell;
-        for (int k = 0; k < hs; k++)
+        for (int k = 0; k < l.HiddenSize; k++)
         {
             float c = Cell[k];
-            float zi = _gates[Gates.LstmInput * hs + k] + _recurrent[Gates.LstmInput * hs + k];
-            float zf = _gates[Gates.LstmForget * hs + k] + _recurrent[Gates.LstmForget * hs + k];
-            float zo = _gates[Gates.LstmOutput * hs + k] + _recurrent[Gates.LstmOutput * hs + k];
-            float zc = _gates[Gates.LstmCell * hs + k] + _recurrent[Gates.LstmCell * hs + k];
-            float i = Sigmoid(Clip(zi, l.Clip));
-            float f = Sigmoid(Clip(zf, l.Clip));
-            float g = MathF.Tanh(Clip(zc, l.Clip));
+            float i = Sigmoid(Clip(Sum(Gates.LstmInput, k), l.Clip));
+            float f = Sigmoid(Clip(Sum(Gates.LstmForget, k), l.Clip));
+            float g = MathF.Tanh(Clip(Sum(Gates.LstmCell, k), l.Clip));
             float cNew = f * c + i * g;
             float cl = lowerCell[k];
             float d = Sigmoid(Clip(_depthPre[k] + depth.CellWeights[k] * c + depth.LowerCellWeights[k] * cl, l.Clip));
             cNew += d * cl;
-            float o = Sigmoid(Clip(zo, l.Clip));
+            float o = Sigmoid(Clip(Sum(Gates.LstmOutput, k), l.Clip));
             Cell[k] = cNew;
             Hidden[k] = o * MathF.Tanh(cNew);
         }

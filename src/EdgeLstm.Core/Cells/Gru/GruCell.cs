@@ -21,7 +21,7 @@ public sealed class GruCell() : CellDefinition(CellKind.Gru, gateCount: 3, varia
 
     public override string VariantName(bool peepholes, bool inputForget, bool linearBeforeReset) => linearBeforeReset ? "gru" : "gru-lbr0";
 
-    internal override FloatCellStep CreateFloatStep(RecurrentLayer layer, FloatCellStep? lower) => new GruFloatStep(layer);
+    internal override FloatCellStep CreateFloatStep(RecurrentLayer layer, FloatCellStep? lower) => new GruFloatStep(layer, layer.LinearBeforeReset);
 
     internal override unsafe IntegerCellStep CreateIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena,
         int* sigmoid, int* tanh, IntegerCellStep? lower) => new GruIntegerStep(layer, kernels, arena, sigmoid, tanh);

@@ -7,43 +7,30 @@ namespace EdgeLstm.Core.Cells.Gru;
 /// <summary>
 /// The GRU's float step (ONNX GRU): z, r from W x + Wb + R h + Rb; the candidate with the reset
 /// gate after the recurrent product (linear_before_reset = 1) or on h before it (0);
-/// h = (1 - z) ⊙ candidate + z ⊙ h.
+/// h = (1 - z) ⊙ candidate + z ⊙ h. MUT2 runs as the second form (see <see cref="Mut2.Mut2Cell"/>),
+/// so the form is the step's, given by the definition that makes it.
 /// </summary>
-internal sealed class GruFloatStep(RecurrentLayer layer) : FloatCellStep(layer)
+internal sealed class GruFloatStep(RecurrentLayer layer, bool linearBeforeReset) : ResetGateFloatStep(layer)
 {
-    private readonly float[] _gates = new float[layer.Rows];      // W x + Wb
-    private readonly float[] _recurrent = new float[layer.Rows];  // R h + Rb, the candidate's part kept apart
-    private readonly float[] _resetHidden = new float[layer.HiddenSize]; // r ⊙ h (linear_before_reset = 0)
-
     public override void Step(ReadOnlySpan<float> x)
     {
+        StartSums(x);
+        if (!linearBeforeReset)
+        {
+            AddRecurrent(Gates.GruUpdate, 2, Hidden);
+            AddResetProduct();
+            Update();
+            return;
+        }
         var l = Layer;
         int hs = l.HiddenSize;
-        l.Wb.CopyTo(_gates, 0);
-        MatVecAdd(l.W, x, _gates);
-        l.Rb.CopyTo(_recurrent, 0);
-        var rz = l.R.AsSpan(0, 2 * hs * hs);
-        MatVecAdd(rz, Hidden, _recurrent.AsSpan(0, 2 * hs));
-        var rh = l.R.AsSpan(2 * hs * hs, hs * hs);
-        var recurrentH = _recurrent.AsSpan(2 * hs, hs);
-        if (l.LinearBeforeReset)
-        {
-            MatVecAdd(rh, Hidden, recurrentH);
-        }
-        else
-        {
-            for (int k = 0; k < hs; k++)
-                _resetHidden[k] = Sigmoid(Clip(_gates[hs + k] + _recurrent[hs + k], l.Clip)) * Hidden[k];
-            MatVecAdd(rh, _resetHidden, recurrentH);
-        }
+        AddRecurrent(Gates.GruUpdate, 3, Hidden);
         for (int k = 0; k < hs; k++)
         {
-            float z = Sigmoid(Clip(_gates[k] + _recurrent[k], l.Clip));
-            float r = Sigmoid(Clip(_gates[hs + k] + _recurrent[hs + k], l.Clip));
-            float zh = l.LinearBeforeReset
-                ? _gates[2 * hs + k] + r * recurrentH[k]
-                : _gates[2 * hs + k] + recurrentH[k];
-            float candidate = MathF.Tanh(Clip(zh, l.Clip));
+            float z = Sigmoid(Clip(Sum(Gates.GruUpdate, k), l.Clip));
+            float r = Sigmoid(Clip(Sum(Gates.GruReset, k), l.Clip));
+            int h = Gates.GruHidden * hs + k;
+            float candidate = MathF.Tanh(Clip(Input[h] + r * Recurrent[h], l.Clip));
             Hidden[k] = (1f - z) * candidate + z * Hidden[k];
         }
     }

@@ -9,27 +9,19 @@ namespace EdgeLstm.Core.Cells.Lstm;
 /// previous cell, f = 1 - i when coupled, c = f ⊙ c + i ⊙ g, then o with its peephole on the new
 /// cell, h = o ⊙ tanh(c); every pre-activation clipped before its activation.
 /// </summary>
-internal sealed class LstmFloatStep(RecurrentLayer layer) : FloatCellStep(layer)
+internal sealed class LstmFloatStep(RecurrentLayer layer) : GateSumsFloatStep(layer)
 {
-    private readonly float[] _gates = new float[layer.Rows];      // W x + Wb
-    private readonly float[] _recurrent = new float[layer.Rows];  // R h + Rb
-
     public override void Step(ReadOnlySpan<float> x)
     {
         var l = Layer;
         int hs = l.HiddenSize;
-        l.Wb.CopyTo(_gates, 0);
-        MatVecAdd(l.W, x, _gates);
-        l.Rb.CopyTo(_recurrent, 0);
-        MatVecAdd(l.R, Hidden, _recurrent);
+        StartSums(x);
+        AddRecurrent(0, 4, Hidden);
         var p = l.Peepholes;
         for (int k = 0; k < hs; k++)
         {
             float c = Cell[k];
-            float zi = _gates[Gates.LstmInput * hs + k] + _recurrent[Gates.LstmInput * hs + k];
-            float zf = _gates[Gates.LstmForget * hs + k] + _recurrent[Gates.LstmForget * hs + k];
-            float zo = _gates[Gates.LstmOutput * hs + k] + _recurrent[Gates.LstmOutput * hs + k];
-            float zc = _gates[Gates.LstmCell * hs + k] + _recurrent[Gates.LstmCell * hs + k];
+            float zi = Sum(Gates.LstmInput, k), zf = Sum(Gates.LstmForget, k), zo = Sum(Gates.LstmOutput, k), zc = Sum(Gates.LstmCell, k);
             if (p is not null)
             {
                 zi += p[Gates.PeepInput * hs + k] * c;

@@ -1,3 +1,4 @@
+using EdgeLstm.Core.Cells.Gru;
 using EdgeLstm.Core.Cells.Mut;
 using EdgeLstm.Core.Float;
 using EdgeLstm.Core.Integer;
@@ -25,7 +26,8 @@ public sealed class Mut2Cell() : CellDefinition(CellKind.Mut2, gateCount: 3, var
     public override void ApplyFixedWeights(RecurrentLayer layer) =>
         CyclicInputMap.Write(layer.W, Gates.GruReset, layer.InputSize, layer.HiddenSize);
 
-    internal override FloatCellStep CreateFloatStep(RecurrentLayer layer, FloatCellStep? lower) => new Mut2FloatStep(layer);
+    /// <summary>GRU with linear_before_reset = 0: its W_r block is the map, which the product computes exactly.</summary>
+    internal override FloatCellStep CreateFloatStep(RecurrentLayer layer, FloatCellStep? lower) => new GruFloatStep(layer, linearBeforeReset: false);
 
     internal override unsafe IntegerCellStep CreateIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena,
         int* sigmoid, int* tanh, IntegerCellStep? lower) => new Mut2IntegerStep(layer, kernels, arena, sigmoid, tanh);
