@@ -13,42 +13,33 @@ namespace EdgeLstm.Core.Cells;
 /// <see cref="CellRegistry"/>; a new kind is a new subclass in a folder of its own under Cells/.
 /// Definitions hold no state: one instance per kind serves every layer.
 /// </summary>
-public abstract class CellDefinition
+/// <param name="kind">The kind's byte.</param>
+/// <param name="gateCount">Gate row blocks of W and R.</param>
+/// <param name="variants">The user-facing variant names, the plain one first.</param>
+/// <param name="onnx">The ONNX operator that expresses the cell, or null.</param>
+/// <param name="hasCell">Whether the layer keeps a memory cell.</param>
+public abstract class CellDefinition(CellKind kind, int gateCount, IReadOnlyList<string> variants, OnnxSchema? onnx = null, bool hasCell = false)
 {
-    /// <param name="kind">The kind's byte.</param>
-    /// <param name="gateCount">Gate row blocks of W and R.</param>
-    /// <param name="variants">The user-facing variant names, the plain one first.</param>
-    /// <param name="onnx">The ONNX operator that expresses the cell, or null.</param>
-    /// <param name="hasCell">Whether the layer keeps a memory cell.</param>
-    private protected CellDefinition(CellKind kind, int gateCount, IReadOnlyList<string> variants, OnnxSchema? onnx = null, bool hasCell = false)
-    {
-        Kind = kind;
-        GateCount = gateCount;
-        Variants = variants;
-        Onnx = onnx;
-        HasCell = hasCell;
-    }
-
     /// <summary>The kind, the byte a model file stores for the layer.</summary>
-    public CellKind Kind { get; }
+    public CellKind Kind => kind;
 
     /// <summary>Gate row blocks of W and R, each of the hidden size (ONNX order where ONNX defines one).</summary>
-    public int GateCount { get; }
+    public int GateCount => gateCount;
 
     /// <summary>Whether the layer keeps a memory cell that a depth-gated layer above can read.</summary>
-    public bool HasCell { get; }
+    public bool HasCell => hasCell;
 
     /// <summary>How the ONNX operator that expresses this cell (RNN, LSTM, GRU: import and export) describes it, or null for the lineage beyond ONNX.</summary>
-    public OnnxSchema? Onnx { get; }
+    public OnnxSchema? Onnx => onnx;
+
+    /// <summary>The user-facing variant names this kind stands for (`train --cell`, `bench`), the plain one first.</summary>
+    public IReadOnlyList<string> Variants => variants;
 
     /// <summary>The ONNX operator type that expresses this cell, or null.</summary>
     public string? OnnxOperator => Onnx?.Operator;
 
     /// <summary>Whether one of ONNX's RNN, LSTM and GRU operators expresses this cell.</summary>
     public bool IsOnnx => Onnx is not null;
-
-    /// <summary>The user-facing variant names this kind stands for (`train --cell`, `bench`), the plain one first.</summary>
-    public IReadOnlyList<string> Variants { get; }
 
     /// <summary>Whether the layer's units split into modules with periods (`train --periods`, `bench --periods`).</summary>
     public virtual bool TakesPeriods => false;

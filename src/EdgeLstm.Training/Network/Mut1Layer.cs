@@ -14,13 +14,6 @@ namespace EdgeLstm.Training.Network;
 /// </summary>
 internal sealed class Mut1Layer<T>(RecurrentLayer core) : MutLayer<T>(core) where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public override RecurrentLayer ToCore()
-    {
-        var l = base.ToCore();
-        l.Definition.ApplyFixedWeights(l);
-        return l;
-    }
-
     public override void Forward(LayerTape<T> tape, ReadOnlySpan<T> input, SequenceShape s)
     {
         int hs = Hidden;

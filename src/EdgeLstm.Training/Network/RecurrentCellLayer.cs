@@ -69,6 +69,7 @@ internal abstract class RecurrentCellLayer<T> : TrainableLayer<T> where T : unma
         ToFloat(r).CopyTo(l.R, 0);
         ToFloat(Wb).CopyTo(l.Wb, 0);
         ToFloat(Rb).CopyTo(l.Rb, 0);
+        l.Definition.ApplyFixedWeights(l); // MUT1, MUT2: their map and empty blocks, which the products leave out and never update
         return l;
     }
 

@@ -13,11 +13,8 @@ namespace EdgeLstm.Core.Cells.Mut1;
 /// Layout, gate rows z, r, h as GRU's: W's z and r blocks are W_xz and W_xr; W's h block is the
 /// fixed cyclic input map (<see cref="CyclicInputMap"/>), the x the paper adds; R's z block is
 /// zero (z has no recurrent term), R's r block W_hr, R's h block W_hh; b = Wb + Rb per row (the h
-/// rows' bias sits outside the inner tanh: tanh(x̃) + b_h). Departures from the paper: (1) the
-/// paper needs I = H; unit j reads x_(j mod I), the weightless cyclic map, which is the paper when
-/// I = H; (2) z is kept in GRU's (and ONNX's) convention, the share of the old state:
-/// h' = (1 - z) ⊙ candidate + z ⊙ h, so the stored z weights are the negation of the paper's
-/// (σ(-a) = 1 - σ(a): the same function class). The clip, if any, applies to the three gate
+/// rows' bias sits outside the inner tanh: tanh(x̃) + b_h). Departures from the paper: the map
+/// where the paper needs I = H, and z in GRU's convention (as <see cref="Mut3.Mut3Cell"/> says). The clip, if any, applies to the three gate
 /// pre-activations, not to the inner tanh. Not an ONNX operator; no kind-specific file fields.
 /// </summary>
 public sealed class Mut1Cell() : CellDefinition(CellKind.Mut1, gateCount: 3, variants: ["mut1"])

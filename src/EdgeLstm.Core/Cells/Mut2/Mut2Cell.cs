@@ -14,11 +14,8 @@ namespace EdgeLstm.Core.Cells.Mut2;
 /// Layout, gate rows z, r, h as GRU's: W's z and h blocks are W_xz and W_xh; W's r block is the
 /// fixed cyclic input map (<see cref="CyclicInputMap"/>), the x the paper adds to r's
 /// pre-activation; R's blocks W_hz, W_hr, W_hh; b = Wb + Rb per row. The cell is then GRU with
-/// linear_before_reset = 0 whose W_xr is the map, and runs as such. Departures from the paper:
-/// (1) the paper needs I = H; unit j reads x_(j mod I), the weightless cyclic map, which is the
-/// paper when I = H; (2) z is kept in GRU's (and ONNX's) convention, the share of the old state:
-/// h' = (1 - z) ⊙ candidate + z ⊙ h, so the stored z weights are the negation of the paper's
-/// (σ(-a) = 1 - σ(a): the same function class). Not an ONNX operator; no kind-specific file fields.
+/// linear_before_reset = 0 whose W_xr is the map, and runs as such. Departures from the paper: the
+/// map where the paper needs I = H, and z in GRU's convention (as <see cref="Mut3.Mut3Cell"/> says). Not an ONNX operator; no kind-specific file fields.
 /// </summary>
 public sealed class Mut2Cell() : CellDefinition(CellKind.Mut2, gateCount: 3, variants: ["mut2"])
 {
