@@ -14,74 +14,43 @@ namespace EdgeLstm.Training.Network;
 /// </summary>
 internal sealed class Mut1Layer<T>(RecurrentLayer core) : MutLayer<T>(core) where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public override void Forward(LayerTape<T> tape, ReadOnlySpan<T> input, SequenceShape s)
+    protected override void PreActivate(Span<T> g, ReadOnlySpan<T> x, ReadOnlySpan<T> hPrev, Span<T> work)
     {
         int hs = Hidden;
-        for (int t = 0; t < s.Steps; t++)
-            for (int b = 0; b < s.Batch; b++)
-            {
-                var g = tape.GatesAt(s, t, b);
-                var x = input.Slice(s.Index(t, b) * Inputs, Inputs);
-                var hPrev = tape.PreviousHidden(s, t, b);
-                var zr = g[..(2 * hs)];
-                Wb.AsSpan(0, 2 * hs).CopyTo(zr);
-                BlockMath<T>.AddProduct(x, WT, Rows, 0, zr);
-                TensorPrimitives.Add(zr, Rb.AsSpan(0, 2 * hs), zr);
-                BlockMath<T>.AddProduct(hPrev, RT, Rows, hs, g.Slice(hs, hs));
-                var mask = HasClip ? tape.MaskAt(s, t, b) : default;
-                if (HasClip) BlockMath<T>.Clip(zr, mask[..(2 * hs)], ClipValue);
-                TensorPrimitives.Sigmoid(zr, zr);
-                var z = g[..hs];
-                var r = g.Slice(hs, hs);
-                var n = g.Slice(2 * hs, hs);
-                TensorPrimitives.Add(Wb.AsSpan(2 * hs, hs), Rb.AsSpan(2 * hs, hs), n);
-                AddResetProduct(r, hPrev, tape.AuxAt(s, t, b), n);
-                for (int k = 0; k < hs; k++) n[k] += T.Tanh(x[k % Inputs]);
-                Update(n, mask, z, hPrev, tape.OutputAt(s, t, b));
-            }
+        var zr = g[..(2 * hs)];
+        Wb.AsSpan(0, 2 * hs).CopyTo(zr);
+        BlockMath<T>.AddProduct(x, WT, Rows, 0, zr);
+        TensorPrimitives.Add(zr, Rb.AsSpan(0, 2 * hs), zr);
+        BlockMath<T>.AddProduct(hPrev, RT, Rows, hs, g.Slice(hs, hs));
+        TensorPrimitives.Add(Wb.AsSpan(2 * hs, hs), Rb.AsSpan(2 * hs, hs), g.Slice(2 * hs, hs));
     }
 
-    public override void Backward(LayerTape<T> tape, ReadOnlySpan<T> input, Span<T> inputGrad, SequenceShape s, T[][] grads)
+    /// <summary>n += tanh(x̃), x̃_k = x_(k mod I).</summary>
+    protected override void AddAfterReset(Span<T> n, ReadOnlySpan<T> x)
+    {
+        for (int k = 0; k < Hidden; k++) n[k] += T.Tanh(x[k % Inputs]);
+    }
+
+    protected override void GateGradients(ReadOnlySpan<T> x, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> dpre, Span<T> dx, T[][] grads, Span<T> work)
     {
         int hs = Hidden;
-        Span<T> dpre = new T[Rows]; // gradient of the pre-activations [dz, dr, dn]
-        Span<T> dhPrev = new T[hs];
-        Span<T> drh = new T[hs];
-        Array.Clear(tape.DhNext);
-        for (int t = s.Steps - 1; t >= 0; t--)
-            for (int b = 0; b < s.Batch; b++)
+        var dr = dpre.Slice(hs, hs);
+        var dn = dpre.Slice(2 * hs, hs);
+        BlockMath<T>.AddOuter(x, dpre[..(2 * hs)], grads[GradW], Rows, 0);
+        AddTo(grads[GradWb], dpre);
+        AddTo(grads[GradRb], dpre);
+        if (!dx.IsEmpty)
+        {
+            BlockMath<T>.AddTransposedProduct(dpre[..(2 * hs)], WT, Rows, 0, dx);
+            for (int k = 0; k < hs; k++)
             {
-                BackwardUpdate(tape, s, t, b, dpre, dhPrev, drh);
-                var aux = tape.AuxAt(s, t, b);
-                var hPrev = tape.PreviousHidden(s, t, b);
-                var dhNext = tape.DhNext.AsSpan(b * hs, hs);
-                var dz = dpre[..hs];
-                var dr = dpre.Slice(hs, hs);
-                var dn = dpre.Slice(2 * hs, hs);
-
-                int at = s.Index(t, b);
-                var x = input.Slice(at * Inputs, Inputs);
-                BlockMath<T>.AddOuter(x, dpre[..(2 * hs)], grads[GradW], Rows, 0);
-                AddTo(grads[GradWb], dpre);
-                AddTo(grads[GradRb], dpre);
-                if (!inputGrad.IsEmpty)
-                {
-                    var dx = inputGrad.Slice(at * Inputs, Inputs);
-                    BlockMath<T>.AddTransposedProduct(dpre[..(2 * hs)], WT, Rows, 0, dx);
-                    for (int k = 0; k < hs; k++)
-                    {
-                        T tx = T.Tanh(x[k % Inputs]);
-                        dx[k % Inputs] += dn[k] * (T.One - tx * tx);
-                    }
-                }
-                BlockMath<T>.AddOuter(hPrev, dr, grads[GradR], Rows, hs);
-                BlockMath<T>.AddOuter(aux, dn, grads[GradR], Rows, 2 * hs);
-                dhNext.Clear();
-                if (t > 0 && !s.StartsFresh(t, b))
-                {
-                    dhPrev.CopyTo(dhNext);
-                    BlockMath<T>.AddTransposedProduct(dr, RT, Rows, hs, dhNext);
-                }
+                T tx = T.Tanh(x[k % Inputs]);
+                dx[k % Inputs] += dn[k] * (T.One - tx * tx);
             }
+        }
+        BlockMath<T>.AddOuter(hPrev, dr, grads[GradR], Rows, hs);
     }
+
+    protected override void RecurrentGradient(ReadOnlySpan<T> hPrev, ReadOnlySpan<T> dpre, Span<T> dhNext, Span<T> work) =>
+        BlockMath<T>.AddTransposedProduct(dpre.Slice(Hidden, Hidden), RT, Rows, Hidden, dhNext);
 }

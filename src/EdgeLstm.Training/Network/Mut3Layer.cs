@@ -12,69 +12,38 @@ namespace EdgeLstm.Training.Network;
 /// </summary>
 internal sealed class Mut3Layer<T>(RecurrentLayer core) : MutLayer<T>(core) where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public override void Forward(LayerTape<T> tape, ReadOnlySpan<T> input, SequenceShape s)
+    protected override void PreActivate(Span<T> g, ReadOnlySpan<T> x, ReadOnlySpan<T> hPrev, Span<T> work)
     {
         int hs = Hidden;
-        Span<T> tanhHidden = new T[hs];
-        for (int t = 0; t < s.Steps; t++)
-            for (int b = 0; b < s.Batch; b++)
-            {
-                var g = tape.GatesAt(s, t, b);
-                var x = input.Slice(s.Index(t, b) * Inputs, Inputs);
-                var hPrev = tape.PreviousHidden(s, t, b);
-                TensorPrimitives.Add(Wb, Rb, g);
-                BlockMath<T>.AddProduct(x, WT, Rows, 0, g);
-                TensorPrimitives.Tanh(hPrev, tanhHidden);
-                BlockMath<T>.AddProduct(tanhHidden, RT, Rows, 0, g[..hs]);
-                BlockMath<T>.AddProduct(hPrev, RT, Rows, hs, g.Slice(hs, hs));
-                var zr = g[..(2 * hs)];
-                var mask = HasClip ? tape.MaskAt(s, t, b) : default;
-                if (HasClip) BlockMath<T>.Clip(zr, mask[..(2 * hs)], ClipValue);
-                TensorPrimitives.Sigmoid(zr, zr);
-                var z = g[..hs];
-                var r = g.Slice(hs, hs);
-                var n = g.Slice(2 * hs, hs);
-                AddResetProduct(r, hPrev, tape.AuxAt(s, t, b), n);
-                Update(n, mask, z, hPrev, tape.OutputAt(s, t, b));
-            }
+        var tanhHidden = work[..hs];
+        TensorPrimitives.Add(Wb, Rb, g);
+        BlockMath<T>.AddProduct(x, WT, Rows, 0, g);
+        TensorPrimitives.Tanh(hPrev, tanhHidden);
+        BlockMath<T>.AddProduct(tanhHidden, RT, Rows, 0, g[..hs]);
+        BlockMath<T>.AddProduct(hPrev, RT, Rows, hs, g.Slice(hs, hs));
     }
 
-    public override void Backward(LayerTape<T> tape, ReadOnlySpan<T> input, Span<T> inputGrad, SequenceShape s, T[][] grads)
+    /// <summary>Leaves tanh(h) in the first half of <paramref name="work"/> for <see cref="RecurrentGradient"/>.</summary>
+    protected override void GateGradients(ReadOnlySpan<T> x, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> dpre, Span<T> dx, T[][] grads, Span<T> work)
     {
         int hs = Hidden;
-        Span<T> dpre = new T[Rows]; // gradient of the pre-activations [dz, dr, dn]
-        Span<T> dhPrev = new T[hs];
-        Span<T> drh = new T[hs];
-        Span<T> dtanh = new T[hs];
-        Span<T> tanhHidden = new T[hs];
-        Array.Clear(tape.DhNext);
-        for (int t = s.Steps - 1; t >= 0; t--)
-            for (int b = 0; b < s.Batch; b++)
-            {
-                BackwardUpdate(tape, s, t, b, dpre, dhPrev, drh);
-                var aux = tape.AuxAt(s, t, b);
-                var hPrev = tape.PreviousHidden(s, t, b);
-                TensorPrimitives.Tanh(hPrev, tanhHidden);
-                var dhNext = tape.DhNext.AsSpan(b * hs, hs);
-                var dz = dpre[..hs];
-                var dr = dpre.Slice(hs, hs);
-                var dn = dpre.Slice(2 * hs, hs);
+        var tanhHidden = work[..hs];
+        TensorPrimitives.Tanh(hPrev, tanhHidden);
+        InputBackward(x, dpre, dx, grads);
+        AddTo(grads[GradRb], dpre);
+        BlockMath<T>.AddOuter(tanhHidden, dpre[..hs], grads[GradR], Rows, 0);
+        BlockMath<T>.AddOuter(hPrev, dpre.Slice(hs, hs), grads[GradR], Rows, hs);
+    }
 
-                int at = s.Index(t, b);
-                InputBackward(input.Slice(at * Inputs, Inputs), dpre, inputGrad.IsEmpty ? [] : inputGrad.Slice(at * Inputs, Inputs), grads);
-                AddTo(grads[GradRb], dpre);
-                BlockMath<T>.AddOuter(tanhHidden, dz, grads[GradR], Rows, 0);
-                BlockMath<T>.AddOuter(hPrev, dr, grads[GradR], Rows, hs);
-                BlockMath<T>.AddOuter(aux, dn, grads[GradR], Rows, 2 * hs);
-                dhNext.Clear();
-                if (t > 0 && !s.StartsFresh(t, b))
-                {
-                    dhPrev.CopyTo(dhNext);
-                    BlockMath<T>.AddTransposedProduct(dr, RT, Rows, hs, dhNext);
-                    dtanh.Clear();
-                    BlockMath<T>.AddTransposedProduct(dz, RT, Rows, 0, dtanh);
-                    for (int k = 0; k < hs; k++) dhNext[k] += dtanh[k] * (T.One - tanhHidden[k] * tanhHidden[k]);
-                }
-            }
+    /// <summary>Through r's product on h and z's on tanh(h): dhNext += R_rᵀ dr + (R_zᵀ dz) ⊙ (1 - tanh²(h)).</summary>
+    protected override void RecurrentGradient(ReadOnlySpan<T> hPrev, ReadOnlySpan<T> dpre, Span<T> dhNext, Span<T> work)
+    {
+        int hs = Hidden;
+        var tanhHidden = work[..hs];
+        var dtanh = work.Slice(hs, hs);
+        BlockMath<T>.AddTransposedProduct(dpre.Slice(hs, hs), RT, Rows, hs, dhNext);
+        dtanh.Clear();
+        BlockMath<T>.AddTransposedProduct(dpre[..hs], RT, Rows, 0, dtanh);
+        for (int k = 0; k < hs; k++) dhNext[k] += dtanh[k] * (T.One - tanhHidden[k] * tanhHidden[k]);
     }
 }
