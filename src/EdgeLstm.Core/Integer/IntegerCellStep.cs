@@ -41,10 +41,10 @@ internal abstract unsafe class IntegerCellStep
     }
 
     /// <summary>Hidden units rounded up to whole row blocks.</summary>
-    private protected int PaddedUnits => (_hs + _k.RowBlock - 1) / _k.RowBlock * _k.RowBlock;
+    internal int PaddedUnits => (_hs + _k.RowBlock - 1) / _k.RowBlock * _k.RowBlock;
 
     /// <summary>The length of an h buffer: whole blocks, and at least two spare zeros.</summary>
-    private protected int HiddenLength => Math.Max(_hs + 2, PaddedUnits);
+    internal int HiddenLength => Math.Max(_hs + 2, PaddedUnits);
 
     /// <summary>Hidden state, Q15, zero-padded to an even length (the next layer's input).</summary>
     public short* Hidden => _h;
@@ -77,6 +77,23 @@ internal abstract unsafe class IntegerCellStep
 
     /// <summary>One step over the int16 input x (the quantized sample or the hidden state below).</summary>
     public abstract void Step(short* x);
+
+    /// <summary>
+    /// Whether Step is the products then an update from their accumulators (an unfused LSTM, GRU or
+    /// RNN step), so that a <see cref="BatchedIntegerSession"/> can step many lanes (streams) with one
+    /// <see cref="IntegerKernels.MatMat"/> per matrix and the same update per lane.
+    /// </summary>
+    public virtual bool Batches => false;
+
+    /// <summary>Allocates the accumulators for up to capacity lanes stepped in one call; once, when a batched session is made.</summary>
+    public virtual void PrepareLanes(int capacity) => throw new NotSupportedException();
+
+    /// <summary>
+    /// Steps count lanes in one call: x[j] the j-th lane's input, h[j] and cell[j] its state (buffers
+    /// of <see cref="HiddenLength"/> and <see cref="PaddedUnits"/>). Each lane gets the bits Step gives
+    /// a session holding that state: the same accumulators (MatMat), then the same update kernels.
+    /// </summary>
+    public virtual void StepLanes(int count, short** x, short** h, int** cell) => throw new NotSupportedException();
 
     private protected int* Ints(int n) => _arena.Allocate<int>(n);
 

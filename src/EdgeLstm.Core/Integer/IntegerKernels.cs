@@ -22,6 +22,14 @@ internal abstract unsafe partial class IntegerKernels
     /// </summary>
     public abstract void MatVec(PreparedMatrix m, short* x, int* acc);
 
+    /// <summary>
+    /// The batched product (<see cref="BatchedIntegerSession"/>): acc[l] = m · x[l] for each of the
+    /// lanes inputs, every acc[l] exactly what <see cref="MatVec"/> gives for x[l] (the int32 sums of
+    /// the same products, exact in any order). The vector kernels load each weight vector once for
+    /// several lanes (register blocking) and walk the weights once per call, row block by row block.
+    /// </summary>
+    public abstract void MatMat(PreparedMatrix m, short** x, int** acc, int lanes);
+
     /// <summary>pre = clamp(rqX(accX) + rqH(accH) + bias, lo, hi): each requantization rounded half toward +infinity, the sum saturated to [lo, hi].</summary>
     public abstract void GatePre(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int lo, int hi, int* pre, int n);
 

@@ -25,6 +25,11 @@ internal sealed unsafe class ScalarKernels : IntegerKernels
         }
     }
 
+    public override void MatMat(PreparedMatrix m, short** x, int** acc, int lanes)
+    {
+        for (int l = 0; l < lanes; l++) MatVec(m, x[l], acc[l]);
+    }
+
     public override void QuantizeInput(float* sample, float* offset, float* multiplier, short* q, int n)
     {
         for (int j = 0; j < n; j++) q[j] = Elementwise.QuantizeInput(sample[j], offset[j], multiplier[j]);
