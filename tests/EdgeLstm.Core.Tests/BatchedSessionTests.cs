@@ -24,13 +24,13 @@ public class BatchedSessionTests
     [MemberData(nameof(VariantsOnEveryKernelChoice))]
     public void Lanes_stepped_in_random_subsets_match_one_session_per_lane(KernelChoice choice, string variant)
     {
-        foreach (var (inputs, hidden, layers, capacity) in new[] { (9, 37, 2, 11), (7, 8, 1, 5), (9, 64, 1, 9) })
+        foreach (var (inputs, hidden, layers, capacity) in new[] { (9, 37, 2, 11), (7, 8, 1, 5), (9, 64, 1, 9), (9, 20, 2, 40) }) // 40: calls of several tiles
         {
             var model = TestModels.Quantized(variant, inputs: inputs, hidden: hidden, layers: layers, seed: hidden + capacity);
             var pool = TestModels.Inputs(inputs, hidden, sequences: 1, length: 97)[0];
-            int all = (1 << capacity) - 1;
+            long all = (1L << capacity) - 1;
             // Per round: the lanes that step (a bit mask), the lanes reset before it, a rotation of the order, a sample offset.
-            var rounds = Gen.Select(Gen.Int[0, all], Gen.Select(Gen.Int[0, all], Gen.Int[0, 3]).Select(r => r.Item2 == 0 ? r.Item1 : 0), Gen.Int[0, capacity - 1], Gen.Int[0, 96]).Array[1, 40];
+            var rounds = Gen.Select(Gen.Long[0, all], Gen.Select(Gen.Long[0, all], Gen.Int[0, 3]).Select(r => r.Item2 == 0 ? r.Item1 : 0L), Gen.Int[0, capacity - 1], Gen.Int[0, 96]).Array[1, 40];
             rounds.Sample(plan =>
             {
                 var batched = new BatchedIntegerSession(model.Integer!, capacity, choice);

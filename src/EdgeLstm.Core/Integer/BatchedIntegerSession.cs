@@ -39,6 +39,14 @@ public sealed unsafe class BatchedIntegerSession
     private readonly short** _input, _hidden, _slotInput, _slotHidden;
     private readonly int** _cell, _logits, _slotCell, _slotHeadAcc;
 
+    /// <summary>
+    /// Lanes per pass through the layers: a call runs its lanes in tiles of this many, so the
+    /// accumulators (a few KB per lane) stay in L1 and L2 however many lanes step; each tile reads
+    /// the weights once (from L2 after the first). Measured on M at K = 64 (docs/batching.md): 16
+    /// lanes per tile against 4, 8 and all 64 at once.
+    /// </summary>
+    public const int Tile = 16;
+
     public BatchedIntegerSession(QuantizedNetwork network, int capacity, KernelChoice kernels = KernelChoice.Auto)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
@@ -61,7 +69,7 @@ public sealed unsafe class BatchedIntegerSession
             return;
         }
         _layers = layers;
-        foreach (var l in layers) l.PrepareLanes(capacity);
+        foreach (var l in layers) l.PrepareLanes(Math.Min(capacity, Tile));
         _head = _kernels.Prepare(network.Head.W, _arena);
         _headBias = _arena.Copy<int>(network.Head.Bias, _head.RowsPadded);
         _offset = _arena.Copy<float>(network.InputOffset);
@@ -79,7 +87,7 @@ public sealed unsafe class BatchedIntegerSession
         _slotInput = (short**)_arena.Allocate<nint>(capacity);
         _slotHidden = (short**)_arena.Allocate<nint>(_layerCount * capacity);
         _slotCell = (int**)_arena.Allocate<nint>(_layerCount * capacity);
-        _slotHeadAcc = _arena.Table<int>(capacity, _head.RowsPadded);
+        _slotHeadAcc = _arena.Table<int>(Math.Min(capacity, Tile), _head.RowsPadded);
     }
 
     /// <summary>How many lanes (streams) the session holds.</summary>
@@ -212,16 +220,23 @@ public sealed unsafe class BatchedIntegerSession
                 _slotCell[i * cap + j] = _cell[i * cap + lane];
             }
         }
-        short** x = _slotInput;
+        for (int first = 0; first < n; first += Tile) RunTile(lanes, first, Math.Min(Tile, n - first));
+    }
+
+    /// <summary>Every layer and the head for the stepping lanes [first, first + count) (slots of the call).</summary>
+    private void RunTile(ReadOnlySpan<int> lanes, int first, int count)
+    {
+        int cap = _capacity;
+        short** x = _slotInput + first;
         for (int i = 0; i < _layerCount; i++)
         {
-            _layers[i].StepLanes(n, x, _slotHidden + i * cap, _slotCell + i * cap);
-            x = _slotHidden + i * cap;
+            _layers[i].StepLanes(count, x, _slotHidden + i * cap + first, _slotCell + i * cap + first);
+            x = _slotHidden + i * cap + first;
         }
-        _kernels.MatMat(_head, x, _slotHeadAcc, n);
+        _kernels.MatMat(_head, x, _slotHeadAcc, count);
         // Padded rows have zero weights, constants and bias, so their logits are 0 and nobody reads them.
-        for (int j = 0; j < n; j++)
-            _kernels.RequantAdd(_slotHeadAcc[j], _head.Requant, _headBias, int.MinValue, int.MaxValue, _logits[lanes[j]], _head.RowsPadded);
+        for (int j = 0; j < count; j++)
+            _kernels.RequantAdd(_slotHeadAcc[j], _head.Requant, _headBias, int.MinValue, int.MaxValue, _logits[lanes[first + j]], _head.RowsPadded);
     }
 
     private void CheckLane(int lane)

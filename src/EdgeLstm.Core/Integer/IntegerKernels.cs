@@ -59,6 +59,14 @@ internal abstract unsafe partial class IntegerKernels
     public abstract void LstmUpdate(int* i, int* f, int* g, int* o, int* cell, bool coupled, int cellFracBits, int* tanh, short* h, int n);
 
     /// <summary>
+    /// An LSTM layer's update without peepholes from its products, units [0, n) of a layer of hs
+    /// units (gate g's rows at g * hs): GateActivate of i, o, f (sigmoid) and g (tanh), then
+    /// LstmUpdate, in one pass. The scalar reference is exactly that sequence of formulas.
+    /// </summary>
+    public abstract void LstmGatesUpdate(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int lo, int hi, int* sigmoid, int* tanh,
+        int* cell, bool coupled, int cellFracBits, short* h, int hs, int n);
+
+    /// <summary>
     /// GRU with linear_before_reset = 1, after z and r: candidate = tanh(clamp(rqX(accX) + bias +
     /// r ⊙ clamp(rqH(accH) + hBias, ±65535), lo, hi)), then h = candidate + z ⊙ (h - candidate), one pass.
     /// </summary>

@@ -86,4 +86,34 @@ internal sealed unsafe partial class SimdKernels<TOps, TV>
         TOps.Store(acc, first);
         if (both) TOps.Store(acc + C, second);
     }
+
+    /// <summary>
+    /// The LSTM update of one lane (<see cref="IntegerKernels.LstmGatesUpdate"/>) C units at a time
+    /// in registers: the formulas of GateActivate and of the fused step's second pass; the last
+    /// units (fewer than C) by the scalar reference.
+    /// </summary>
+    public override void LstmGatesUpdate(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int lo, int hi, int* sigmoid, int* tanh,
+        int* cell, bool coupled, int cellFracBits, short* h, int hs, int n)
+    {
+        var fmt = new CellFormat(cellFracBits);
+        TV vlo = TOps.Splat(lo), vhi = TOps.Splat(hi);
+        int k = 0;
+        for (; k + C <= n; k += C)
+        {
+            TV i = Activate(sigmoid, Gate(accX, rqX, accH, rqH, bias, k, vlo, vhi));
+            TV o = Activate(sigmoid, Gate(accX, rqX, accH, rqH, bias, hs + k, vlo, vhi));
+            TV forget = coupled ? TOps.Sub(fmt.One, i) : Activate(sigmoid, Gate(accX, rqX, accH, rqH, bias, 2 * hs + k, vlo, vhi));
+            TV g = Activate(tanh, Gate(accX, rqX, accH, rqH, bias, 3 * hs + k, vlo, vhi));
+            TV c = CellStep(fmt, i, forget, g, TOps.Load(cell + k));
+            TOps.Store(cell + k, c);
+            TOps.StoreNarrowed(h + k, HiddenStep(fmt, o, c, tanh));
+        }
+        if (k < n)
+            Tail.LstmGatesUpdate(accX + k, rqX.Skip(k), accH + k, rqH.Skip(k), bias + k, lo, hi, sigmoid, tanh, cell + k, coupled, cellFracBits, h + k, hs, n - k);
+    }
+
+    /// <summary>clamp(rqX(accX[r]) + rqH(accH[r]) + bias[r], lo, hi) for C rows from r (<see cref="GateActivate"/>'s sum).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Gate(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int r, TV lo, TV hi) =>
+        Clamp(TOps.Add(TOps.Add(Requant(TOps.Load(accX + r), rqX, r), Requant(TOps.Load(accH + r), rqH, r)), TOps.Load(bias + r)), lo, hi);
 }

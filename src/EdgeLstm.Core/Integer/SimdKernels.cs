@@ -97,11 +97,7 @@ internal sealed unsafe partial class SimdKernels<TOps, TV> : IntegerKernels
     {
         TV vlo = TOps.Splat(lo), vhi = TOps.Splat(hi);
         int r = 0;
-        for (; r + C <= n; r += C)
-        {
-            TV sum = TOps.Add(TOps.Add(Requant(TOps.Load(accX + r), rqX, r), Requant(TOps.Load(accH + r), rqH, r)), TOps.Load(bias + r));
-            TOps.Store(pre + r, Clamp(sum, vlo, vhi));
-        }
+        for (; r + C <= n; r += C) TOps.Store(pre + r, Gate(accX, rqX, accH, rqH, bias, r, vlo, vhi));
         if (r < n) Tail.GatePre(accX + r, rqX.Skip(r), accH + r, rqH.Skip(r), bias + r, lo, hi, pre + r, n - r);
     }
 
@@ -109,11 +105,7 @@ internal sealed unsafe partial class SimdKernels<TOps, TV> : IntegerKernels
     {
         TV vlo = TOps.Splat(lo), vhi = TOps.Splat(hi);
         int r = 0;
-        for (; r + C <= n; r += C)
-        {
-            TV sum = TOps.Add(TOps.Add(Requant(TOps.Load(accX + r), rqX, r), Requant(TOps.Load(accH + r), rqH, r)), TOps.Load(bias + r));
-            TOps.Store(act + r, Activate(table, Clamp(sum, vlo, vhi)));
-        }
+        for (; r + C <= n; r += C) TOps.Store(act + r, Activate(table, Gate(accX, rqX, accH, rqH, bias, r, vlo, vhi)));
         if (r < n) Tail.GateActivate(accX + r, rqX.Skip(r), accH + r, rqH.Skip(r), bias + r, lo, hi, table, act + r, n - r);
     }
 

@@ -91,9 +91,7 @@ internal sealed unsafe class LstmIntegerStep : IntegerCellStep
         bool coupled = _layer.InputForget;
         if (_layer.Peepholes is null)
         {
-            _k.GateActivate(accX, _w.Requant, accH, _r.Requant, _bias, _lo, _hi, _sigmoid, _act, 3 * hs);
-            _k.GateActivate(accX + 3 * hs, _w.Requant.Skip(3 * hs), accH + 3 * hs, _r.Requant.Skip(3 * hs), _bias + 3 * hs, _lo, _hi, _tanh, g, hs);
-            _k.LstmUpdate(i, f, g, o, cell, coupled, _layer.CellFracBits, _tanh, h, hs);
+            _k.LstmGatesUpdate(accX, _w.Requant, accH, _r.Requant, _bias, _lo, _hi, _sigmoid, _tanh, cell, coupled, _layer.CellFracBits, h, hs, hs);
         }
         else
         {
