@@ -79,21 +79,48 @@ internal abstract unsafe class IntegerCellStep
     public abstract void Step(short* x);
 
     /// <summary>
-    /// Whether Step is the products then an update from their accumulators (an unfused LSTM, GRU or
-    /// RNN step), so that a <see cref="BatchedIntegerSession"/> can step many lanes (streams) with one
+    /// The input and recurrent matrices of a step that is the products W x and R h then an update
+    /// from their accumulators (an unfused LSTM, GRU or RNN step), or null. With them a
+    /// <see cref="BatchedIntegerSession"/> steps many lanes (streams) with one
     /// <see cref="IntegerKernels.MatMat"/> per matrix and the same update per lane.
     /// </summary>
-    public virtual bool Batches => false;
+    private protected virtual (PreparedMatrix W, PreparedMatrix R)? LaneMatrices => null;
+
+    /// <summary>Whether the layer has a batched step (<see cref="StepLanes"/>).</summary>
+    public bool Batches => LaneMatrices is not null;
+
+    /// <summary>Per lane of a call, the accumulators of W x and R h.</summary>
+    private protected int** LaneX, LaneH;
 
     /// <summary>Allocates the accumulators for up to capacity lanes stepped in one call; once, when a batched session is made.</summary>
-    public virtual void PrepareLanes(int capacity) => throw new NotSupportedException();
+    public virtual void PrepareLanes(int capacity)
+    {
+        var (w, r) = LaneMatrices!.Value;
+        LaneX = _arena.Table<int>(capacity, w.RowsPadded);
+        LaneH = _arena.Table<int>(capacity, r.RowsPadded);
+    }
 
     /// <summary>
     /// Steps count lanes in one call: x[j] the j-th lane's input, h[j] and cell[j] its state (buffers
     /// of <see cref="HiddenLength"/> and <see cref="PaddedUnits"/>). Each lane gets the bits Step gives
     /// a session holding that state: the same accumulators (MatMat), then the same update kernels.
     /// </summary>
-    public virtual void StepLanes(int count, short** x, short** h, int** cell) => throw new NotSupportedException();
+    public virtual void StepLanes(int count, short** x, short** h, int** cell)
+    {
+        RunLaneProducts(count, x, h);
+        for (int j = 0; j < count; j++) UpdateLane(LaneX[j], LaneH[j], h[j], cell[j]);
+    }
+
+    /// <summary>W x and R h for every lane into <see cref="LaneX"/> and <see cref="LaneH"/>.</summary>
+    private protected void RunLaneProducts(int count, short** x, short** h)
+    {
+        var (w, r) = LaneMatrices!.Value;
+        _k.MatMat(w, x, LaneX, count);
+        _k.MatMat(r, h, LaneH, count);
+    }
+
+    /// <summary>One lane's update from its accumulators, into its h and cell (the single-stream reference step's update).</summary>
+    private protected virtual void UpdateLane(int* accX, int* accH, short* h, int* cell) => throw new NotSupportedException();
 
     private protected int* Ints(int n) => _arena.Allocate<int>(n);
 

@@ -17,7 +17,7 @@ internal sealed unsafe class GruIntegerStep : IntegerCellStep
     private readonly PreparedMatrix _w = null!, _r = null!, _rCandidate = null!; // _r holds the z, r rows; _rCandidate the h rows
     private readonly int* _accX, _accH, _accCandidate, _act, _bias, _candidateBias;
     private readonly short* _resetHidden;
-    private int** _laneX, _laneH, _laneCandidate, _laneAct; // the batched step's accumulators and gates, one buffer per lane
+    private int** _laneCandidate, _laneAct; // the batched step's candidate accumulators and gates, one buffer per lane
     private short** _laneReset;
 
     public GruIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena, int* sigmoid, int* tanh)
@@ -76,12 +76,11 @@ internal sealed unsafe class GruIntegerStep : IntegerCellStep
         }
     }
 
-    public override bool Batches => _fused is null;
+    private protected override (PreparedMatrix W, PreparedMatrix R)? LaneMatrices => _fused is null ? (_w, _r) : null;
 
     public override void PrepareLanes(int capacity)
     {
-        _laneX = _arena.Table<int>(capacity, _w.RowsPadded);
-        _laneH = _arena.Table<int>(capacity, _r.RowsPadded);
+        base.PrepareLanes(capacity);
         _laneCandidate = _arena.Table<int>(capacity, _rCandidate.RowsPadded);
         _laneAct = _arena.Table<int>(capacity, _layer.Rows);
         if (!_layer.LinearBeforeReset) _laneReset = _arena.Table<short>(capacity, _hs);
@@ -94,18 +93,17 @@ internal sealed unsafe class GruIntegerStep : IntegerCellStep
     /// </summary>
     public override void StepLanes(int count, short** x, short** h, int** cell)
     {
-        _k.MatMat(_w, x, _laneX, count);
-        _k.MatMat(_r, h, _laneH, count);
-        for (int j = 0; j < count; j++) Gates(_laneX[j], _laneH[j], _laneAct[j]);
+        RunLaneProducts(count, x, h);
+        for (int j = 0; j < count; j++) Gates(LaneX[j], LaneH[j], _laneAct[j]);
         if (_layer.LinearBeforeReset)
         {
             _k.MatMat(_rCandidate, h, _laneCandidate, count);
-            for (int j = 0; j < count; j++) CandidateAfterReset(_laneX[j], _laneCandidate[j], _laneAct[j], h[j]);
+            for (int j = 0; j < count; j++) CandidateAfterReset(LaneX[j], _laneCandidate[j], _laneAct[j], h[j]);
             return;
         }
         for (int j = 0; j < count; j++) ResetHidden(_laneAct[j], h[j], _laneReset[j]);
         _k.MatMat(_rCandidate, _laneReset, _laneCandidate, count);
-        for (int j = 0; j < count; j++) CandidateBeforeReset(_laneX[j], _laneCandidate[j], _laneAct[j], h[j]);
+        for (int j = 0; j < count; j++) CandidateBeforeReset(LaneX[j], _laneCandidate[j], _laneAct[j], h[j]);
     }
 
     /// <summary>z and r into act[0, 2H).</summary>

@@ -19,7 +19,6 @@ internal sealed unsafe class LstmIntegerStep : IntegerCellStep
     private readonly PreparedMatrix _w = null!, _r = null!;
     private readonly int* _accX, _accH, _pre, _act, _bias, _peep;
     private readonly RequantConstants[] _peepRequant = [];
-    private int** _laneX, _laneH; // the batched step's accumulators, one buffer per lane
 
     public LstmIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena, int* sigmoid, int* tanh)
         : base(layer, kernels, arena, sigmoid, tanh)
@@ -67,21 +66,9 @@ internal sealed unsafe class LstmIntegerStep : IntegerCellStep
         Update(_accX, _accH, _h, _cell);
     }
 
-    public override bool Batches => _fused is null;
+    private protected override (PreparedMatrix W, PreparedMatrix R)? LaneMatrices => _fused is null ? (_w, _r) : null;
 
-    public override void PrepareLanes(int capacity)
-    {
-        _laneX = _arena.Table<int>(capacity, _w.RowsPadded);
-        _laneH = _arena.Table<int>(capacity, _r.RowsPadded);
-    }
-
-    /// <summary>The batched step: both products for every lane, then each lane's update.</summary>
-    public override void StepLanes(int count, short** x, short** h, int** cell)
-    {
-        _k.MatMat(_w, x, _laneX, count);
-        _k.MatMat(_r, h, _laneH, count);
-        for (int j = 0; j < count; j++) Update(_laneX[j], _laneH[j], h[j], cell[j]);
-    }
+    private protected override void UpdateLane(int* accX, int* accH, short* h, int* cell) => Update(accX, accH, h, cell);
 
     /// <summary>The gates and the state update from the products' accumulators, into h and cell.</summary>
     private void Update(int* accX, int* accH, short* h, int* cell)

@@ -12,7 +12,6 @@ internal sealed unsafe class RnnIntegerStep : IntegerCellStep
 {
     private readonly PreparedMatrix _w, _r;
     private readonly int* _accX, _accH, _act, _bias;
-    private int** _laneX, _laneH; // the batched step's accumulators, one buffer per lane
 
     public RnnIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena, int* sigmoid, int* tanh)
         : base(layer, kernels, arena, sigmoid, tanh)
@@ -32,21 +31,9 @@ internal sealed unsafe class RnnIntegerStep : IntegerCellStep
         Update(_accX, _accH, _h);
     }
 
-    public override bool Batches => true;
+    private protected override (PreparedMatrix W, PreparedMatrix R)? LaneMatrices => (_w, _r);
 
-    public override void PrepareLanes(int capacity)
-    {
-        _laneX = _arena.Table<int>(capacity, _w.RowsPadded);
-        _laneH = _arena.Table<int>(capacity, _r.RowsPadded);
-    }
-
-    /// <summary>The batched step: both products for every lane, then each lane's update.</summary>
-    public override void StepLanes(int count, short** x, short** h, int** cell)
-    {
-        _k.MatMat(_w, x, _laneX, count);
-        _k.MatMat(_r, h, _laneH, count);
-        for (int j = 0; j < count; j++) Update(_laneX[j], _laneH[j], h[j]);
-    }
+    private protected override void UpdateLane(int* accX, int* accH, short* h, int* cell) => Update(accX, accH, h);
 
     private void Update(int* accX, int* accH, short* h)
     {
