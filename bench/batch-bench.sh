@@ -19,7 +19,8 @@ if not all(r["bitIdentical"] for r in rows): sys.exit("lanes differ from separat
 med = lambda key: statistics.median(r[key] for r in rows)
 r = rows[0]
 alloc = max(x["allocatedBytesPerCall"] for x in rows)
-cells = [r["shape"], str(r["lanes"]), r["isa"], f"{med(\"nsPerStep\"):,.0f}", f"{med(\"singleNsPerStep\"):,.0f}",
+ns, single = med("nsPerStep"), med("singleNsPerStep")
+cells = [r["shape"], str(r["lanes"]), r["isa"], f"{ns:,.0f}", f"{single:,.0f}",
          "%.2f" % med("perStreamRatio"), "%.1f" % med("gmacPerSecond"), "%.1f" % med("singleGmacPerSecond"), f"{alloc:g}"]
 print("| " + " | ".join(cells) + " |", flush=True)
 '
