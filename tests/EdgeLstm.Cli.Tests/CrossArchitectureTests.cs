@@ -84,6 +84,38 @@ public class CrossArchitectureTests
         Assert.Equal(x64.StdOut, CliProcess.Run([.. args, "--scalar"]).StdOut);
     }
 
+    /// <summary>
+    /// The batched session (issue 17): `bench --lanes 21 --check` steps 21 lanes of the every-variant
+    /// stack (LSTM, peephole CIFG, CIFG, GRU both ways, RNN: every kind with a batched step) in
+    /// changing subsets with resets, in tiles of 16 and a remainder, and hashes every lane's logits
+    /// after every call; each build must find its batched hash equal to its 21 separate sessions'
+    /// (bitIdentical), and every build (arm64 under qemu-aarch64 on AdvSimd and scalar, x86-64-v2,
+    /// the JIT's scalar reference) must print the x86-64-v3 build's hash.
+    /// </summary>
+    [Fact]
+    public void Arm64_build_steps_batched_lanes_byte_identically()
+    {
+        var (model, _) = WriteEveryVariantCase();
+        string[] args = ["bench", "--model", model, "--lanes", "21", "--check", "--json"];
+        var qemuEnv = new Dictionary<string, string> { ["QEMU_LD_PREFIX"] = "/usr/aarch64-linux-gnu" };
+        string expected = BatchedHash(CliProcess.RunExecutable(Binary("linux-x64"), args));
+        Assert.Equal(expected, BatchedHash(CliProcess.RunExecutable("qemu-aarch64", [Binary("linux-arm64"), .. args], qemuEnv)));
+        Assert.Equal(expected, BatchedHash(CliProcess.RunExecutable("qemu-aarch64", [Binary("linux-arm64"), .. args, "--scalar"], qemuEnv)));
+        Assert.Equal(expected, BatchedHash(CliProcess.RunExecutable(Binary("linux-x64-v2"), args)));
+        Assert.Equal(expected, BatchedHash(CliProcess.Run([.. args, "--scalar"])));
+    }
+
+    /// <summary>The batched logits hash of a `bench --lanes --check --json` run that found it equal to the separate sessions'.</summary>
+    private static string BatchedHash(ProcessResult result)
+    {
+        Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}: {result.StdOut} {result.StdErr}");
+        Assert.Contains("\"batched\":true", result.StdOut);
+        Assert.Contains("\"bitIdentical\":true", result.StdOut);
+        var match = System.Text.RegularExpressions.Regex.Match(result.StdOut, "\"logitsHash\":\"([0-9a-f]{16})\"");
+        Assert.True(match.Success, result.StdOut);
+        return match.Groups[1].Value;
+    }
+
     [Fact]
     public void Arm64_build_reports_its_instruction_set()
     {

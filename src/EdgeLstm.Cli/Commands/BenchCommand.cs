@@ -24,13 +24,15 @@ public static class BenchCommand
         var hidden = new Option<int?>("--hidden") { Description = "Hidden units of every layer of the --shape instead of its own (e.g. a wide Clockwork RNN, whose matrix products then dominate the step)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the random shape's weights", DefaultValueFactory = _ => 1 };
         var save = new Option<FileInfo?>("--save-model") { Description = "Write the benchmarked model (float and integer forms) to FILE" };
+        var check = new Option<bool>("--check") { Description = "With --lanes: only the bit check (the logits hashes of K batched lanes and of K sessions), no timing" };
+        var lanes = new Option<int?>("--lanes") { Description = "Step K streams of the model batched in one call (integer engine): per-stream ns per step against the single-stream step measured in the same run, total GMAC/s, and whether every lane's logits are the bits of K separate sessions (exit 1 if not)" };
         var command = new Command("bench", "Measure per-step latency (median ns), throughput, allocations and MACs per step")
         {
-            shape, periods, hidden, model, engine, scalar, steps, seed, save, json,
+            shape, periods, hidden, model, engine, scalar, steps, seed, save, lanes, check, json,
         };
         command.SetAction(p => CommandGuard.Run(() => Run(
             p.GetValue(shape), ParsePeriods(p.GetValue(periods)), p.GetValue(hidden), p.GetValue(model), CommonOptions.ParseEngine(p.GetValue(engine)!), p.GetValue(scalar),
-            p.GetValue(steps), p.GetValue(seed), p.GetValue(save), p.GetValue(json))));
+            p.GetValue(steps), p.GetValue(seed), p.GetValue(save), p.GetValue(lanes), p.GetValue(check), p.GetValue(json))));
         return command;
     }
 
@@ -45,8 +47,11 @@ public static class BenchCommand
         return periods;
     }
 
-    private static int Run(string? shapeName, int[]? periods, int? hidden, FileInfo? modelPath, EngineKind engine, bool scalar, long steps, int seed, FileInfo? save, bool json)
+    private static int Run(string? shapeName, int[]? periods, int? hidden, FileInfo? modelPath, EngineKind engine, bool scalar, long steps, int seed, FileInfo? save, int? lanes, bool check, bool json)
     {
+        if (check && lanes is null) throw new UsageException("--check applies with --lanes");
+        if (lanes is < 1 or > 4096) throw new UsageException("--lanes: must be 1 to 4096");
+        if (lanes is not null && engine == EngineKind.Float) throw new UsageException("--lanes applies to the integer engine");
         if (shapeName is not null && modelPath is not null) throw new UsageException("give --shape or --model, not both");
         if (periods is not null && shapeName is null) throw new UsageException("--periods applies to a --shape with clockwork layers");
         if (hidden is not null && shapeName is null) throw new UsageException("--hidden applies to a --shape");
@@ -69,6 +74,8 @@ public static class BenchCommand
             name = model.Metadata.Name;
         }
         if (save is not null) ModelFileWriter.Save(model, save.FullName);
+
+        if (lanes is { } k) return RunBatched(model, name, scalar ? KernelChoice.Scalar : KernelChoice.Auto, k, steps, seed, check, json);
 
         var session = model.CreateSession(engine, scalar ? KernelChoice.Scalar : KernelChoice.Auto);
         string kernels = session is IntegerSession s ? s.KernelName : "float32 reference (scalar)";
@@ -119,4 +126,80 @@ public static class BenchCommand
         }
         return ExitCodes.Success;
     }
+
+    /// <summary>`bench --lanes K`: the batched session against the single-stream step, in one run, and the bit check.</summary>
+    private static int RunBatched(EdgeModel model, string name, KernelChoice kernels, int lanes, long steps, int seed, bool check, bool json)
+    {
+        var network = model.Integer ?? throw new UsageException("--lanes needs a model with an integer form");
+        var inputs = RandomModels.RandomSequences(model.InputSize, 1, 4096, seed + 2)[0];
+        var timing = check ? null : BatchedStepBenchmark.Measure(network, kernels, lanes, inputs, steps, warmUp: 20_000);
+        ulong batchedHash = BatchedStepBenchmark.LogitsHash(network, kernels, lanes, inputs, batched: true);
+        ulong singleHash = BatchedStepBenchmark.LogitsHash(network, kernels, lanes, inputs, batched: false);
+        var probe = new BatchedIntegerSession(network, lanes, kernels);
+        double macs = network.AverageMacsPerStep;
+        bool identical = batchedHash == singleHash;
+        if (timing is null)
+        {
+            if (json)
+                Json.WriteLine(w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("shape", name);
+                    w.WriteString("isa", probe.KernelName);
+                    w.WriteString("architecture", System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant());
+                    w.WriteNumber("lanes", lanes);
+                    w.WriteBoolean("batched", probe.IsBatched);
+                    WriteHashes(w, batchedHash, singleHash);
+                    w.WriteEndObject();
+                });
+            else PrintHashes(lanes, batchedHash, singleHash);
+            return identical ? ExitCodes.Success : ExitCodes.CheckFailed;
+        }
+        double perLane = timing.NsPerLaneStep, single = timing.Single.MedianNsPerStep;
+        if (json)
+        {
+            Json.WriteLine(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("shape", name);
+                w.WriteString("engine", "int");
+                w.WriteString("isa", probe.KernelName);
+                w.WriteString("instructionSets", InstructionSets.Describe());
+                w.WriteString("architecture", System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant());
+                w.WriteNumber("lanes", lanes);
+                w.WriteBoolean("batched", probe.IsBatched);
+                w.WriteNumber("nsPerStep", Math.Round(perLane, 1));
+                w.WriteNumber("nsPerCall", Math.Round(timing.MedianNsPerCall, 1));
+                w.WriteNumber("singleNsPerStep", Math.Round(single, 1));
+                w.WriteNumber("perStreamRatio", Math.Round(perLane / single, 3));
+                w.WriteNumber("allocatedBytesPerCall", timing.AllocatedBytesPerCall);
+                w.WriteNumber("macsPerStep", Math.Round(macs, 1));
+                w.WriteNumber("gmacPerSecond", Math.Round(macs / perLane, 3));
+                w.WriteNumber("singleGmacPerSecond", Math.Round(macs / single, 3));
+                w.WriteNumber("sessionBytes", probe.MemoryBytes);
+                WriteHashes(w, batchedHash, singleHash);
+                w.WriteEndObject();
+            });
+        }
+        else
+        {
+            Console.WriteLine($"model        {name} ({string.Join(" + ", network.Layers.Select(l => $"{l.VariantName} {l.HiddenSize}"))}), {lanes} lanes {(probe.IsBatched ? "batched" : "one session each (a kind without a batched step)")}");
+            Console.WriteLine($"engine       int [{probe.KernelName}; {InstructionSets.Describe()}]");
+            Console.WriteLine($"per stream   {perLane:F1} ns per step ({timing.MedianNsPerCall:F1} ns per call of {lanes}), single stream {single:F1} ns: {perLane / single:F3}x");
+            Console.WriteLine($"throughput   {macs / perLane:F3} GMAC/s batched, {macs / single:F3} GMAC/s single ({macs:N0} MACs per stream step)");
+            Console.WriteLine($"allocations  {timing.AllocatedBytesPerCall:F3} bytes per call");
+            PrintHashes(lanes, batchedHash, singleHash);
+        }
+        return identical ? ExitCodes.Success : ExitCodes.CheckFailed;
+    }
+
+    private static void WriteHashes(System.Text.Json.Utf8JsonWriter w, ulong batched, ulong single)
+    {
+        w.WriteString("logitsHash", batched.ToString("x16", System.Globalization.CultureInfo.InvariantCulture));
+        w.WriteString("singleLogitsHash", single.ToString("x16", System.Globalization.CultureInfo.InvariantCulture));
+        w.WriteBoolean("bitIdentical", batched == single);
+    }
+
+    private static void PrintHashes(int lanes, ulong batched, ulong single) =>
+        Console.WriteLine($"bits         logits hash {batched:x16} batched, {single:x16} in {lanes} sessions: {(batched == single ? "identical" : "DIFFERENT")}");
 }

@@ -49,6 +49,12 @@ internal unsafe interface ISimdOps<TV> where TV : struct
     /// </summary>
     static abstract TV MultiplyAddPairs(TV acc, sbyte* w, TV pair);
 
+    /// <summary>
+    /// 2*Count int8 weights sign-extended to int16, held in one vector (two per int32 lane), for
+    /// <see cref="DotPairs"/> against several broadcast input pairs (the batched product).
+    /// </summary>
+    static abstract TV LoadWeightPairs(sbyte* w);
+
     /// <summary>The same over 2*Count int16 weights already widened (held so when they fit in L1).</summary>
     static abstract TV MultiplyAddPairs16(TV acc, short* w, TV pair);
 

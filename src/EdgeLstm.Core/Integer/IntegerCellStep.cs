@@ -41,10 +41,10 @@ internal abstract unsafe class IntegerCellStep
     }
 
     /// <summary>Hidden units rounded up to whole row blocks.</summary>
-    private protected int PaddedUnits => (_hs + _k.RowBlock - 1) / _k.RowBlock * _k.RowBlock;
+    internal int PaddedUnits => (_hs + _k.RowBlock - 1) / _k.RowBlock * _k.RowBlock;
 
     /// <summary>The length of an h buffer: whole blocks, and at least two spare zeros.</summary>
-    private protected int HiddenLength => Math.Max(_hs + 2, PaddedUnits);
+    internal int HiddenLength => Math.Max(_hs + 2, PaddedUnits);
 
     /// <summary>Hidden state, Q15, zero-padded to an even length (the next layer's input).</summary>
     public short* Hidden => _h;
@@ -77,6 +77,50 @@ internal abstract unsafe class IntegerCellStep
 
     /// <summary>One step over the int16 input x (the quantized sample or the hidden state below).</summary>
     public abstract void Step(short* x);
+
+    /// <summary>
+    /// The input and recurrent matrices of a step that is the products W x and R h then an update
+    /// from their accumulators (an unfused LSTM, GRU or RNN step), or null. With them a
+    /// <see cref="BatchedIntegerSession"/> steps many lanes (streams) with one
+    /// <see cref="IntegerKernels.MatMat"/> per matrix and the same update per lane.
+    /// </summary>
+    private protected virtual (PreparedMatrix W, PreparedMatrix R)? LaneMatrices => null;
+
+    /// <summary>Whether the layer has a batched step (<see cref="StepLanes"/>).</summary>
+    public bool Batches => LaneMatrices is not null;
+
+    /// <summary>Per lane of a call, the accumulators of W x and R h.</summary>
+    private protected int** LaneX, LaneH;
+
+    /// <summary>Allocates the accumulators for up to capacity lanes stepped in one call; once, when a batched session is made.</summary>
+    public virtual void PrepareLanes(int capacity)
+    {
+        var (w, r) = LaneMatrices!.Value;
+        LaneX = _arena.Table<int>(capacity, w.RowsPadded);
+        LaneH = _arena.Table<int>(capacity, r.RowsPadded);
+    }
+
+    /// <summary>
+    /// Steps count lanes in one call: x[j] the j-th lane's input, h[j] and cell[j] its state (buffers
+    /// of <see cref="HiddenLength"/> and <see cref="PaddedUnits"/>). Each lane gets the bits Step gives
+    /// a session holding that state: the same accumulators (MatMat), then the same update kernels.
+    /// </summary>
+    public virtual void StepLanes(int count, short** x, short** h, int** cell)
+    {
+        RunLaneProducts(count, x, h);
+        for (int j = 0; j < count; j++) UpdateLane(LaneX[j], LaneH[j], h[j], cell[j]);
+    }
+
+    /// <summary>W x and R h for every lane into <see cref="LaneX"/> and <see cref="LaneH"/>.</summary>
+    private protected void RunLaneProducts(int count, short** x, short** h)
+    {
+        var (w, r) = LaneMatrices!.Value;
+        _k.MatMat(w, x, LaneX, count);
+        _k.MatMat(r, h, LaneH, count);
+    }
+
+    /// <summary>One lane's update from its accumulators, into its h and cell (the single-stream reference step's update).</summary>
+    private protected virtual void UpdateLane(int* accX, int* accH, short* h, int* cell) => throw new NotSupportedException();
 
     private protected int* Ints(int n) => _arena.Allocate<int>(n);
 

@@ -22,6 +22,14 @@ internal abstract unsafe partial class IntegerKernels
     /// </summary>
     public abstract void MatVec(PreparedMatrix m, short* x, int* acc);
 
+    /// <summary>
+    /// The batched product (<see cref="BatchedIntegerSession"/>): acc[l] = m · x[l] for each of the
+    /// lanes inputs, every acc[l] exactly what <see cref="MatVec"/> gives for x[l] (the int32 sums of
+    /// the same products, exact in any order). The vector kernels load each weight vector once for
+    /// several lanes (register blocking) and walk the weights once per call, row block by row block.
+    /// </summary>
+    public abstract void MatMat(PreparedMatrix m, short** x, int** acc, int lanes);
+
     /// <summary>pre = clamp(rqX(accX) + rqH(accH) + bias, lo, hi): each requantization rounded half toward +infinity, the sum saturated to [lo, hi].</summary>
     public abstract void GatePre(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int lo, int hi, int* pre, int n);
 
@@ -49,6 +57,14 @@ internal abstract unsafe partial class IntegerKernels
 
     /// <summary>LstmCell then LstmHidden in one pass (no peepholes: o does not depend on the new cell).</summary>
     public abstract void LstmUpdate(int* i, int* f, int* g, int* o, int* cell, bool coupled, int cellFracBits, int* tanh, short* h, int n);
+
+    /// <summary>
+    /// An LSTM layer's update without peepholes from its products, units [0, n) of a layer of hs
+    /// units (gate g's rows at g * hs): GateActivate of i, o, f (sigmoid) and g (tanh), then
+    /// LstmUpdate, in one pass. The scalar reference is exactly that sequence of formulas.
+    /// </summary>
+    public abstract void LstmGatesUpdate(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int lo, int hi, int* sigmoid, int* tanh,
+        int* cell, bool coupled, int cellFracBits, short* h, int hs, int n);
 
     /// <summary>
     /// GRU with linear_before_reset = 1, after z and r: candidate = tanh(clamp(rqX(accX) + bias +

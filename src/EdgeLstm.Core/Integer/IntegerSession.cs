@@ -32,8 +32,8 @@ public sealed unsafe class IntegerSession : IClassifierSession
     {
         _network = network;
         _kernels = KernelSupport.Create(kernels);
-        _sigmoid = PinTable(ActivationTable.Sigmoid);
-        _tanh = PinTable(ActivationTable.Tanh);
+        _sigmoid = _arena.Copy<int>(ActivationTable.Sigmoid.Packed);
+        _tanh = _arena.Copy<int>(ActivationTable.Tanh.Packed);
         _runners = new IntegerCellStep[network.Layers.Count];
         for (int i = 0; i < _runners.Length; i++)
             _runners[i] = network.Layers[i].Definition.CreateIntegerStep(network.Layers[i], _kernels, _arena, _sigmoid, _tanh, i > 0 ? _runners[i - 1] : null);
@@ -41,12 +41,11 @@ public sealed unsafe class IntegerSession : IClassifierSession
         _inputs = network.InputSize;
         _outputs = network.OutputSize;
         _headAcc = Ints(_head.RowsPadded);
-        _headBias = Ints(_head.RowsPadded);
-        network.Head.Bias.CopyTo(new Span<int>(_headBias, _outputs));
+        _headBias = _arena.Copy<int>(network.Head.Bias, _head.RowsPadded);
         _logits = Ints(_head.RowsPadded); // the head's requantization runs over whole padded vectors
         _input = _arena.Allocate<short>(_inputs);
-        _offset = Floats(network.InputOffset);
-        _multiplier = Floats(network.InputMultiplier);
+        _offset = _arena.Copy<float>(network.InputOffset);
+        _multiplier = _arena.Copy<float>(network.InputMultiplier);
         if (network.Attention is not null)
         {
             _attention = new IntegerAttentionRunner(network.Attention, _kernels, _arena, _tanh);
@@ -175,30 +174,22 @@ public sealed unsafe class IntegerSession : IClassifierSession
     public void GetProbabilities(Span<float> destination)
     {
         RunHead();
-        int max = int.MinValue;
-        for (int i = 0; i < _outputs; i++) max = Math.Max(max, _logits[i]);
-        float sum = 0;
-        for (int i = 0; i < _outputs; i++)
-        {
-            destination[i] = MathF.Exp((_logits[i] - max) / 4096f);
-            sum += destination[i];
-        }
-        for (int i = 0; i < _outputs; i++) destination[i] /= sum;
+        Probabilities(new ReadOnlySpan<int>(_logits, _outputs), destination);
     }
 
-    private int* PinTable(ActivationTable table)
+    /// <summary>Softmax of Q.12 logits into destination (float, outside the integer step).</summary>
+    internal static void Probabilities(ReadOnlySpan<int> logits, Span<float> destination)
     {
-        int* p = Ints(table.Packed.Length);
-        table.Packed.CopyTo(new Span<int>(p, table.Packed.Length));
-        return p;
+        int max = int.MinValue;
+        foreach (int l in logits) max = Math.Max(max, l);
+        float sum = 0;
+        for (int i = 0; i < logits.Length; i++)
+        {
+            destination[i] = MathF.Exp((logits[i] - max) / 4096f);
+            sum += destination[i];
+        }
+        for (int i = 0; i < logits.Length; i++) destination[i] /= sum;
     }
 
     private int* Ints(int n) => _arena.Allocate<int>(n);
-
-    private float* Floats(float[] values)
-    {
-        float* p = _arena.Allocate<float>(values.Length);
-        values.CopyTo(new Span<float>(p, values.Length));
-        return p;
-    }
 }

@@ -56,11 +56,12 @@ public static class KernelSupport
     public static IReadOnlyList<KernelChoice> Available =>
         new[] { KernelChoice.Scalar, KernelChoice.Vector128, KernelChoice.Vector256, KernelChoice.Vector512 }.Where(IsSupported).ToArray();
 
-    internal static IntegerKernels Create(KernelChoice choice) => Resolve(choice) switch
+    /// <summary>The kernels of a choice; fuses = false keeps every layer on the unfused kernel sequence (the batched session's lanes).</summary>
+    internal static IntegerKernels Create(KernelChoice choice, bool fuses = true) => Resolve(choice) switch
     {
-        KernelChoice.Vector512 => new SimdKernels<Ops512, Vector512<int>>(),
-        KernelChoice.Vector256 => new SimdKernels<Ops256, Vector256<int>>(),
-        KernelChoice.Vector128 => new SimdKernels<Ops128, Vector128<int>>(),
+        KernelChoice.Vector512 => new SimdKernels<Ops512, Vector512<int>>(fuses),
+        KernelChoice.Vector256 => new SimdKernels<Ops256, Vector256<int>>(fuses),
+        KernelChoice.Vector128 => new SimdKernels<Ops128, Vector128<int>>(fuses),
         _ => new ScalarKernels(),
     };
 }

@@ -60,13 +60,12 @@ internal readonly unsafe struct Ops128 : ISimdOps<Vector128<int>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<int> MultiplyAddPairs(Vector128<int> acc, sbyte* w, Vector128<int> pair)
-    {
-        Vector128<short> ws = Sse41.IsSupported ? Sse41.ConvertToVector128Int16(w)
-            : AdvSimd.IsSupported ? AdvSimd.SignExtendWideningLower(AdvSimd.LoadVector64(w))
-            : throw new PlatformNotSupportedException();
-        return acc + DotPairs(pair, ws.AsInt32());
-    }
+    public static Vector128<int> MultiplyAddPairs(Vector128<int> acc, sbyte* w, Vector128<int> pair) => acc + DotPairs(pair, LoadWeightPairs(w));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> LoadWeightPairs(sbyte* w) => (Sse41.IsSupported ? Sse41.ConvertToVector128Int16(w)
+        : AdvSimd.IsSupported ? AdvSimd.SignExtendWideningLower(AdvSimd.LoadVector64(w))
+        : throw new PlatformNotSupportedException()).AsInt32();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> MultiplyAddPairs16(Vector128<int> acc, short* w, Vector128<int> pair) =>

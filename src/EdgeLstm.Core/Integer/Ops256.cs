@@ -34,6 +34,9 @@ internal readonly unsafe struct Ops256 : ISimdOps<Vector256<int>>
         acc + Avx2.MultiplyAddAdjacent(pair.AsInt16(), Avx2.ConvertToVector256Int16(w));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> LoadWeightPairs(sbyte* w) => Avx2.ConvertToVector256Int16(w).AsInt32();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> MultiplyAddPairs16(Vector256<int> acc, short* w, Vector256<int> pair) =>
         acc + Avx2.MultiplyAddAdjacent(pair.AsInt16(), Vector256.Load(w)); // the load second, where it folds into vpmaddwd
 

@@ -37,6 +37,9 @@ internal readonly unsafe struct Ops512 : ISimdOps<Vector512<int>>
         acc + Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.Load(w)), pair.AsInt16());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> LoadWeightPairs(sbyte* w) => Avx512BW.ConvertToVector512Int16(Vector256.Load(w)).AsInt32();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<int> MultiplyAddPairs16(Vector512<int> acc, short* w, Vector512<int> pair) =>
         acc + Avx512BW.MultiplyAddAdjacent(pair.AsInt16(), Vector512.Load(w));
 

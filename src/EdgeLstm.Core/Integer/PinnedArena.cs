@@ -32,6 +32,22 @@ internal sealed unsafe class PinnedArena
         return (T*)p;
     }
 
+    /// <summary>An arena copy of values (at least length elements, zero beyond them).</summary>
+    public T* Copy<T>(ReadOnlySpan<T> values, int length = 0) where T : unmanaged
+    {
+        T* p = Allocate<T>(Math.Max(values.Length, length));
+        values.CopyTo(new Span<T>(p, values.Length));
+        return p;
+    }
+
+    /// <summary>A table of count pointers to zeroed buffers of n elements each (per-lane buffers of a batched session).</summary>
+    public T** Table<T>(int count, int n) where T : unmanaged
+    {
+        T** table = (T**)Allocate<nint>(count);
+        for (int j = 0; j < count; j++) table[j] = Allocate<T>(n);
+        return table;
+    }
+
     private void NewChunk(long bytes)
     {
         var chunk = GC.AllocateArray<byte>((int)bytes + Alignment, pinned: true);

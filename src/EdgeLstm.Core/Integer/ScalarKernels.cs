@@ -25,6 +25,11 @@ internal sealed unsafe class ScalarKernels : IntegerKernels
         }
     }
 
+    public override void MatMat(PreparedMatrix m, short** x, int** acc, int lanes)
+    {
+        for (int l = 0; l < lanes; l++) MatVec(m, x[l], acc[l]);
+    }
+
     public override void QuantizeInput(float* sample, float* offset, float* multiplier, short* q, int n)
     {
         for (int j = 0; j < n; j++) q[j] = Elementwise.QuantizeInput(sample[j], offset[j], multiplier[j]);
@@ -33,13 +38,13 @@ internal sealed unsafe class ScalarKernels : IntegerKernels
     public override void GatePre(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int lo, int hi, int* pre, int n)
     {
         for (int r = 0; r < n; r++)
-            pre[r] = Clamp(RequantAt(accX[r], rqX, r) + RequantAt(accH[r], rqH, r) + bias[r], lo, hi);
+            pre[r] = Gate(accX, rqX, accH, rqH, bias, r, lo, hi);
     }
 
     public override void GateActivate(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int lo, int hi, int* table, int* act, int n)
     {
         for (int r = 0; r < n; r++)
-            act[r] = Elementwise.Activate(table, Clamp(RequantAt(accX[r], rqX, r) + RequantAt(accH[r], rqH, r) + bias[r], lo, hi));
+            act[r] = Elementwise.Activate(table, Gate(accX, rqX, accH, rqH, bias, r, lo, hi));
     }
 
     public override void RequantAdd(int* acc, RequantRows rq, int* addend, int lo, int hi, int* output, int n)
@@ -72,6 +77,19 @@ internal sealed unsafe class ScalarKernels : IntegerKernels
     {
         LstmCell(i, f, g, cell, coupled, cellFracBits, n);
         LstmHidden(o, cell, cellFracBits, tanh, h, n);
+    }
+
+    public override void LstmGatesUpdate(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int lo, int hi, int* sigmoid, int* tanh,
+        int* cell, bool coupled, int cellFracBits, short* h, int hs, int n)
+    {
+        for (int k = 0; k < n; k++)
+        {
+            int i = Act(sigmoid, k), o = Act(sigmoid, hs + k), f = Act(sigmoid, 2 * hs + k), g = Act(tanh, 3 * hs + k);
+            cell[k] = Elementwise.LstmCell(i, coupled ? 32768 - i : f, g, cell[k], cellFracBits);
+            h[k] = QFormats.NarrowInt16(Elementwise.LstmHidden(o, cell[k], cellFracBits, tanh));
+        }
+
+        int Act(int* table, int r) => Elementwise.Activate(table, Gate(accX, rqX, accH, rqH, bias, r, lo, hi));
     }
 
     public override void GruCandidateAndHidden(int* accX, RequantRows rqX, int* bias, int* accH, RequantRows rqH, int* hBias,
@@ -120,6 +138,10 @@ internal sealed unsafe class ScalarKernels : IntegerKernels
             context[k] = QFormats.NarrowInt16(PoolRound(sum));
         }
     }
+
+    /// <summary>A gate row's pre-activation: clamp(rqX(accX[r]) + rqH(accH[r]) + bias[r], lo, hi).</summary>
+    private static int Gate(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int r, int lo, int hi) =>
+        Clamp(RequantAt(accX[r], rqX, r) + RequantAt(accH[r], rqH, r) + bias[r], lo, hi);
 
     private static int RequantAt(int acc, RequantRows rq, int r) => Requant(acc, rq.M[r], rq.RoundHigh[r], rq.RoundLow[r], rq.Shift[r]);
 }

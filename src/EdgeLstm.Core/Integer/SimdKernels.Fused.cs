@@ -17,7 +17,7 @@ internal sealed unsafe partial class SimdKernels<TOps, TV>
     /// <summary>Ints between one gate's constants and the next gate's (<see cref="FusedLayer.Constants"/>).</summary>
     private static int GateInts => FusedLayer.Fields * C;
 
-    public override bool Fuses => true;
+    public override bool Fuses => _fuses;
 
     public override void LstmFused(FusedLayer f, short* x, short* hOld, short* hNew, int* cell)
     {

@@ -20,6 +20,11 @@ internal sealed unsafe partial class SimdKernels<TOps, TV> : IntegerKernels
     /// <summary>The reference kernels, which compute the tails.</summary>
     private static readonly ScalarKernels Tail = new();
 
+    private readonly bool _fuses;
+
+    /// <summary>fuses: whether the layers <see cref="IntegerKernels.Fuses"/> covers run fused (a batched session runs them unfused, lane by lane after its products).</summary>
+    public SimdKernels(bool fuses = true) => _fuses = fuses;
+
     public override string Name => TOps.Name;
     public override int RowBlock => TOps.Count;
 
@@ -92,11 +97,7 @@ internal sealed unsafe partial class SimdKernels<TOps, TV> : IntegerKernels
     {
         TV vlo = TOps.Splat(lo), vhi = TOps.Splat(hi);
         int r = 0;
-        for (; r + C <= n; r += C)
-        {
-            TV sum = TOps.Add(TOps.Add(Requant(TOps.Load(accX + r), rqX, r), Requant(TOps.Load(accH + r), rqH, r)), TOps.Load(bias + r));
-            TOps.Store(pre + r, Clamp(sum, vlo, vhi));
-        }
+        for (; r + C <= n; r += C) TOps.Store(pre + r, Gate(accX, rqX, accH, rqH, bias, r, vlo, vhi));
         if (r < n) Tail.GatePre(accX + r, rqX.Skip(r), accH + r, rqH.Skip(r), bias + r, lo, hi, pre + r, n - r);
     }
 
@@ -104,11 +105,7 @@ internal sealed unsafe partial class SimdKernels<TOps, TV> : IntegerKernels
     {
         TV vlo = TOps.Splat(lo), vhi = TOps.Splat(hi);
         int r = 0;
-        for (; r + C <= n; r += C)
-        {
-            TV sum = TOps.Add(TOps.Add(Requant(TOps.Load(accX + r), rqX, r), Requant(TOps.Load(accH + r), rqH, r)), TOps.Load(bias + r));
-            TOps.Store(act + r, Activate(table, Clamp(sum, vlo, vhi)));
-        }
+        for (; r + C <= n; r += C) TOps.Store(act + r, Activate(table, Gate(accX, rqX, accH, rqH, bias, r, vlo, vhi)));
         if (r < n) Tail.GateActivate(accX + r, rqX.Skip(r), accH + r, rqH.Skip(r), bias + r, lo, hi, table, act + r, n - r);
     }
 
@@ -208,10 +205,12 @@ internal sealed unsafe partial class SimdKernels<TOps, TV> : IntegerKernels
         if (k < n) Tail.DepthGatedCell(i + k, f + k, g + k, d + k, lower + k, cell + k, m, n - k);
     }
 
-    // Not reached with vector kernels: they fuse every layer that would call it (LstmIntegerStep:
-    // LSTM without peepholes); the scalar reference stands in, so the override stays right.
-    public override void LstmUpdate(int* i, int* f, int* g, int* o, int* cell, bool coupled, int cellFracBits, int* tanh, short* h, int n) =>
-        Tail.LstmUpdate(i, f, g, o, cell, coupled, cellFracBits, tanh, h, n);
+    /// <summary>LstmCell then LstmHidden, as the reference defines it (reached unfused: the batched session's lanes).</summary>
+    public override void LstmUpdate(int* i, int* f, int* g, int* o, int* cell, bool coupled, int cellFracBits, int* tanh, short* h, int n)
+    {
+        LstmCell(i, f, g, cell, coupled, cellFracBits, n);
+        LstmHidden(o, cell, cellFracBits, tanh, h, n);
+    }
 
     public override void LstmHidden(int* o, int* cell, int cellFracBits, int* tanh, short* h, int n)
     {
@@ -221,11 +220,24 @@ internal sealed unsafe partial class SimdKernels<TOps, TV> : IntegerKernels
         if (k < n) Tail.LstmHidden(o + k, cell + k, cellFracBits, tanh, h + k, n - k);
     }
 
-    // Not reached with vector kernels: a linear-before-reset GRU is always fused (GruIntegerStep);
-    // the scalar reference stands in, so the override stays right.
+    /// <summary>The scalar formula per lane (reached unfused: the batched session's lanes; the fused GRU step computes the same in its second pass).</summary>
     public override void GruCandidateAndHidden(int* accX, RequantRows rqX, int* bias, int* accH, RequantRows rqH, int* hBias,
-        int* z, int* r, int lo, int hi, int* tanh, short* h, int n) =>
-        Tail.GruCandidateAndHidden(accX, rqX, bias, accH, rqH, hBias, z, r, lo, hi, tanh, h, n);
+        int* z, int* r, int lo, int hi, int* tanh, short* h, int n)
+    {
+        TV vlo = TOps.Splat(lo), vhi = TOps.Splat(hi), min16 = TOps.Splat(short.MinValue), max16 = TOps.Splat(short.MaxValue);
+        TV wideLo = TOps.Splat(-QFormats.PreWideLimit), wideHi = TOps.Splat(QFormats.PreWideLimit);
+        TV partLo = TOps.Splat(-65535), partHi = TOps.Splat(65535);
+        int k = 0;
+        for (; k + C <= n; k += C)
+        {
+            TV xPart = Clamp(TOps.Add(Requant(TOps.Load(accX + k), rqX, k), TOps.Load(bias + k)), wideLo, wideHi);
+            TV hPart = Clamp(TOps.Add(Requant(TOps.Load(accH + k), rqH, k), TOps.Load(hBias + k)), partLo, partHi);
+            TV candidate = Activate(tanh, Clamp(TOps.Add(xPart, MulQ15(TOps.Load(r + k), hPart)), vlo, vhi));
+            TV diff = TOps.Sub(TOps.LoadWidened(h + k), candidate);
+            TOps.StoreNarrowed(h + k, Clamp(TOps.Add(candidate, MulQ15(TOps.Load(z + k), diff)), min16, max16));
+        }
+        if (k < n) Tail.GruCandidateAndHidden(accX + k, rqX.Skip(k), bias + k, accH + k, rqH.Skip(k), hBias + k, z + k, r + k, lo, hi, tanh, h + k, n - k);
+    }
 
     public override void GruResetHidden(int* r, short* h, short* output, int n)
     {

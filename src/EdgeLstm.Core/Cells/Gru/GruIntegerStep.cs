@@ -17,6 +17,8 @@ internal sealed unsafe class GruIntegerStep : IntegerCellStep
     private readonly PreparedMatrix _w = null!, _r = null!, _rCandidate = null!; // _r holds the z, r rows; _rCandidate the h rows
     private readonly int* _accX, _accH, _accCandidate, _act, _bias, _candidateBias;
     private readonly short* _resetHidden;
+    private int** _laneCandidate, _laneAct; // the batched step's candidate accumulators and gates, one buffer per lane
+    private short** _laneReset;
 
     public GruIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena, int* sigmoid, int* tanh)
         : base(layer, kernels, arena, sigmoid, tanh)
@@ -58,26 +60,69 @@ internal sealed unsafe class GruIntegerStep : IntegerCellStep
     /// <summary>The scalar reference sequence of kernels (also what vector families run with linear_before_reset = 0).</summary>
     private void StepReference(short* x)
     {
-        int hs = _hs;
-        int* z = _act, r = _act + hs, candidate = _act + 2 * hs;
         _k.MatVec(_w, x, _accX);
         _k.MatVec(_r, _h, _accH);
-        _k.GateActivate(_accX, _w.Requant, _accH, _r.Requant, _bias, _lo, _hi, _sigmoid, _act, 2 * hs);
-        var rqX = _w.Requant.Skip(2 * hs);
+        Gates(_accX, _accH, _act);
         if (_layer.LinearBeforeReset)
         {
-            // candidate = tanh(Wh x + Wbh + r ⊙ (Rh h + Rbh)); the recurrent part is held to ±16 so r ⊙ it fits int32.
             _k.MatVec(_rCandidate, _h, _accCandidate);
-            _k.GruCandidateAndHidden(_accX + 2 * hs, rqX, _bias + 2 * hs, _accCandidate, _rCandidate.Requant, _candidateBias,
-                z, r, _lo, _hi, _tanh, _h, hs);
+            CandidateAfterReset(_accX, _accCandidate, _act, _h);
         }
         else
         {
-            // candidate = tanh(Wh x + Rh (r ⊙ h) + Wbh + Rbh)
-            _k.GruResetHidden(r, _h, _resetHidden, hs);
+            ResetHidden(_act, _h, _resetHidden);
             _k.MatVec(_rCandidate, _resetHidden, _accCandidate);
-            _k.GateActivate(_accX + 2 * hs, rqX, _accCandidate, _rCandidate.Requant, _bias + 2 * hs, _lo, _hi, _tanh, candidate, hs);
-            _k.GruHidden(z, candidate, _h, hs);
+            CandidateBeforeReset(_accX, _accCandidate, _act, _h);
         }
+    }
+
+    private protected override (PreparedMatrix W, PreparedMatrix R)? LaneMatrices => _fused is null ? (_w, _r) : null;
+
+    public override void PrepareLanes(int capacity)
+    {
+        base.PrepareLanes(capacity);
+        _laneCandidate = _arena.Table<int>(capacity, _rCandidate.RowsPadded);
+        _laneAct = _arena.Table<int>(capacity, _layer.Rows);
+        if (!_layer.LinearBeforeReset) _laneReset = _arena.Table<short>(capacity, _hs);
+    }
+
+    /// <summary>
+    /// The batched step. linear_before_reset = 1: the three products for every lane, then each lane's
+    /// update. 0: the candidate's recurrent product reads r ⊙ h, so it is a second phase after every
+    /// lane's z and r.
+    /// </summary>
+    public override void StepLanes(int count, short** x, short** h, int** cell)
+    {
+        RunLaneProducts(count, x, h);
+        for (int j = 0; j < count; j++) Gates(LaneX[j], LaneH[j], _laneAct[j]);
+        if (_layer.LinearBeforeReset)
+        {
+            _k.MatMat(_rCandidate, h, _laneCandidate, count);
+            for (int j = 0; j < count; j++) CandidateAfterReset(LaneX[j], _laneCandidate[j], _laneAct[j], h[j]);
+            return;
+        }
+        for (int j = 0; j < count; j++) ResetHidden(_laneAct[j], h[j], _laneReset[j]);
+        _k.MatMat(_rCandidate, _laneReset, _laneCandidate, count);
+        for (int j = 0; j < count; j++) CandidateBeforeReset(LaneX[j], _laneCandidate[j], _laneAct[j], h[j]);
+    }
+
+    /// <summary>z and r into act[0, 2H).</summary>
+    private void Gates(int* accX, int* accH, int* act) =>
+        _k.GateActivate(accX, _w.Requant, accH, _r.Requant, _bias, _lo, _hi, _sigmoid, act, 2 * _hs);
+
+    /// <summary>linear_before_reset = 1: candidate = tanh(Wh x + Wbh + r ⊙ (Rh h + Rbh)), then h; the recurrent part is held to ±16 so r ⊙ it fits int32.</summary>
+    private void CandidateAfterReset(int* accX, int* accCandidate, int* act, short* h) =>
+        _k.GruCandidateAndHidden(accX + 2 * _hs, _w.Requant.Skip(2 * _hs), _bias + 2 * _hs, accCandidate, _rCandidate.Requant, _candidateBias,
+            act, act + _hs, _lo, _hi, _tanh, h, _hs);
+
+    /// <summary>linear_before_reset = 0: r ⊙ h, the input of the candidate's recurrent product.</summary>
+    private void ResetHidden(int* act, short* h, short* resetHidden) => _k.GruResetHidden(act + _hs, h, resetHidden, _hs);
+
+    /// <summary>linear_before_reset = 0: candidate = tanh(Wh x + Rh (r ⊙ h) + Wbh + Rbh), then h.</summary>
+    private void CandidateBeforeReset(int* accX, int* accCandidate, int* act, short* h)
+    {
+        int* candidate = act + 2 * _hs;
+        _k.GateActivate(accX + 2 * _hs, _w.Requant.Skip(2 * _hs), accCandidate, _rCandidate.Requant, _bias + 2 * _hs, _lo, _hi, _tanh, candidate, _hs);
+        _k.GruHidden(act, candidate, h, _hs);
     }
 }

@@ -61,41 +61,49 @@ internal sealed unsafe class LstmIntegerStep : IntegerCellStep
     /// <summary>The scalar reference sequence of kernels (also what vector families run for peephole layers).</summary>
     private void StepReference(short* x)
     {
+        _k.MatVec(_w, x, _accX);
+        _k.MatVec(_r, _h, _accH);
+        Update(_accX, _accH, _h, _cell);
+    }
+
+    private protected override (PreparedMatrix W, PreparedMatrix R)? LaneMatrices => _fused is null ? (_w, _r) : null;
+
+    private protected override void UpdateLane(int* accX, int* accH, short* h, int* cell) => Update(accX, accH, h, cell);
+
+    /// <summary>The gates and the state update from the products' accumulators, into h and cell.</summary>
+    private void Update(int* accX, int* accH, short* h, int* cell)
+    {
         int hs = _hs;
         int* i = _act, o = _act + hs, f = _act + 2 * hs, g = _act + 3 * hs;
         bool coupled = _layer.InputForget;
-        _k.MatVec(_w, x, _accX);
-        _k.MatVec(_r, _h, _accH);
         if (_layer.Peepholes is null)
         {
-            _k.GateActivate(_accX, _w.Requant, _accH, _r.Requant, _bias, _lo, _hi, _sigmoid, _act, 3 * hs);
-            _k.GateActivate(_accX + 3 * hs, _w.Requant.Skip(3 * hs), _accH + 3 * hs, _r.Requant.Skip(3 * hs), _bias + 3 * hs, _lo, _hi, _tanh, g, hs);
-            _k.LstmUpdate(i, f, g, o, _cell, coupled, _layer.CellFracBits, _tanh, _h, hs);
+            _k.LstmGatesUpdate(accX, _w.Requant, accH, _r.Requant, _bias, _lo, _hi, _sigmoid, _tanh, cell, coupled, _layer.CellFracBits, h, hs, hs);
         }
         else
         {
             // i, o, f rows are clamped only after their peephole term is added.
             int wide = QFormats.PreWideLimit;
-            _k.GatePre(_accX, _w.Requant, _accH, _r.Requant, _bias, -wide, wide, _pre, 3 * hs);
-            _k.GatePre(_accX + 3 * hs, _w.Requant.Skip(3 * hs), _accH + 3 * hs, _r.Requant.Skip(3 * hs), _bias + 3 * hs, _lo, _hi, _pre + 3 * hs, hs);
-            Peephole(Gates.PeepInput, _pre, _peep);
+            _k.GatePre(accX, _w.Requant, accH, _r.Requant, _bias, -wide, wide, _pre, 3 * hs);
+            _k.GatePre(accX + 3 * hs, _w.Requant.Skip(3 * hs), accH + 3 * hs, _r.Requant.Skip(3 * hs), _bias + 3 * hs, _lo, _hi, _pre + 3 * hs, hs);
+            Peephole(Gates.PeepInput, _pre, _peep, cell);
             _k.Activate(_sigmoid, _pre, i, hs);
             if (!coupled)
             {
-                Peephole(Gates.PeepForget, _pre + 2 * hs, _peep + 2 * hs);
+                Peephole(Gates.PeepForget, _pre + 2 * hs, _peep + 2 * hs, cell);
                 _k.Activate(_sigmoid, _pre + 2 * hs, f, hs);
             }
             _k.Activate(_tanh, _pre + 3 * hs, g, hs);
-            _k.LstmCell(i, f, g, _cell, coupled, _layer.CellFracBits, hs);
-            Peephole(Gates.PeepOutput, _pre + hs, _peep + hs); // the output gate sees the new cell state
+            _k.LstmCell(i, f, g, cell, coupled, _layer.CellFracBits, hs);
+            Peephole(Gates.PeepOutput, _pre + hs, _peep + hs, cell); // the output gate sees the new cell state
             _k.Activate(_sigmoid, _pre + hs, o, hs);
-            _k.LstmHidden(o, _cell, _layer.CellFracBits, _tanh, _h, hs);
+            _k.LstmHidden(o, cell, _layer.CellFracBits, _tanh, h, hs);
         }
     }
 
-    private void Peephole(int gate, int* pre, int* peep)
+    private void Peephole(int gate, int* pre, int* peep, int* cell)
     {
         var c = _peepRequant[gate];
-        _k.PeepholeAdd(pre, peep, _cell, c.Multiplier, c.RoundHigh, c.RoundLow, c.Shift, _lo, _hi, _hs);
+        _k.PeepholeAdd(pre, peep, cell, c.Multiplier, c.RoundHigh, c.RoundLow, c.Shift, _lo, _hi, _hs);
     }
 }

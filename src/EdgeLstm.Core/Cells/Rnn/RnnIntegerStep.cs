@@ -28,7 +28,16 @@ internal sealed unsafe class RnnIntegerStep : IntegerCellStep
     {
         _k.MatVec(_w, x, _accX);
         _k.MatVec(_r, _h, _accH);
-        _k.GateActivate(_accX, _w.Requant, _accH, _r.Requant, _bias, _lo, _hi, _tanh, _act, _hs);
-        _k.StoreHidden(_act, _h, _hs);
+        Update(_accX, _accH, _h);
+    }
+
+    private protected override (PreparedMatrix W, PreparedMatrix R)? LaneMatrices => (_w, _r);
+
+    private protected override void UpdateLane(int* accX, int* accH, short* h, int* cell) => Update(accX, accH, h);
+
+    private void Update(int* accX, int* accH, short* h)
+    {
+        _k.GateActivate(accX, _w.Requant, accH, _r.Requant, _bias, _lo, _hi, _tanh, _act, _hs);
+        _k.StoreHidden(_act, h, _hs);
     }
 }
