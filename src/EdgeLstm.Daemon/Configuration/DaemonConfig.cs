@@ -139,5 +139,9 @@ public sealed class PipelineSection
     public bool Scores { get; set; }
     /// <summary>Classifier workers (sources spread over them); 0 = one per processor.</summary>
     public int ClassifierWorkers { get; set; }
+    /// <summary>Streams of one integer model stepped together (lanes per group); 0 = each stream alone.</summary>
+    public int BatchLanes { get; set; } = 64;
+    /// <summary>How long a staged sample may wait for the batches already queued behind it.</summary>
+    public int BatchHoldMs { get; set; } = 2;
     public int StopGraceMs { get; set; } = 2000;
 }

@@ -195,6 +195,8 @@ public static class PipelineFactory
         var outputMode = Mode(p.OutputFullMode, "pipeline.outputFullMode", errors);
         Check(p.StopGraceMs >= 0, "pipeline.stopGraceMs: must be 0 or positive");
         Check(p.ClassifierWorkers is >= 0 and <= 256, "pipeline.classifierWorkers: must be 0 (one per processor) to 256");
+        Check(p.BatchLanes is >= 0 and <= 4096, "pipeline.batchLanes: must be 0 (each stream steps alone) to 4096");
+        Check(p.BatchHoldMs is >= 0 and <= 1000, "pipeline.batchHoldMs: must be 0 to 1000");
 
         // Service.
         var svc = config.Service;
@@ -218,6 +220,7 @@ public static class PipelineFactory
             BatchSize = p.BatchSize, InputCapacity = p.InputCapacity, InputFullMode = inputMode, OutputCapacity = p.OutputCapacity,
             OutputFullMode = outputMode, Scores = p.Scores,
             ClassifierWorkers = p.ClassifierWorkers > 0 ? p.ClassifierWorkers : Environment.ProcessorCount, StopGrace = TimeSpan.FromMilliseconds(p.StopGraceMs),
+            BatchLanes = p.BatchLanes, BatchHold = TimeSpan.FromMilliseconds(p.BatchHoldMs),
         };
         var channelsBySource = config.Sources.ToDictionary(s => s.Name, s => (IReadOnlyList<ChannelSetting>)s.Channels
             .Select(c => new ChannelSetting { Input = c.Input, Column = c.Column, Index = c.Index, Scale = c.Scale, Offset = c.Offset }).ToList());

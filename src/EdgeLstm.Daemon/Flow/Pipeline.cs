@@ -166,6 +166,11 @@ public sealed class Pipeline
     {
         var reader = input.Reader;
         var events = RentEvents();
+        // Batched stepping (docs/batching.md): samples staged across the batches already queued, then stepped together.
+        var round = _options.BatchLanes > 0 ? new LaneRound(_options.BatchLanes, BatchCapacity) : null;
+        var held = new SampleBatch[BatchCapacity]; // batches whose samples are staged, returned at the flush
+        int heldCount = 0;
+        long holdTicks = (long)(_options.BatchHold.TotalSeconds * Stopwatch.Frequency);
         try
         {
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
@@ -173,11 +178,22 @@ public sealed class Pipeline
                 while (reader.TryRead(out var batch))
                 {
                     long allocated = GC.GetAllocatedBytesForCurrentThread();
-                    Classify(batch, events);
+                    Classify(batch, events, round);
                     Interlocked.Add(ref Counters.SamplesClassified, batch.Count);
-                    _samplePool.Return(batch);
+                    held[heldCount++] = batch;
+                    // Stage the next queued batch too while it fits one output batch and the oldest staged sample may still wait.
+                    bool hold = round is { Pending: > 0 } && heldCount < held.Length && reader.TryPeek(out var next)
+                                && round.Pending + events.Count + next.Count <= BatchCapacity
+                                && Stopwatch.GetTimestamp() - round.OldestStaged < holdTicks;
+                    if (!hold)
+                    {
+                        round?.Flush(events);
+                        for (int k = 0; k < heldCount; k++) _samplePool.Return(held[k]);
+                        Array.Clear(held, 0, heldCount);
+                        heldCount = 0;
+                    }
                     Counters.AddStageAllocation(allocated);
-                    if (events.Count == 0) continue;
+                    if (hold || events.Count == 0) continue;
                     Interlocked.Add(ref Counters.Classifications, events.Count);
                     while (!_output.TryAccept(events, _options.OutputFullMode))
                         if (!await _output.WaitToWriteAsync().ConfigureAwait(false)) break;
@@ -192,17 +208,26 @@ public sealed class Pipeline
         }
     }
 
-    private void Classify(SampleBatch batch, ClassificationBatch events)
+    private void Classify(SampleBatch batch, ClassificationBatch events, LaneRound? round)
     {
         int generation = Volatile.Read(ref _generation);
         for (int i = 0; i < batch.Count; i++)
         {
             var stream = batch.Stream[i];
             var classifier = stream.ClassifierState as StreamClassifier;
-            if (classifier is null || classifier.Generation != generation) classifier = CreateClassifier(stream, classifier, generation);
+            if (classifier is null || classifier.Generation != generation)
+            {
+                if (classifier is { Staged: true }) round!.Flush(events); // its lane is given back below
+                classifier = CreateClassifier(stream, classifier, generation, round);
+            }
             try
             {
-                classifier.Process(batch, i, events);
+                if (!classifier.Batched) classifier.Process(batch, i, events);
+                else
+                {
+                    if (classifier.Staged) round!.Flush(events); // a stream steps once per round
+                    if (classifier.Stage(batch, i, events)) round!.Add(classifier, batch, i);
+                }
             }
             catch (ArgumentException e)
             {
@@ -212,10 +237,11 @@ public sealed class Pipeline
         }
     }
 
-    private StreamClassifier CreateClassifier(StreamHandle stream, StreamClassifier? previous, int generation)
+    private StreamClassifier CreateClassifier(StreamHandle stream, StreamClassifier? previous, int generation, LaneRound? round)
     {
         var planner = Volatile.Read(ref _planner);
-        var classifier = new StreamClassifier(stream, planner(stream.SourceName, stream.Name), Counters, _log, previous?.T ?? 0, generation);
+        previous?.Leave();
+        var classifier = new StreamClassifier(stream, planner(stream.SourceName, stream.Name), Counters, _log, previous?.T ?? 0, generation, round);
         stream.ClassifierState = classifier;
         lock (_classifiers) _classifiers.Add(classifier);
         return classifier;

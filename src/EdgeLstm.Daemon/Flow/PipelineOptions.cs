@@ -21,6 +21,18 @@ public sealed record PipelineOptions
     /// </summary>
     public int ClassifierWorkers { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// Streams of one integer model stepped together per call (docs/batching.md): lanes per group
+    /// (a further group opens when one is full); 0 steps every stream alone.
+    /// </summary>
+    public int BatchLanes { get; init; } = 64;
+
+    /// <summary>
+    /// How long a staged sample may wait for the batches queued behind it to be staged too; the
+    /// classifier never waits for input that has not arrived.
+    /// </summary>
+    public TimeSpan BatchHold { get; init; } = TimeSpan.FromMilliseconds(2);
+
     /// <summary>Include every label's probability in each JSON line (`scores`).</summary>
     public bool Scores { get; init; }
 

@@ -20,7 +20,9 @@ public sealed class StreamClassifier
     private readonly StreamPlan _plan;
     private readonly PipelineCounters _counters;
     private readonly Action<string> _log;
-    private readonly IClassifierSession _session;
+    private readonly IClassifierSession? _session; // stepping alone
+    private readonly LaneGroup? _group;             // or on a lane of a group stepped together
+    private readonly int _lane = -1;
     private readonly EventDetector _detector;
     private readonly ResetPolicy _reset;
     private readonly WindowRing? _window; // windowed models only
@@ -36,6 +38,12 @@ public sealed class StreamClassifier
     /// <param name="firstT">The stream's next sample index (non-zero when a reload replaces the stream's classifier).</param>
     /// <param name="generation">The pipeline's plan generation this classifier was made for.</param>
     public StreamClassifier(StreamHandle stream, StreamPlan plan, PipelineCounters counters, Action<string> log, long firstT = 0, int generation = 0)
+        : this(stream, plan, counters, log, firstT, generation, round: null)
+    {
+    }
+
+    /// <param name="round">The worker's batched stepping: the stream joins a lane group of its model where it can.</param>
+    internal StreamClassifier(StreamHandle stream, StreamPlan plan, PipelineCounters counters, Action<string> log, long firstT, int generation, LaneRound? round)
     {
         T = FirstT = firstT;
         Generation = generation;
@@ -44,7 +52,8 @@ public sealed class StreamClassifier
         _counters = counters;
         _log = log;
         var model = plan.Model;
-        _session = model.CreateSession(plan.Engine);
+        if (round is not null && round.TryJoin(plan, out var group, out int lane)) (_group, _lane) = (group, lane);
+        else _session = model.CreateSession(plan.Engine);
         _inputs = model.InputSize;
         _input = new float[_inputs];
         _probabilities = new float[model.OutputSize];
@@ -85,25 +94,86 @@ public sealed class StreamClassifier
     public long Scored => _accuracy.Scored;
     public long Correct => _accuracy.Correct;
 
+    /// <summary>Whether the stream steps on a lane of a group (<see cref="Stage"/>), not alone (<see cref="Process"/>).</summary>
+    public bool Batched => _group is not null;
+
+    /// <summary>Whether a sample is staged and waits for its group's step (<see cref="FinishStaged"/>).</summary>
+    public bool Staged { get; private set; }
+
+    /// <summary>The lane's group; null when the stream steps alone.</summary>
+    internal LaneGroup? Group => _group;
+
+    /// <summary>Gives the lane back (the classifier is replaced).</summary>
+    internal void Leave() => _group?.Return(_lane);
+
+    private enum Work { None, Undecided, Step, Window }
+
     /// <summary>Classifies sample <paramref name="i"/> of the batch; appends an event to <paramref name="output"/> when one is emitted.</summary>
     public void Process(SampleBatch batch, int i, ClassificationBatch output)
+    {
+        var work = Prepare(batch, i);
+        if (work == Work.None) return;
+        if (work == Work.Step) _session!.Step(_input);
+        else if (work == Work.Window) _window!.Replay(_session!);
+        Finish(batch, i, output, decided: work != Work.Undecided);
+    }
+
+    /// <summary>
+    /// Sample i of the batch, up to its step: staged in the lane's group (true: call
+    /// <see cref="FinishStaged"/> after the group ran), or finished at once when it decides nothing
+    /// (a window not yet closed) or is not classified (false).
+    /// </summary>
+    public bool Stage(SampleBatch batch, int i, ClassificationBatch output)
+    {
+        switch (Prepare(batch, i))
+        {
+            case Work.Step:
+                _input.CopyTo(_group!.StageStep(_lane));
+                break;
+            case Work.Window:
+                _window!.CopyTo(_group!.StageWindow(_lane));
+                break;
+            case Work.Undecided:
+                Finish(batch, i, output, decided: false);
+                return false;
+            default:
+                return false;
+        }
+        Staged = true;
+        return true;
+    }
+
+    /// <summary>The staged sample, after its group stepped: probabilities, events, accuracy.</summary>
+    public void FinishStaged(SampleBatch batch, int i, ClassificationBatch output)
+    {
+        Staged = false;
+        Finish(batch, i, output, decided: true);
+    }
+
+    private Work Prepare(SampleBatch batch, int i)
     {
         var layout = batch.Layout[i];
         if (!ReferenceEquals(layout, _layout)) Remap(layout);
         if (_map is null)
         {
             Interlocked.Increment(ref _counters.UnmappedSamples);
-            return;
+            return Work.None;
         }
         _map.Apply(batch.Row(i), _input);
-        if (_plan.Tap is { } tap && !tap.Sample(this, T, _input, batch, i)) return;
+        if (_plan.Tap is { } tap && !tap.Sample(this, T, _input, batch, i)) return Work.None;
         if (_reset.Before(batch, i, first: T == 0) is var cause and not ResetCause.None) Reset(cause);
         _rate.Observe(batch, i);
+        if (_window is null) return Work.Step;
+        return _window.Push(_input) ? Work.Window : Work.Undecided;
+    }
 
-        bool decided = true;
-        if (_window is null) _session.Step(_input);
-        else if (decided = _window.Push(_input)) _window.Replay(_session);
-        if (decided) _session.GetProbabilities(_probabilities);
+    private void Finish(SampleBatch batch, int i, ClassificationBatch output, bool decided)
+    {
+        if (decided)
+        {
+            if (_group is not null) _group.Session.GetProbabilities(_lane, _probabilities);
+            else _session!.GetProbabilities(_probabilities);
+        }
         _reset.Stepped();
 
         long t = T++;
@@ -113,7 +183,7 @@ public sealed class StreamClassifier
             Emitted++;
             output.Add(_stream, t, batch.WallTicks[i], _stream.Recording && batch.WallTicks[i] == 0 ? batch.RecordingSeconds[i] : double.NaN, batch.ArrivalTicks[i], _detector.Current, _detector.CurrentScore, _detector.Smoothed, _labelNames);
         }
-        _accuracy.Score(layout, batch.Label[i], LastEmitted);
+        _accuracy.Score(batch.Layout[i], batch.Label[i], LastEmitted);
     }
 
     private void Reset(ResetCause cause)
@@ -125,7 +195,8 @@ public sealed class StreamClassifier
             case ResetCause.Timeout: Interlocked.Increment(ref _counters.ResetsTimeout); break;
             default: Interlocked.Increment(ref _counters.ResetsEvery); break;
         }
-        _session.Reset();
+        if (_group is not null) _group.Session.Reset(_lane);
+        else _session!.Reset();
         _detector.Reset();
         _window?.Clear();
     }

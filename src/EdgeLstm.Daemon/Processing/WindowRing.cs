@@ -38,6 +38,14 @@ internal sealed class WindowRing(WindowSchedule schedule, int inputs)
             session.Step(_ring.AsSpan((_start + k) % window * inputs, inputs));
     }
 
+    /// <summary>The window, oldest sample first, into <paramref name="destination"/> (Window × inputs values): for a batched re-run.</summary>
+    public void CopyTo(Span<float> destination)
+    {
+        int window = schedule.Window;
+        for (int k = 0; k < window; k++)
+            _ring.AsSpan((_start + k) % window * inputs, inputs).CopyTo(destination.Slice(k * inputs, inputs));
+    }
+
     /// <summary>Forgets the samples: the stream was reset.</summary>
     public void Clear() => _start = _filled = (int)(_count = 0);
 }
