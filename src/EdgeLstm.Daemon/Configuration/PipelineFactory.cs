@@ -195,6 +195,9 @@ public static class PipelineFactory
         var outputMode = Mode(p.OutputFullMode, "pipeline.outputFullMode", errors);
         Check(p.StopGraceMs >= 0, "pipeline.stopGraceMs: must be 0 or positive");
         Check(p.ClassifierWorkers is >= 0 and <= 256, "pipeline.classifierWorkers: must be 0 (one per processor) to 256");
+        Check(p.Partition.Count >= 1, $"pipeline.partition.count: must be at least 1 (was {p.Partition.Count})");
+        Check(p.Partition.Count < 1 || p.Partition.Index >= 0 && p.Partition.Index < p.Partition.Count,
+              $"pipeline.partition.index: must be 0 to {p.Partition.Count - 1} (count - 1), was {p.Partition.Index}");
 
         // Service.
         var svc = config.Service;
@@ -218,6 +221,7 @@ public static class PipelineFactory
             BatchSize = p.BatchSize, InputCapacity = p.InputCapacity, InputFullMode = inputMode, OutputCapacity = p.OutputCapacity,
             OutputFullMode = outputMode, Scores = p.Scores,
             ClassifierWorkers = p.ClassifierWorkers > 0 ? p.ClassifierWorkers : Environment.ProcessorCount, StopGrace = TimeSpan.FromMilliseconds(p.StopGraceMs),
+            Partition = new StreamPartition(p.Partition.Count, p.Partition.Index),
         };
         var channelsBySource = config.Sources.ToDictionary(s => s.Name, s => (IReadOnlyList<ChannelSetting>)s.Channels
             .Select(c => new ChannelSetting { Input = c.Input, Column = c.Column, Index = c.Index, Scale = c.Scale, Offset = c.Offset }).ToList());
