@@ -8,14 +8,18 @@ namespace EdgeLstm.Fleet;
 /// <summary>
 /// The fleet's one sending loop. Every node sends a message each P = M / rate seconds; node k's
 /// m-th is due at t0 + m·P + k·P/N, so the N nodes' messages are spread evenly over each period
-/// (slot s = m·N + k is due at s·P/N). The loop sleeps until a slot is due and sends every slot
-/// that is; a slot sent late is measured (lateness: send time minus due time), never skipped, so
-/// the samples per node stay exact. Node k replays its recording from offset 997·k.
+/// (slot s = m·N + k is due at s·P/N). The loop sleeps (1 ms at a time) until a slot is due and
+/// sends every slot that is; a slot sent late is measured (lateness: send time minus due time), never skipped, so
+/// the samples per node stay exact. Node k replays its recording from offset 997·k. A fleet more
+/// than 10 s behind at the end of its duration stops and reports what it did not send.
 /// </summary>
 internal sealed class FleetRun(FleetOptions o, IReadOnlyList<NodeRecording> recordings)
 {
     private readonly LatencyHistogram _lateness = new();
-    private long _messages, _samples, _bytes;
+    private long _messages, _samples, _bytes, _unsent;
+
+    /// <summary>How far past its duration a fleet that fell behind keeps sending before it gives up (and reports the messages it did not send).</summary>
+    private const double GiveUpSeconds = 10;
 
     public async Task<int> RunAsync(TextWriter report, CancellationToken stop)
     {
@@ -37,9 +41,16 @@ internal sealed class FleetRun(FleetOptions o, IReadOnlyList<NodeRecording> reco
             for (long s = 0; s < slots && !stop.IsCancellationRequested;)
             {
                 double due = s * slot, now = clock.Elapsed.TotalSeconds;
+                if (now > o.DurationSeconds + GiveUpSeconds)
+                {
+                    _unsent = slots - s; // hopelessly behind: the machine cannot carry this fleet
+                    break;
+                }
                 if (due > now)
                 {
-                    Thread.Sleep(TimeSpan.FromSeconds(Math.Min(due - now, 0.001)));
+                    // A whole millisecond at least (a shorter sleep is a yield, and the loop would spin):
+                    // slots closer together than that leave in bursts, each measured.
+                    Thread.Sleep(1);
                     continue;
                 }
                 _lateness.Record((long)((now - due) * Stopwatch.Frequency));
@@ -64,7 +75,7 @@ internal sealed class FleetRun(FleetOptions o, IReadOnlyList<NodeRecording> reco
         double sending = clock.Elapsed.TotalSeconds;
         await clients.DrainAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         Report(report, clientsCount, sending, clients);
-        return clients.Failed == 0 && clients.InFlight == 0 ? 0 : 1;
+        return clients.Failed == 0 && clients.InFlight == 0 && _unsent == 0 ? 0 : 1;
     }
 
     private void Report(TextWriter report, int clientsCount, double seconds, FleetClients clients)
@@ -83,6 +94,7 @@ internal sealed class FleetRun(FleetOptions o, IReadOnlyList<NodeRecording> reco
             w.WriteNumber("messages", _messages);
             w.WriteNumber("samples", _samples);
             w.WriteNumber("bytes", _bytes);
+            w.WriteNumber("messages_unsent", _unsent);
             w.WriteNumber("messages_completed", clients.Completed);
             w.WriteNumber("messages_failed", clients.Failed);
             w.WriteNumber("messages_unfinished", clients.InFlight);
