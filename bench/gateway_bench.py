@@ -146,7 +146,12 @@ def fleet_only_step(a, work, port, nodes, per_message):
     try:
         time.sleep(1)  # subscribed
         report, cpu = run_fleet(a, port, nodes, per_message, {"mosquitto": a.broker_pid, "mosquitto_sub": sub.pid})
-        time.sleep(2)  # the broker's queue to the subscriber drains
+        # The broker's queue to the subscriber drains: wait until the count has not moved for 2 s.
+        size, since = -1, time.time()
+        while time.time() - since < 2:
+            if os.path.getsize(topics) != size:
+                size, since = os.path.getsize(topics), time.time()
+            time.sleep(0.25)
     finally:
         sub.send_signal(signal.SIGINT)
     sub.wait(30)
