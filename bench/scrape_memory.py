@@ -32,13 +32,14 @@ def scrape_metrics(port):
 
 
 def read_status(path):
+    """The status socket's JSON object (what `edgelstm status --socket PATH` prints)."""
     with socket.socket(socket.AF_UNIX) as s:
         s.settimeout(10)
         s.connect(path)
         data = b""
         while chunk := s.recv(65536):
             data += chunk
-    json.loads(data)
+    return json.loads(data)
 
 
 def main():

@@ -20,6 +20,7 @@ public static class Program
             InferCommand.Create(),
             InspectCommand.Create(),
             OnnxTestCommand.Create(),
+            PartitionCommand.Create(),
             QuantizeCommand.Create(),
             RecordCommand.Create(),
             ReplayCommand.Create(),

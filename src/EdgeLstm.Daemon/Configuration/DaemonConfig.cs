@@ -144,4 +144,15 @@ public sealed class PipelineSection
     /// <summary>How long a staged sample may wait for the batches already queued behind it.</summary>
     public int BatchHoldMs { get; set; } = 2;
     public int StopGraceMs { get; set; } = 2000;
+    /// <summary>Scale-out over several gateways: this one classifies the streams whose name hashes to its index (docs/operations.md).</summary>
+    public PartitionSection Partition { get; set; } = new();
+}
+
+/// <summary>`pipeline.partition`: the stream partition (Samples/StreamPartition.cs) this gateway classifies.</summary>
+public sealed class PartitionSection
+{
+    /// <summary>Gateways sharing the streams (1: this one classifies every stream).</summary>
+    public int Count { get; set; } = 1;
+    /// <summary>This gateway's partition, 0 to count - 1.</summary>
+    public int Index { get; set; }
 }

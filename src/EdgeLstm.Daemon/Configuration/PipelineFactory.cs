@@ -197,6 +197,9 @@ public static class PipelineFactory
         Check(p.ClassifierWorkers is >= 0 and <= 256, "pipeline.classifierWorkers: must be 0 (one per processor) to 256");
         Check(p.BatchLanes is >= 0 and <= 4096, "pipeline.batchLanes: must be 0 (each stream steps alone) to 4096");
         Check(p.BatchHoldMs is >= 0 and <= 1000, "pipeline.batchHoldMs: must be 0 to 1000");
+        Check(p.Partition.Count >= 1, $"pipeline.partition.count: must be at least 1 (was {p.Partition.Count})");
+        Check(p.Partition.Count < 1 || p.Partition.Index >= 0 && p.Partition.Index < p.Partition.Count,
+              $"pipeline.partition.index: must be 0 to {p.Partition.Count - 1} (count - 1), was {p.Partition.Index}");
 
         // Service.
         var svc = config.Service;
@@ -221,6 +224,7 @@ public static class PipelineFactory
             OutputFullMode = outputMode, Scores = p.Scores,
             ClassifierWorkers = p.ClassifierWorkers > 0 ? p.ClassifierWorkers : Environment.ProcessorCount, StopGrace = TimeSpan.FromMilliseconds(p.StopGraceMs),
             BatchLanes = p.BatchLanes, BatchHold = TimeSpan.FromMilliseconds(p.BatchHoldMs),
+            Partition = new StreamPartition(p.Partition.Count, p.Partition.Index),
         };
         var channelsBySource = config.Sources.ToDictionary(s => s.Name, s => (IReadOnlyList<ChannelSetting>)s.Channels
             .Select(c => new ChannelSetting { Input = c.Input, Column = c.Column, Index = c.Index, Scale = c.Scale, Offset = c.Offset }).ToList());

@@ -12,6 +12,7 @@ public sealed class PipelineCounters
     internal long DroppedInput, DroppedOutput, DroppedAtStop, Classifications, LinesWritten, SinkErrors;
     internal long Sessions, ResetsGap, ResetsDrop, ResetsTimeout, ResetsEvery, SourceOutages, SourceReopens;
     internal long ConnectionsAccepted, ConnectionsRefused, GarbageBytes, RateWarnings, UnmappedSamples, StageAllocated;
+    internal long OtherPartitionSamples, OtherPartitionBytes;
     internal readonly long[] Rejected = new long[RejectReasons.Count];
 
     public LatencyHistogram Latency { get; } = new();
@@ -44,6 +45,21 @@ public sealed class PipelineCounters
     /// <summary>Bytes of records the decoders understood (samples, headers, comments, blank lines).</summary>
     internal void Understood(long bytes) => Interlocked.Add(ref BytesDecoded, bytes);
 
+    /// <summary>
+    /// A record (line or frame) of a stream of another gateway's partition, set aside unread: its
+    /// samples go to <c>other_partition</c>, its bytes to <c>bytes_other_partition</c>.
+    /// </summary>
+    internal void OtherPartition(long samples, long bytes)
+    {
+        Interlocked.Add(ref OtherPartitionSamples, samples);
+        Interlocked.Add(ref OtherPartitionBytes, bytes);
+    }
+
+    /// <summary>Samples of streams of other gateways' partitions, never decoded nor classified (docs/operations.md).</summary>
+    public long OtherPartitionCount => Volatile.Read(ref OtherPartitionSamples);
+    /// <summary>Bytes of those samples' records; with decoded, rejected and garbage bytes they sum to the bytes received.</summary>
+    public long OtherPartitionByteCount => Volatile.Read(ref OtherPartitionBytes);
+
     public long Received => Volatile.Read(ref BytesReceived);
     public long Decoded => Volatile.Read(ref SamplesDecoded);
     public long Accepted => Volatile.Read(ref SamplesAccepted);
@@ -74,7 +90,7 @@ public sealed class PipelineCounters
     public long RejectedTotal { get { long s = 0; for (int i = 0; i < Rejected.Length; i++) s += Volatile.Read(ref Rejected[i]); return s; } }
     public long Dropped => Volatile.Read(ref DroppedInput) + Volatile.Read(ref DroppedOutput) + Volatile.Read(ref DroppedAtStop);
 
-    /// <summary>Bytes of understood records, of rejected records, and skipped as garbage (docs/pipeline.md, accounting).</summary>
+    /// <summary>Bytes of understood records, of rejected records, and skipped as garbage (docs/pipeline.md, accounting); with <see cref="OtherPartitionByteCount"/> they sum to <see cref="Received"/>.</summary>
     public long DecodedBytes => Volatile.Read(ref BytesDecoded);
     public long RejectedBytes => Volatile.Read(ref BytesRejected);
 
@@ -98,9 +114,11 @@ public sealed class PipelineCounters
         w.WriteNumber("bytes_received", Received);
         w.WriteNumber("bytes_decoded", DecodedBytes);
         w.WriteNumber("bytes_rejected", RejectedBytes);
+        w.WriteNumber("bytes_other_partition", OtherPartitionByteCount);
         w.WriteNumber("lines_or_frames_decoded", Volatile.Read(ref LinesOrFramesDecoded));
         w.WriteNumber("samples_decoded", Decoded);
         w.WriteNumber("samples_accepted", Accepted);
+        w.WriteNumber("other_partition", OtherPartitionCount);
         w.WriteNumber("samples_classified", Classified);
         w.WriteNumber("classifications", Emitted);
         w.WriteNumber("lines_written", Written);

@@ -13,7 +13,8 @@ namespace EdgeLstm.Daemon.Decoding;
 /// garbage, a truncated frame or a corrupted one is always found.
 /// Accounting: a frame's bytes go to <c>bytes_decoded</c>; the first byte of a refused candidate
 /// (bad header, bad checksum) and the rest of a truncated one to <c>bytes_rejected</c>; bytes
-/// skipped while searching to <c>garbage_bytes</c>. A frame may be of any allowed size whatever
+/// skipped while searching to <c>garbage_bytes</c>; a frame of a stream another gateway classifies
+/// (<see cref="StreamHandle.Ours"/>) to <c>bytes_other_partition</c>, unread. A frame may be of any allowed size whatever
 /// the batch size: one that does not fit the batch's free room waits for the next batch.
 /// </summary>
 public sealed class BinaryFrameDecoder : ISampleDecoder
@@ -91,18 +92,29 @@ public sealed class BinaryFrameDecoder : ISampleDecoder
             }
             if (batch.Count + samples > batch.Capacity && batch.Count > 0) break; // flush first, keep the frame
             _inGarbage = false;
-            Interlocked.Increment(ref _options.Counters.LinesOrFramesDecoded);
-            _options.Counters.Understood(size);
-            added += Samples(frame, format, channels, samples, batch, arrival);
+            var stream = StreamOf(frame);
+            if (!stream.Ours) _options.Counters.OtherPartition(samples, size); // another gateway's: its payload is not read
+            else
+            {
+                Interlocked.Increment(ref _options.Counters.LinesOrFramesDecoded);
+                _options.Counters.Understood(size);
+                added += Samples(frame, stream, format, channels, samples, batch, arrival);
+            }
             reader.Advance(size);
         }
         return reader.Position;
     }
 
-    private int Samples(ReadOnlySpan<byte> frame, SampleFormat format, int channels, int samples, SampleBatch batch, Arrival arrival)
+    private StreamHandle StreamOf(ReadOnlySpan<byte> frame)
     {
         int id = BinaryPrimitives.ReadUInt16LittleEndian(frame[BinaryFrame.OffStreamId..]);
         if (!_streams.TryGetValue(id, out var stream)) _streams[id] = stream = _streamOf(id);
+        return stream;
+    }
+
+    private int Samples(ReadOnlySpan<byte> frame, StreamHandle stream, SampleFormat format, int channels, int samples, SampleBatch batch, Arrival arrival)
+    {
+        int id = BinaryPrimitives.ReadUInt16LittleEndian(frame[BinaryFrame.OffStreamId..]);
         var layout = _layouts[channels] ??= ColumnLayout.Positional(channels);
         uint sequence = BinaryPrimitives.ReadUInt32LittleEndian(frame[BinaryFrame.OffSequence..]);
         ulong timestamp = BinaryPrimitives.ReadUInt64LittleEndian(frame[BinaryFrame.OffTimestamp..]);

@@ -15,7 +15,8 @@ namespace EdgeLstm.Daemon.Decoding;
 /// header, columns are positional. The line rules (skipping, splitting, header words, time and
 /// label columns, number parsing) are <see cref="RecordingLine"/>'s, shared with the file readers.
 /// Accounting: every consumed byte goes to exactly one of <c>bytes_decoded</c> (samples, headers,
-/// comments, blank lines) and <c>bytes_rejected</c> (records refused, each counted once by reason);
+/// comments, blank lines), <c>bytes_rejected</c> (records refused, each counted once by reason) and
+/// <c>bytes_other_partition</c> (data lines of a stream another gateway classifies);
 /// a header candidate's bytes are booked when it is decided.
 /// </summary>
 public sealed class TextLineDecoder : ISampleDecoder
@@ -153,6 +154,11 @@ public sealed class TextLineDecoder : ISampleDecoder
         if (count != _fieldCount)
         {
             Refuse(RejectReason.WrongFieldCount, line, bytes, count);
+            return false;
+        }
+        if (!_stream.Ours)
+        {
+            _counters.OtherPartition(1, bytes); // another gateway's sample: its values are not read
             return false;
         }
 

@@ -44,6 +44,7 @@ public sealed class Pipeline
         _sinks = [.. sinks];
         _planner = planner;
         _log = log;
+        Streams = new StreamRegistry(options.Partition, log);
         int batch = BatchCapacity = Math.Max(options.BatchSize, Decoding.BinaryFrame.MaxSamples); // a whole frame always fits an empty batch
         _samplePool = new BatchPool<SampleBatch>(() => new SampleBatch(batch), options.InputCapacity * Math.Max(1, options.ClassifierWorkers) + 4 * (sources.Count + 2));
         _eventPool = new BatchPool<ClassificationBatch>(() => new ClassificationBatch(batch), options.OutputCapacity + 4 + Math.Max(1, options.ClassifierWorkers));
@@ -71,7 +72,7 @@ public sealed class Pipeline
 
     /// <summary>Samples a batch holds: the configured batch size, but at least one frame's largest sample count.</summary>
     public int BatchCapacity { get; }
-    public StreamRegistry Streams { get; } = new();
+    public StreamRegistry Streams { get; }
     /// <summary>The context source i runs with (its shard's input queue).</summary>
     public SourceContext ContextOf(int source) => _contexts[source];
 

@@ -36,6 +36,9 @@ public sealed record PipelineOptions
     /// <summary>Include every label's probability in each JSON line (`scores`).</summary>
     public bool Scores { get; init; }
 
+    /// <summary>The streams this gateway classifies (issue 17): the others are counted as <c>other_partition</c>.</summary>
+    public Samples.StreamPartition Partition { get; init; } = Samples.StreamPartition.Whole;
+
     /// <summary>How long a stop waits for sources to end before closing the input.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(2);
 }

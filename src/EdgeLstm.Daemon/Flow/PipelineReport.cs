@@ -10,6 +10,15 @@ namespace EdgeLstm.Daemon.Flow;
 /// </summary>
 public static class PipelineReport
 {
+    /// <summary>"partition": {"count", "index"}: which streams this gateway classifies (docs/operations.md, many nodes).</summary>
+    public static void WritePartition(Utf8JsonWriter w, Pipeline pipeline)
+    {
+        w.WriteStartObject("partition");
+        w.WriteNumber("count", pipeline.Streams.Partition.Count);
+        w.WriteNumber("index", pipeline.Streams.Partition.Index);
+        w.WriteEndObject();
+    }
+
     public static void WriteSummary(Utf8JsonWriter w, Pipeline pipeline, double elapsedSeconds)
     {
         var classifiers = pipeline.Classifiers;
@@ -17,6 +26,7 @@ public static class PipelineReport
         w.WriteBoolean("summary", true);
         w.WriteNumber("elapsed_s", Math.Round(elapsedSeconds, 3));
         w.WriteNumber("samples_per_second", elapsedSeconds > 0 ? Math.Round(pipeline.Counters.Classified / elapsedSeconds) : 0);
+        WritePartition(w, pipeline);
         pipeline.Counters.WriteProperties(w);
         if (pipeline.Counters.MqttLinks.Count > 0)
         {

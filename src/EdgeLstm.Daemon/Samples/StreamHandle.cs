@@ -9,9 +9,11 @@ namespace EdgeLstm.Daemon.Samples;
 /// </summary>
 public sealed class StreamHandle
 {
-    internal StreamHandle(string name, string sourceName, int index, bool recording)
+    internal StreamHandle(string name, string sourceName, int index, bool recording, int partition = 0, bool ours = true)
     {
         Recording = recording;
+        Partition = partition;
+        Ours = ours;
         Name = name;
         SourceName = sourceName;
         JsonName = JsonEncodedText.Encode(name, Sinks.JsonLineFormatter.Encoder);
@@ -24,6 +26,15 @@ public sealed class StreamHandle
 
     /// <summary>True for recordings (replay): clocks come from the recording, not from arrival.</summary>
     public bool Recording { get; }
+
+    /// <summary>The stream's partition (<see cref="StreamPartition"/>), decided at first sight.</summary>
+    public int Partition { get; }
+
+    /// <summary>
+    /// False when another gateway's partition holds the stream: the decoders set its samples aside
+    /// unclassified, counted as <c>other_partition</c> (docs/operations.md, many nodes).
+    /// </summary>
+    public bool Ours { get; }
 
     /// <summary>The name pre-encoded for the JSON writer (no per-line encoding).</summary>
     public JsonEncodedText JsonName { get; }

@@ -2,9 +2,17 @@ using System.Collections.Concurrent;
 
 namespace EdgeLstm.Daemon.Samples;
 
-/// <summary>Every stream seen since start, by name; handles are created on first sight and never removed.</summary>
-public sealed class StreamRegistry
+/// <summary>
+/// Every stream seen since start, by name; handles are created on first sight and never removed.
+/// The stream's partition is decided there, once; a stream of another gateway's partition is
+/// logged once, at that moment, and never again.
+/// </summary>
+public sealed class StreamRegistry(StreamPartition partition, Action<string> log)
 {
+    public StreamRegistry() : this(StreamPartition.Whole, _ => { }) { }
+
+    public StreamPartition Partition { get; } = partition;
+
     private readonly ConcurrentDictionary<string, StreamHandle> _byName = new(StringComparer.Ordinal);
     private readonly List<StreamHandle> _inOrder = [];
 
@@ -14,9 +22,11 @@ public sealed class StreamRegistry
         lock (_inOrder)
         {
             if (_byName.TryGetValue(name, out existing)) return existing;
-            var handle = new StreamHandle(name, sourceName, _inOrder.Count, recording);
+            int part = Partition.PartitionOf(name);
+            var handle = new StreamHandle(name, sourceName, _inOrder.Count, recording, part, part == Partition.Index);
             _inOrder.Add(handle);
             _byName[name] = handle;
+            if (!handle.Ours) log($"stream '{name}' belongs to partition {part} of {Partition.Count}, not ours ({Partition.Index}): counted as other_partition, not classified");
             return handle;
         }
     }

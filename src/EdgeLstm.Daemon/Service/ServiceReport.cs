@@ -29,9 +29,14 @@ public static class ServiceReport
             .Counter("edgelstm_bytes_total", "Bytes read, by what became of them", c.DecodedBytes, ("outcome", "decoded"))
             .Counter("edgelstm_bytes_total", "Bytes read, by what became of them", c.RejectedBytes, ("outcome", "rejected"))
             .Counter("edgelstm_bytes_total", "Bytes read, by what became of them", c.SkippedBytes, ("outcome", "garbage"))
+            .Counter("edgelstm_bytes_total", "Bytes read, by what became of them", c.OtherPartitionByteCount, ("outcome", "other_partition"))
             .Counter("edgelstm_samples_total", "Samples by pipeline stage", c.Decoded, ("stage", "decoded"))
             .Counter("edgelstm_samples_total", "Samples by pipeline stage", c.Accepted, ("stage", "accepted"))
             .Counter("edgelstm_samples_total", "Samples by pipeline stage", c.Classified, ("stage", "classified"))
+            .Counter("edgelstm_other_partition_samples_total", "Samples of streams in other gateways' partitions, set aside unclassified", c.OtherPartitionCount)
+            .Gauge("edgelstm_partition_info", "This gateway's partition: index of count (1 of 1 classifies every stream)", 1,
+                   ("index", pipeline.Streams.Partition.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                   ("count", pipeline.Streams.Partition.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)))
             .Counter("edgelstm_classifications_total", "Classifications emitted", c.Emitted)
             .Counter("edgelstm_lines_written_total", "Classifications written to the sinks", c.Written);
         for (int i = 0; i < RejectReasons.Count; i++)
@@ -96,6 +101,7 @@ public static class ServiceReport
             if (!h.Healthy) w.WriteString("unhealthy", h.Reason);
             w.WriteNumber("uptime_s", Math.Round(uptimeSeconds, 1));
             w.WriteNumber("reloads", pipeline.Generation);
+            PipelineReport.WritePartition(w, pipeline);
             pipeline.Counters.WriteProperties(w);
             long idleClosed = pipeline.Sources.OfType<Sources.TcpServerSource>().Sum(t => t.IdleClosed);
             w.WriteNumber("connections_idle_closed", idleClosed);
