@@ -12,7 +12,7 @@ public sealed class PipelineCounters
     internal long DroppedInput, DroppedOutput, DroppedAtStop, Classifications, LinesWritten, SinkErrors;
     internal long Sessions, ResetsGap, ResetsDrop, ResetsTimeout, ResetsEvery, SourceOutages, SourceReopens;
     internal long ConnectionsAccepted, ConnectionsRefused, GarbageBytes, RateWarnings, UnmappedSamples, StageAllocated;
-    internal long OtherPartitionSamples, OtherPartitionBytes;
+    internal long OtherPartitionSamples, OtherPartitionBytes, BatchCalls, BatchedSamples;
     internal readonly long[] Rejected = new long[RejectReasons.Count];
 
     public LatencyHistogram Latency { get; } = new();
@@ -80,6 +80,10 @@ public sealed class PipelineCounters
     /// </summary>
     public long StageAllocatedBytes => Volatile.Read(ref StageAllocated);
 
+    /// <summary>Batched steps (one lane group's call) and the samples they stepped: samples / calls is the mean batch (docs/batching.md).</summary>
+    public long BatchedCalls => Volatile.Read(ref BatchCalls);
+    public long BatchedSampleCount => Volatile.Read(ref BatchedSamples);
+
     internal void AddStageAllocation(long since)
     {
         long bytes = GC.GetAllocatedBytesForCurrentThread() - since;
@@ -134,6 +138,10 @@ public sealed class PipelineCounters
         w.WriteEndObject();
         w.WriteNumber("unmapped_samples", Volatile.Read(ref UnmappedSamples));
         w.WriteNumber("sessions", StreamSessions);
+        w.WriteStartObject("batched");
+        w.WriteNumber("calls", BatchedCalls);
+        w.WriteNumber("samples", BatchedSampleCount);
+        w.WriteEndObject();
         w.WriteStartObject("resets");
         w.WriteNumber("gap", Volatile.Read(ref ResetsGap));
         w.WriteNumber("drop", Volatile.Read(ref ResetsDrop));

@@ -168,7 +168,7 @@ public sealed class Pipeline
         var reader = input.Reader;
         var events = RentEvents();
         // Batched stepping (docs/batching.md): samples staged across the batches already queued, then stepped together.
-        var round = _options.BatchLanes > 0 ? new LaneRound(_options.BatchLanes, BatchCapacity) : null;
+        var round = _options.BatchLanes > 0 ? new LaneRound(_options.BatchLanes, BatchCapacity, Counters) : null;
         var held = new SampleBatch[BatchCapacity]; // batches whose samples are staged, returned at the flush
         int heldCount = 0;
         long holdTicks = (long)(_options.BatchHold.TotalSeconds * Stopwatch.Frequency);

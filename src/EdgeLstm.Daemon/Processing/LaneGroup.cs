@@ -63,8 +63,11 @@ internal sealed class LaneGroup
     }
 
     /// <summary>Steps the staged lanes and re-runs the staged windows, each in one call; the stage is then empty.</summary>
-    public void Run()
+    public void Run(Counters.PipelineCounters counters)
     {
+        if (_steps + _windowCount == 0) return;
+        Interlocked.Increment(ref counters.BatchCalls);
+        Interlocked.Add(ref counters.BatchedSamples, _steps + _windowCount);
         if (_steps > 0) Session.Step(_stepLanes.AsSpan(0, _steps), _samples.AsSpan(0, _steps * _inputs));
         if (_windowCount > 0) Session.RunWindows(_windowLanes.AsSpan(0, _windowCount), _windows.AsSpan(0, _windowCount * _window * _inputs), _window);
         _steps = _windowCount = 0;

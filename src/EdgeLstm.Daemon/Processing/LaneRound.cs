@@ -16,7 +16,7 @@ namespace EdgeLstm.Daemon.Processing;
 /// cannot batch (Clockwork, depth-gated, MUT layers, attention heads) and the float engine keep one
 /// session per stream. Allocates only when a new model or a group is first needed.
 /// </summary>
-internal sealed class LaneRound(int lanesPerGroup, int capacity)
+internal sealed class LaneRound(int lanesPerGroup, int capacity, Counters.PipelineCounters counters)
 {
     private readonly Dictionary<EdgeModel, List<LaneGroup>?> _groups = [];
     private readonly StreamClassifier[] _classifiers = new StreamClassifier[capacity];
@@ -73,7 +73,7 @@ internal sealed class LaneRound(int lanesPerGroup, int capacity)
         if (_count == 0) return;
         foreach (var groups in _groups.Values)
             if (groups is not null)
-                foreach (var group in groups) group.Run();
+                foreach (var group in groups) group.Run(counters);
         for (int k = 0; k < _count; k++)
         {
             _classifiers[k].FinishStaged(_batches[k], _index[k], output);

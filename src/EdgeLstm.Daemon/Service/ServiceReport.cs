@@ -46,6 +46,8 @@ public static class ServiceReport
             .Counter("edgelstm_dropped_total", "Samples or classifications dropped, by stage", Volatile.Read(ref c.DroppedAtStop), ("stage", "at_stop"))
             .Counter("edgelstm_unmapped_samples_total", "Samples whose columns did not map to the model's inputs", Volatile.Read(ref c.UnmappedSamples))
             .Counter("edgelstm_stream_sessions_total", "Classifier sessions created (a stream's first sample, and after a reload)", c.StreamSessions)
+            .Counter("edgelstm_batched_calls_total", "Batched steps: one call stepping the staged streams of one lane group (docs/batching.md)", c.BatchedCalls)
+            .Counter("edgelstm_batched_samples_total", "Samples stepped in batched calls (divided by the calls: the mean batch)", c.BatchedSampleCount)
             .Counter("edgelstm_resets_total", "Recurrent state resets, by policy", Volatile.Read(ref c.ResetsGap), ("policy", "gap"))
             .Counter("edgelstm_resets_total", "Recurrent state resets, by policy", Volatile.Read(ref c.ResetsDrop), ("policy", "drop"))
             .Counter("edgelstm_resets_total", "Recurrent state resets, by policy", Volatile.Read(ref c.ResetsTimeout), ("policy", "timeout"))
