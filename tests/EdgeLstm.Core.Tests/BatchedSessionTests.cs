@@ -147,6 +147,8 @@ public class BatchedSessionTests
         Assert.Throws<ArgumentException>(() => batched.Step([1, 1], samples));
         Assert.Throws<ArgumentOutOfRangeException>(() => batched.Step([0, 4], samples));
         Assert.Throws<ArgumentException>(() => batched.Step([0], samples));
+        Assert.Throws<ArgumentException>(() => batched.RunWindows([2, 2], new float[2 * 3 * 9], 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => batched.Hidden(0, 1));
         batched.Step([3, 1], samples); // still usable after the refusals
     }
 

@@ -121,6 +121,7 @@ public sealed unsafe class BatchedIntegerSession
     public ReadOnlySpan<short> Hidden(int lane, int layer)
     {
         CheckLane(lane);
+        CheckLayer(layer);
         return _sessions is null ? new(_hidden[layer * _capacity + lane], _network.Layers[layer].HiddenSize) : _sessions[lane].Hidden(layer);
     }
 
@@ -128,6 +129,7 @@ public sealed unsafe class BatchedIntegerSession
     public ReadOnlySpan<int> Cell(int lane, int layer)
     {
         CheckLane(lane);
+        CheckLayer(layer);
         return _sessions is null ? new(_cell[layer * _capacity + lane], _network.Layers[layer].HiddenSize) : _sessions[lane].Cell(layer);
     }
 
@@ -184,6 +186,7 @@ public sealed unsafe class BatchedIntegerSession
         ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
         if (windows.Length != lanes.Length * length * _inputs)
             throw new ArgumentException($"{windows.Length} values for {lanes.Length} windows of {length} samples; the model takes {_inputs} per sample", nameof(windows));
+        CheckLanes(lanes);
         Reset(lanes);
         fixed (float* x = windows)
             for (int t = 0; t < length; t++) Run(lanes, x + t * _inputs, length * _inputs, null);
@@ -193,13 +196,7 @@ public sealed unsafe class BatchedIntegerSession
     private void Run(ReadOnlySpan<int> lanes, float* samples, int stride, short* quantized)
     {
         int n = lanes.Length;
-        _call++;
-        foreach (int lane in lanes)
-        {
-            CheckLane(lane);
-            if (_stamp[lane] == _call) throw new ArgumentException($"lane {lane} appears twice in one step", nameof(lanes));
-            _stamp[lane] = _call;
-        }
+        CheckLanes(lanes);
         if (_sessions is not null)
         {
             for (int j = 0; j < n; j++)
@@ -237,6 +234,23 @@ public sealed unsafe class BatchedIntegerSession
         // Padded rows have zero weights, constants and bias, so their logits are 0 and nobody reads them.
         for (int j = 0; j < count; j++)
             _kernels.RequantAdd(_slotHeadAcc[j], _head.Requant, _headBias, int.MinValue, int.MaxValue, _logits[lanes[first + j]], _head.RowsPadded);
+    }
+
+    /// <summary>Refuses a lane out of range or twice in lanes (before anything is stepped or reset).</summary>
+    private void CheckLanes(ReadOnlySpan<int> lanes)
+    {
+        _call++;
+        foreach (int lane in lanes)
+        {
+            CheckLane(lane);
+            if (_stamp[lane] == _call) throw new ArgumentException($"lane {lane} appears twice in one step", nameof(lanes));
+            _stamp[lane] = _call;
+        }
+    }
+
+    private void CheckLayer(int layer)
+    {
+        if ((uint)layer >= (uint)_layerCount) throw new ArgumentOutOfRangeException(nameof(layer), layer, $"layers are 0 to {_layerCount - 1}");
     }
 
     private void CheckLane(int lane)

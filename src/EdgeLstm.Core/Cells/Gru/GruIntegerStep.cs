@@ -9,6 +9,8 @@ namespace EdgeLstm.Core.Cells.Gru;
 /// h, swapped). Otherwise the scalar reference: z and r through GateActivate; the candidate as
 /// tanh(rqX(Wh x) + bias + r ⊙ (rqH(Rh h) + Rbh)) (linear_before_reset = 1, GruCandidateAndHidden)
 /// or tanh(rqX(Wh x) + rqH(Rh (r ⊙ h)) + bias) then GruHidden (0). Both give the same bits.
+/// Unfused, a <see cref="BatchedIntegerSession"/> runs the same pieces over many lanes
+/// (<see cref="StepLanes"/>, docs/batching.md).
 /// </summary>
 internal sealed unsafe class GruIntegerStep : IntegerCellStep
 {

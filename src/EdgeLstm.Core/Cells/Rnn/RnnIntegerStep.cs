@@ -6,7 +6,8 @@ namespace EdgeLstm.Core.Cells.Rnn;
 /// <summary>
 /// The Elman RNN's integer step: accX = W x, accH = R h, h = tanh(clamp(rqX(accX) + rqH(accH) +
 /// bias, clip)) through GateActivate and StoreHidden. No fused form: the scalar kernels sequence
-/// on every family.
+/// on every family. A <see cref="BatchedIntegerSession"/> runs the products over many lanes and
+/// <see cref="Update"/> per lane (docs/batching.md).
 /// </summary>
 internal sealed unsafe class RnnIntegerStep : IntegerCellStep
 {
