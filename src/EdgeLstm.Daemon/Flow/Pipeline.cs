@@ -218,7 +218,7 @@ public sealed class Pipeline
             var classifier = stream.ClassifierState as StreamClassifier;
             if (classifier is null || classifier.Generation != generation)
             {
-                if (classifier is { Staged: true }) round!.Flush(events); // its lane is given back below
+                if (classifier is { Pending: > 0 }) round!.Flush(events); // its lane is given back below
                 classifier = CreateClassifier(stream, classifier, generation, round);
             }
             try
@@ -226,8 +226,8 @@ public sealed class Pipeline
                 if (!classifier.Batched) classifier.Process(batch, i, events);
                 else
                 {
-                    if (classifier.Staged) round!.Flush(events); // a stream steps once per round
-                    if (classifier.Stage(batch, i, events)) round!.Add(classifier, batch, i);
+                    if (!round!.CanStage(classifier)) round.Flush(events);
+                    round.Stage(classifier, batch, i);
                 }
             }
             catch (ArgumentException e)

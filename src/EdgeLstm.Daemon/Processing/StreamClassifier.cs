@@ -97,61 +97,77 @@ public sealed class StreamClassifier
     /// <summary>Whether the stream steps on a lane of a group (<see cref="Stage"/>), not alone (<see cref="Process"/>).</summary>
     public bool Batched => _group is not null;
 
-    /// <summary>Whether a sample is staged and waits for its group's step (<see cref="FinishStaged"/>).</summary>
-    public bool Staged { get; private set; }
+    /// <summary>Samples staged and not yet finished (<see cref="FinishStaged"/>).</summary>
+    internal int Pending { get; private set; }
 
-    /// <summary>The lane's group; null when the stream steps alone.</summary>
+    /// <summary>The lane's group and lane; null and -1 when the stream steps alone.</summary>
     internal LaneGroup? Group => _group;
+    internal int Lane => _lane;
 
     /// <summary>Gives the lane back (the classifier is replaced).</summary>
     internal void Leave() => _group?.Return(_lane);
 
-    private enum Work { None, Undecided, Step, Window }
+    internal enum Work { None, Undecided, Step, Window }
 
     /// <summary>Classifies sample <paramref name="i"/> of the batch; appends an event to <paramref name="output"/> when one is emitted.</summary>
     public void Process(SampleBatch batch, int i, ClassificationBatch output)
     {
-        var work = Prepare(batch, i);
+        var work = Prepare(batch, i, out bool reset);
         if (work == Work.None) return;
+        if (reset)
+        {
+            _session!.Reset();
+            _detector.Reset();
+        }
         if (work == Work.Step) _session!.Step(_input);
         else if (work == Work.Window) _window!.Replay(_session!);
         Finish(batch, i, output, decided: work != Work.Undecided);
     }
 
     /// <summary>
-    /// Sample i of the batch, up to its step: staged in the lane's group (true: call
-    /// <see cref="FinishStaged"/> after the group ran), or finished at once when it decides nothing
-    /// (a window not yet closed) or is not classified (false).
+    /// Sample i of the batch up to its step, for <see cref="LaneRound"/>: the work it needs (its
+    /// sample or window staged in the lane's group at <paramref name="level"/>, the lane's depth in
+    /// the round), and whether the lane and the event logic restart before it (done in the round's
+    /// order, since the stream's earlier samples may not have stepped yet).
     /// </summary>
-    public bool Stage(SampleBatch batch, int i, ClassificationBatch output)
+    internal Work Stage(SampleBatch batch, int i, out bool reset, out int level)
     {
-        switch (Prepare(batch, i))
+        var work = Prepare(batch, i, out reset);
+        level = _group!.Depth(_lane);
+        switch (work)
         {
             case Work.Step:
-                _input.CopyTo(_group!.StageStep(_lane));
+                _input.CopyTo(_group.StageStep(_lane, reset));
                 break;
             case Work.Window:
-                _window!.CopyTo(_group!.StageWindow(_lane));
+                _window!.CopyTo(_group.StageWindow(_lane));
                 break;
             case Work.Undecided:
-                Finish(batch, i, output, decided: false);
-                return false;
+                level = Math.Max(level - 1, 0); // after the window staged last, before the next
+                break;
             default:
-                return false;
+                return work;
         }
-        Staged = true;
-        return true;
+        Pending++;
+        return work;
     }
 
-    /// <summary>The staged sample, after its group stepped: probabilities, events, accuracy.</summary>
-    public void FinishStaged(SampleBatch batch, int i, ClassificationBatch output)
+    /// <summary>A staged sample, after its level stepped: the event logic's restart, probabilities, events, accuracy.</summary>
+    internal void FinishStaged(SampleBatch batch, int i, ClassificationBatch output, Work work, bool reset)
     {
-        Staged = false;
-        Finish(batch, i, output, decided: true);
+        Pending--;
+        if (reset) _detector.Reset();
+        Finish(batch, i, output, decided: work != Work.Undecided);
     }
 
-    private Work Prepare(SampleBatch batch, int i)
+    /// <summary>
+    /// Everything before the step: the channel map, the tap, the reset policy (counted; the window
+    /// cleared; the session and event logic restarted by the caller when <paramref name="reset"/>),
+    /// the rate check, the window. Samples staged and not yet finished count as taken.
+    /// </summary>
+    private Work Prepare(SampleBatch batch, int i, out bool reset)
     {
+        reset = false;
         var layout = batch.Layout[i];
         if (!ReferenceEquals(layout, _layout)) Remap(layout);
         if (_map is null)
@@ -160,8 +176,15 @@ public sealed class StreamClassifier
             return Work.None;
         }
         _map.Apply(batch.Row(i), _input);
-        if (_plan.Tap is { } tap && !tap.Sample(this, T, _input, batch, i)) return Work.None;
-        if (_reset.Before(batch, i, first: T == 0) is var cause and not ResetCause.None) Reset(cause);
+        long taken = T + Pending;
+        if (_plan.Tap is { } tap && !tap.Sample(this, taken, _input, batch, i)) return Work.None;
+        if (_reset.Before(batch, i, first: taken == 0) is var cause and not ResetCause.None)
+        {
+            Count(cause);
+            _window?.Clear();
+            reset = true;
+        }
+        _reset.Stepped();
         _rate.Observe(batch, i);
         if (_window is null) return Work.Step;
         return _window.Push(_input) ? Work.Window : Work.Undecided;
@@ -174,8 +197,6 @@ public sealed class StreamClassifier
             if (_group is not null) _group.Session.GetProbabilities(_lane, _probabilities);
             else _session!.GetProbabilities(_probabilities);
         }
-        _reset.Stepped();
-
         long t = T++;
         if (decided && _detector.Update(_probabilities))
         {
@@ -186,7 +207,7 @@ public sealed class StreamClassifier
         _accuracy.Score(batch.Layout[i], batch.Label[i], LastEmitted);
     }
 
-    private void Reset(ResetCause cause)
+    private void Count(ResetCause cause)
     {
         switch (cause)
         {
@@ -195,10 +216,6 @@ public sealed class StreamClassifier
             case ResetCause.Timeout: Interlocked.Increment(ref _counters.ResetsTimeout); break;
             default: Interlocked.Increment(ref _counters.ResetsEvery); break;
         }
-        if (_group is not null) _group.Session.Reset(_lane);
-        else _session!.Reset();
-        _detector.Reset();
-        _window?.Clear();
     }
 
     private void Remap(ColumnLayout layout)

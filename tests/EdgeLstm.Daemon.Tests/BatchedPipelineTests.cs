@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeLstm.Core.Model;
+using EdgeLstm.Daemon.Configuration;
+using EdgeLstm.Daemon.Decoding;
+using EdgeLstm.Daemon.Flow;
+using EdgeLstm.Daemon.Sinks;
+using EdgeLstm.Daemon.Tests.Faults;
+
+namespace EdgeLstm.Daemon.Tests;
+
+/// <summary>
+/// Issue 17, item 3: the classifier worker steps the streams of one model together
+/// (pipeline.batchLanes), and every stream's lines, scores included, are exactly those of stepping
+/// it alone (batchLanes 0): over 30 streams of frames of 8 samples (several samples of a stream per
+/// round), with sequence gaps that restart streams mid-round, for streaming and windowed models of
+/// the kinds with a batched step, groups smaller than the streams (7 lanes: five groups), and a kind
+/// without one (Clockwork: one session per stream).
+/// </summary>
+public class BatchedPipelineTests
+{
+    private const int Streams = 30, SamplesPerStream = 200, PerFrame = 8;
+
+    public static TheoryData<string> Models => ["lstm", "gru", "windowed", "clockwork"];
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public async Task Batched_streams_write_exactly_the_lines_of_streams_stepped_alone(string kind)
+    {
+        var model = Model(kind);
+        string feed = WriteFeed();
+        var alone = await RunAsync(feed, model, lanes: 0);
+        Assert.Equal(0, alone.Pipeline.Counters.BatchedCalls);
+        foreach (int lanes in new[] { 64, 7 })
+        {
+            var batched = await RunAsync(feed, model, lanes);
+            Assert.Equal(alone.ByStream.Keys.Order(), batched.ByStream.Keys.Order());
+            foreach (var (stream, lines) in alone.ByStream) Assert.Equal(lines, batched.ByStream[stream]);
+            var c = batched.Pipeline.Counters;
+            Accounting.AssertBalanced(c, $"{kind}, {lanes} lanes");
+            Assert.Equal(alone.Pipeline.Counters.Classified, c.Classified);
+            Assert.True(c.ResetsGap > 0, "the feed's gaps restart streams");
+            Assert.Equal(alone.Pipeline.Counters.ResetsGap, c.ResetsGap);
+            if (kind == "clockwork")
+            {
+                Assert.Equal(0, c.BatchedCalls); // no batched step: each stream alone, the same lines
+                continue;
+            }
+            Assert.True(c.BatchedCalls > 0);
+            double mean = (double)c.BatchedSampleCount / c.BatchedCalls;
+            Assert.True(mean > 2, $"{c.BatchedSampleCount} samples in {c.BatchedCalls} calls: streams were not stepped together");
+        }
+    }
+
+    private static EdgeModel Model(string kind)
+    {
+        if (kind == "lstm") return TestModels.Streaming;
+        if (kind == "windowed")
+        {
+            var windowed = TestModels.Create(new NetworkShape("test-W", 6, [("lstm", 16)], 6), 11);
+            windowed.Metadata.Mode = ClassificationMode.Windowed;
+            windowed.Metadata.Window = 12;
+            windowed.Metadata.Hop = 4;
+            return windowed;
+        }
+        return TestModels.Create(new NetworkShape("test-" + kind, 6, [(kind, 16)], 6), 5);
+    }
+
+    private sealed record Run(Pipeline Pipeline, Dictionary<string, List<string>> ByStream);
+
+    private static async Task<Run> RunAsync(string feed, EdgeModel model, int lanes)
+    {
+        var output = new MemoryStream();
+        var config = ConfigReader.Parse($$"""
+            {
+              "sources": [ { "name": "nodes", "type": "file", "format": "binary", "path": {{JsonValue.Create(feed).ToJsonString()}}, "maxSpeed": true } ],
+              "streams": [ { "match": "*", "events": { "emit": "hop", "hop": 1 }, "reset": { "onGap": true } } ],
+              "pipeline": { "batchLanes": {{lanes}}, "scores": true, "batchSize": 64 }
+            }
+            """, "batched.json");
+        var pipeline = PipelineFactory.Build(config, _ => model, _ => { }, sinks: [new StreamSink("memory", output, ownsStream: false)]);
+        pipeline.Start();
+        await pipeline.Completion.WaitAsync(TimeSpan.FromMinutes(2));
+        var byStream = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (string line in PipelineHarness.Lines(output))
+        {
+            string stream = JsonNode.Parse(line)!["stream"]!.GetValue<string>();
+            if (!byStream.TryGetValue(stream, out var list)) byStream[stream] = list = [];
+            list.Add(line);
+        }
+        return new Run(pipeline, byStream);
+    }
+
+    /// <summary>30 streams interleaved frame by frame; every seventh stream skips a frame now and then (a gap).</summary>
+    private static string WriteFeed()
+    {
+        var rows = File.ReadLines(TestModels.Recording).Skip(1)
+            .Select(l => l.Split(',')[1..7].Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        var bytes = new List<byte>();
+        var frame = new byte[BinaryFrame.MaxSize];
+        var values = new float[PerFrame * 6];
+        for (int s = 0; s < SamplesPerStream; s += PerFrame)
+            for (ushort id = 0; id < Streams; id++)
+            {
+                if (id % 7 == 3 && s % (5 * PerFrame) == 2 * PerFrame) continue; // lost: the next frame's sequence skips
+                for (int k = 0; k < PerFrame; k++) rows[(s + k + 97 * id) % rows.Length].CopyTo(values, 6 * k);
+                int n = BinaryFrame.Write(frame, SampleFormat.Float32, id, (uint)s, 0, 0, 6, values);
+                bytes.AddRange(frame[..n]);
+            }
+        string path = Path.Combine(Directory.CreateTempSubdirectory("edgelstm-batched").FullName, "nodes.bin");
+        File.WriteAllBytes(path, [.. bytes]);
+        return path;
+    }
+}
