@@ -53,6 +53,35 @@ public class BatchedPipelineTests
         }
     }
 
+    [Fact]
+    public async Task Batched_stepping_of_30_streams_allocates_nothing_per_sample()
+    {
+        string feed = WriteFeed(samplesPerStream: 4000);
+        var config = ConfigReader.Parse($$"""
+            {
+              "sources": [ { "name": "nodes", "type": "file", "format": "binary", "path": {{JsonValue.Create(feed).ToJsonString()}}, "maxSpeed": true } ],
+              "streams": [ { "match": "*", "events": { "emit": "hop", "hop": 1 }, "reset": { "onGap": true } } ],
+              "pipeline": { "scores": true }
+            }
+            """, "batched.json");
+        var pipeline = PipelineFactory.Build(config, _ => TestModels.Streaming, _ => { }, sinks: [new StreamSink("null", Stream.Null, ownsStream: false)]);
+        pipeline.Start();
+        WaitFor(pipeline, 40_000);
+        long before = pipeline.Counters.StageAllocatedBytes, from = pipeline.Counters.Classified, calls = pipeline.Counters.BatchedCalls;
+        WaitFor(pipeline, 100_000);
+        long after = pipeline.Counters.StageAllocatedBytes, to = pipeline.Counters.Classified;
+        await pipeline.Completion.WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.True(to - from >= 50_000, $"{to - from} samples measured");
+        Assert.True(pipeline.Counters.BatchedCalls > calls, "batched calls in the measured span");
+        Assert.Equal(0, after - before);
+    }
+
+    private static void WaitFor(Pipeline pipeline, long classified)
+    {
+        var deadline = Environment.TickCount64 + 120_000;
+        while (pipeline.Counters.Classified < classified && Environment.TickCount64 < deadline) Thread.Sleep(1);
+    }
+
     private static EdgeModel Model(string kind)
     {
         if (kind == "lstm") return TestModels.Streaming;
@@ -93,14 +122,14 @@ public class BatchedPipelineTests
     }
 
     /// <summary>30 streams interleaved frame by frame; every seventh stream skips a frame now and then (a gap).</summary>
-    private static string WriteFeed()
+    private static string WriteFeed(int samplesPerStream = SamplesPerStream)
     {
         var rows = File.ReadLines(TestModels.Recording).Skip(1)
             .Select(l => l.Split(',')[1..7].Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
         var bytes = new List<byte>();
         var frame = new byte[BinaryFrame.MaxSize];
         var values = new float[PerFrame * 6];
-        for (int s = 0; s < SamplesPerStream; s += PerFrame)
+        for (int s = 0; s < samplesPerStream; s += PerFrame)
             for (ushort id = 0; id < Streams; id++)
             {
                 if (id % 7 == 3 && s % (5 * PerFrame) == 2 * PerFrame) continue; // lost: the next frame's sequence skips
