@@ -155,7 +155,7 @@ public sealed class JsonSampleDecoder : ISampleDecoder
                 for (int s = 0; s < _count; s++) Finish(s, _fields[s], top);
             return true;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException) // InvalidOperationException: a name that is not UTF-8
         {
             reason = RejectReason.JsonSyntax;
             _count = 0;
