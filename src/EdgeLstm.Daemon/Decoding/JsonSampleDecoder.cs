@@ -118,6 +118,15 @@ public sealed class JsonSampleDecoder : ISampleDecoder
     private bool Parse(ReadOnlySequence<byte> input, out RejectReason reason)
     {
         reason = RejectReason.JsonShape;
+        var (named, names) = (_named, _names); // a refused message leaves the stream's layout as it was
+        if (Parsed(input, ref reason)) return true;
+        (_named, _names) = (named, names);
+        _count = 0;
+        return false;
+    }
+
+    private bool Parsed(ReadOnlySequence<byte> input, ref RejectReason reason)
+    {
         try
         {
             var reader = new Utf8JsonReader(input, ReaderOptions);
@@ -158,7 +167,6 @@ public sealed class JsonSampleDecoder : ISampleDecoder
         catch (Exception e) when (e is JsonException or InvalidOperationException) // InvalidOperationException: a name that is not UTF-8
         {
             reason = RejectReason.JsonSyntax;
-            _count = 0;
             return false;
         }
     }

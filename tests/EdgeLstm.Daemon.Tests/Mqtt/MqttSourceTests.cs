@@ -1,0 +1,271 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using EdgeLstm.Daemon.Configuration;
+using EdgeLstm.Daemon.Counters;
+using EdgeLstm.Daemon.Decoding;
+using EdgeLstm.Daemon.Flow;
+using EdgeLstm.Daemon.Sinks;
+using EdgeLstm.Daemon.Sources;
+using EdgeLstm.Daemon.Tests.Faults;
+
+namespace EdgeLstm.Daemon.Tests.Mqtt;
+
+/// <summary>
+/// The MQTT source against a real mosquitto on 127.0.0.1, fed by MQTTnet publishers standing in
+/// for the sensor nodes: every payload form, wildcards and stream names, garbage counted by reason
+/// while other streams flow, a gateway restart with QoS 1 and a persistent session losing nothing
+/// the broker held, a broker restart survived with backoff, and the accounting invariant.
+/// </summary>
+public class MqttSourceTests
+{
+    private static readonly string Channels = string.Join(',', TestModels.Channels);
+
+    /// <summary>A pipeline from the configuration's sources, every classification written (emit hop 1) to memory.</summary>
+    private sealed class Gateway : IAsyncDisposable
+    {
+        private readonly MemoryStream _output = new();
+        public ConcurrentQueue<string> Log { get; } = new();
+        public Pipeline Pipeline { get; }
+
+        public Gateway(int port, string sources, string clientIdSuffix = "")
+        {
+            string json = $$"""
+                {
+                  "sources": {{sources.Replace("PORT", port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal).Replace("SUFFIX", clientIdSuffix, StringComparison.Ordinal)}},
+                  "streams": [ { "match": "*", "model": "default", "reset": { "timeoutMs": 0 }, "events": { "emit": "hop", "hop": 1 } } ],
+                  "pipeline": { "batchSize": 16 }
+                }
+                """;
+            Pipeline = PipelineFactory.Build(ConfigReader.Parse(json, "test.json"), _ => TestModels.Streaming, Log.Enqueue,
+                                             sinks: [new StreamSink("memory", _output, ownsStream: false)]);
+        }
+
+        public MqttSource Source(int i = 0) => (MqttSource)Pipeline.Sources[i];
+
+        public async Task StartAsync()
+        {
+            Pipeline.Start();
+            for (int i = 0; i < Pipeline.Sources.Count; i++)
+                Assert.True(await Until(() => Source(i).Link.Connected), $"source {i} did not connect: {string.Join(" | ", Log)}");
+        }
+
+        /// <summary>Classifications per stream so far.</summary>
+        public Dictionary<string, int> ByStream()
+        {
+            string text;
+            lock (_output) text = Encoding.UTF8.GetString(_output.ToArray());
+            return text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("stream").GetString()!)
+                .GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
+        }
+
+        public string Why => $"counters: {Counters()}; log: {string.Join(" | ", Log)}";
+
+        private string Counters()
+        {
+            using var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                w.WriteStartObject();
+                Pipeline.Counters.WriteProperties(w);
+                w.WriteEndObject();
+            }
+            return Encoding.UTF8.GetString(buffer.ToArray());
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Pipeline.IsRunning) await Pipeline.StopAsync();
+        }
+    }
+
+    private static async Task<bool> Until(Func<bool> condition, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (condition()) return true;
+            await Task.Delay(20);
+        }
+        return condition();
+    }
+
+    /// <summary>The model's channels by name, values derived from v.</summary>
+    private static string Fields(int v) =>
+        string.Join(',', TestModels.Channels.Select((c, i) => string.Create(CultureInfo.InvariantCulture, $"\"{c}\":{(v % 50 + i) * 0.01f:R}")));
+
+    private static string Sample(int seq, int v) => "{" + Fields(v) + ",\"seq\":" + seq.ToString(CultureInfo.InvariantCulture) + "}";
+
+    private static byte[] Frames(ushort id, uint seq, int samples)
+    {
+        var values = Enumerable.Range(0, samples * 6).Select(i => (float)(i % 7) / 7).ToArray();
+        var buffer = new byte[BinaryFrame.Size(SampleFormat.Float32, 6, samples) * 2];
+        int n = BinaryFrame.Write(buffer, SampleFormat.Float32, id, seq, 0, 20_000, 6, values);
+        n += BinaryFrame.Write(buffer.AsSpan(n), SampleFormat.Float32, id, seq + (uint)samples, 0, 20_000, 6, values);
+        return buffer[..n];
+    }
+
+    [Fact]
+    public async Task Every_payload_form_decodes_into_the_stream_its_topic_names()
+    {
+        using var broker = new MosquittoBroker();
+        await using var gateway = new Gateway(broker.Port, """
+            [ { "name": "lines", "type": "mqtt", "format": "text", "topics": ["text/+/imu"], "mqtt": { "port": PORT } },
+              { "name": "frames", "type": "mqtt", "format": "binary", "topics": ["bin/#"], "qos": 0, "mqtt": { "port": PORT } },
+              { "name": "nodes", "type": "mqtt", "format": "json", "topics": ["sensors/+/imu", "farm/+/+/acc"], "mqtt": { "port": PORT } },
+              { "name": "picked", "type": "mqtt", "format": "json", "topics": ["site/#"], "streamLevels": [2], "mqtt": { "port": PORT } } ]
+            """);
+        await gateway.StartAsync();
+        await using var node = new NodePublisher(broker.Port, "node");
+        await node.ConnectAsync();
+
+        // Text: a header, then lines; the last one without '\n' ends with the message.
+        await node.PublishAsync("text/esp32-01/imu", Channels + "\n0.1,0.2,0.3,0.4,0.5,0.6\n0.1,0.2,0.3,0.4,0.5,0.6\n0.1,0.2,0.3,0.4,0.5,0.6");
+        await node.PublishAsync("text/esp32-01/imu", "0.1 0.2 0.3 0.4 0.5 0.6");
+        // Binary: two frames of four samples, frame stream id 3.
+        await node.PublishAsync("bin/a/b", Frames(3, 0, 4), qos: 0);
+        // JSON: one object; an array of objects; rows in the model's order; a two-wildcard topic.
+        await node.PublishAsync("sensors/esp32-07/imu", Sample(0, 1));
+        await node.PublishAsync("sensors/esp32-07/imu", "{\"seq\":1,\"t\":0.5,\"dt\":0.02,\"samples\":[" + string.Join(',', Enumerable.Range(0, 5).Select(i => "{" + Fields(i) + "}")) + "]}");
+        await node.PublishAsync("sensors/esp32-08/imu", "{\"samples\":[[1,2,3,4,5,6],[6,5,4,3,2,1]]}");
+        await node.PublishAsync("farm/barn/cow-9/acc", Sample(0, 2));
+        await node.PublishAsync("site/x/pump-3/vibration/raw", Sample(0, 3));
+
+        var expected = new Dictionary<string, int>
+        {
+            ["lines/esp32-01"] = 4, ["frames/a/b/3"] = 8, ["nodes/esp32-07"] = 6, ["nodes/esp32-08"] = 2, ["nodes/barn/cow-9"] = 1, ["picked/pump-3"] = 1,
+        };
+        Assert.True(await Until(() => gateway.ByStream().Count == expected.Count && expected.All(e => gateway.ByStream().GetValueOrDefault(e.Key) == e.Value)),
+            $"{string.Join(", ", gateway.ByStream().Select(s => $"{s.Key}={s.Value}"))}; {gateway.Why}");
+        await gateway.Pipeline.StopAsync();
+        var c = gateway.Pipeline.Counters;
+        Assert.True(c.RejectedTotal == 0 && c.GapResets == 0, gateway.Why);
+        Accounting.AssertBalanced(c, "payload forms");
+        Assert.Equal("edgelstm-" + Daemon.Mqtt.MqttConnectionOptions.TopicSafe(Environment.MachineName) + "-nodes", gateway.Source(2).ClientId);
+    }
+
+    [Fact]
+    public async Task Garbage_is_counted_by_reason_and_never_stalls_the_other_streams()
+    {
+        using var broker = new MosquittoBroker();
+        await using var gateway = new Gateway(broker.Port, """
+            [ { "name": "nodes", "type": "mqtt", "format": "json", "topics": ["sensors/+/imu"], "mqtt": { "port": PORT } } ]
+            """);
+        await gateway.StartAsync();
+        await using var bad = new NodePublisher(broker.Port, "bad");
+        await using var good = new NodePublisher(broker.Port, "good");
+        await bad.ConnectAsync();
+        await good.ConnectAsync();
+        string[] garbage =
+        [
+            "{\"acc_x\":0.1,", "\u00ff\u00fe binary", "[1,2,3]", "{\"acc_x\":{\"deep\":1}}", "{\"acc_x\":null,\"acc_y\":1,\"acc_z\":1,\"gyro_x\":1,\"gyro_y\":1,\"gyro_z\":1}",
+            "hello from the boot banner", "{\"samples\":[{\"acc_x\":\"high\",\"acc_y\":1,\"acc_z\":1,\"gyro_x\":1,\"gyro_y\":1,\"gyro_z\":1}]}",
+        ];
+        for (int i = 0; i < 200; i++)
+        {
+            await bad.PublishAsync("sensors/broken/imu", garbage[i % garbage.Length]);
+            await good.PublishAsync("sensors/fine/imu", Sample(i, i));
+        }
+        Assert.True(await Until(() => gateway.ByStream().GetValueOrDefault("nodes/fine") == 200), $"{gateway.ByStream().GetValueOrDefault("nodes/fine")} of 200; {gateway.Why}");
+        Assert.True(await Until(() => gateway.Source().MessagesAcknowledged == 400), gateway.Why);
+        await gateway.Pipeline.StopAsync();
+        var c = gateway.Pipeline.Counters;
+        int Sent(params int[] kinds) => Enumerable.Range(0, 200).Count(i => kinds.Contains(i % garbage.Length));
+        Assert.Equal(Sent(0, 1, 5), c.RejectedBy(RejectReason.JsonSyntax)); // cut off, not JSON, the banner
+        Assert.Equal(Sent(2, 3), c.RejectedBy(RejectReason.JsonShape)); // an array, a nested object
+        Assert.Equal(Sent(4), c.RejectedBy(RejectReason.NonFinite)); // null: ArduinoJson's NaN
+        Assert.Equal(Sent(6), c.RejectedBy(RejectReason.NotANumber));
+        Assert.Equal(c.RejectedTotal, Sent(0, 1, 2, 3, 4, 5, 6));
+        Assert.Equal(0, c.GapResets);
+        Assert.False(gateway.ByStream().ContainsKey("nodes/broken"), gateway.Why);
+        Accounting.AssertBalanced(c, "garbage");
+    }
+
+    [Fact]
+    public async Task A_gateway_restart_with_qos1_and_a_persistent_session_loses_nothing_the_broker_held()
+    {
+        using var broker = new MosquittoBroker();
+        const string sources = """
+            [ { "name": "nodes", "type": "mqtt", "format": "json", "topics": ["sensors/+/imu"], "qos": 1,
+                "mqtt": { "port": PORT, "device": "gw", "sessionExpiryMs": 600000 } } ]
+            """;
+        await using var node = new NodePublisher(broker.Port, "node");
+        await node.ConnectAsync();
+        await using (var first = new Gateway(broker.Port, sources))
+        {
+            await first.StartAsync();
+            for (int i = 0; i < 20; i++) await node.PublishAsync("sensors/esp32-07/imu", Sample(i, i));
+            Assert.True(await Until(() => first.ByStream().GetValueOrDefault("nodes/esp32-07") == 20), first.Why);
+            await first.Pipeline.StopAsync();
+            Accounting.AssertBalanced(first.Pipeline.Counters, "first run");
+        }
+
+        // The gateway is away: the broker queues for its session.
+        const int held = 150;
+        for (int i = 20; i < 20 + held; i++) await node.PublishAsync("sensors/esp32-07/imu", Sample(i, i));
+
+        await using var second = new Gateway(broker.Port, sources);
+        await second.StartAsync();
+        Assert.True(await Until(() => second.ByStream().GetValueOrDefault("nodes/esp32-07") == held), $"{second.ByStream().GetValueOrDefault("nodes/esp32-07")} of {held}; {second.Why}; broker: {broker.Log}");
+        Assert.Contains(second.Log, l => l.Contains("the broker kept the session", StringComparison.Ordinal));
+        await Task.Delay(300); // nothing more comes (no duplicate of the first run's messages)
+        await second.Pipeline.StopAsync();
+        var c = second.Pipeline.Counters;
+        Assert.Equal(held, c.Classified);
+        Assert.Equal(0, c.GapResets); // seq 20..169 in order: nothing lost in between
+        Accounting.AssertBalanced(c, "second run");
+    }
+
+    [Fact]
+    public async Task A_broker_restart_is_survived_with_backoff_counted_and_shown_in_health()
+    {
+        using var broker = new MosquittoBroker();
+        await using var gateway = new Gateway(broker.Port, """
+            [ { "name": "nodes", "type": "mqtt", "format": "text", "topics": ["sensors/+/imu"],
+                "mqtt": { "port": PORT, "reconnectMinMs": 100, "reconnectMaxMs": 400, "unhealthyAfterMs": 500 } } ]
+            """);
+        await gateway.StartAsync();
+        await using (var node = new NodePublisher(broker.Port, "node"))
+        {
+            await node.ConnectAsync();
+            await node.PublishAsync("sensors/a/imu", "1,2,3,4,5,6\n1,2,3,4,5,6\n");
+            Assert.True(await Until(() => gateway.ByStream().GetValueOrDefault("nodes/a") == 2), gateway.Why);
+        }
+        broker.Stop();
+        var context = gateway.Pipeline.ContextOf(0);
+        Assert.True(await Until(() => context.Down is not null), gateway.Why);
+        Assert.Contains("unreachable", context.Down!.Value.Reason, StringComparison.Ordinal);
+        Assert.False(gateway.Source().Link.Connected);
+        broker.Start();
+        Assert.True(await Until(() => gateway.Source().Link.Connected && context.Down is null), gateway.Why);
+        await using (var node = new NodePublisher(broker.Port, "node"))
+        {
+            await node.ConnectAsync();
+            await node.PublishAsync("sensors/a/imu", "1,2,3,4,5,6\n");
+            Assert.True(await Until(() => gateway.ByStream().GetValueOrDefault("nodes/a") == 3), gateway.Why);
+        }
+        await gateway.Pipeline.StopAsync();
+        var c = gateway.Pipeline.Counters;
+        Assert.True(c.Outages >= 1 && c.Reopens == 1 && gateway.Source().Link.Connects == 2 && gateway.Source().Link.ConnectFailures >= 1, gateway.Why);
+        Assert.Contains(gateway.Log, l => l.Contains("lost", StringComparison.Ordinal));
+        Assert.Contains(gateway.Log, l => l.Contains("reconnected", StringComparison.Ordinal));
+        Accounting.AssertBalanced(c, "broker restart");
+    }
+
+    [Fact]
+    public void Configuration_errors_name_the_option()
+    {
+        var e = Assert.Throws<ConfigException>(() => PipelineFactory.Validate(ConfigReader.Parse("""
+            { "sources": [
+                { "name": "a", "type": "mqtt", "format": "json" },
+                { "name": "b", "type": "mqtt", "topics": ["x/#/y", "a+/b"], "qos": 2, "streamLevels": [-1], "mqtt": { "port": 0, "sessionExpiryMs": -5 } },
+                { "name": "c", "type": "tcp", "format": "json", "topics": ["x"] } ] }
+            """, "c.json"), _ => TestModels.Streaming));
+        string all = string.Join("\n", e.Errors);
+        foreach (string option in new[] { "sources[0].topics:", "sources[1].topics[0]:", "sources[1].topics[1]:", "sources[1].qos:", "sources[1].streamLevels[0]:",
+                                          "sources[1].mqtt.port:", "sources[1].mqtt.sessionExpiryMs:", "sources[2].format:", "sources[2]: topics" })
+            Assert.Contains(option, all, StringComparison.Ordinal);
+    }
+}
