@@ -17,7 +17,7 @@ public partial class ConfigurationTests
     {
         var config = ConfigReader.Read(ExamplePath);
         var pipeline = PipelineFactory.Build(config, _ => TestModels.Streaming, _ => { }, Path.GetDirectoryName(ExamplePath));
-        Assert.Equal(5, pipeline.Sources.Count);
+        Assert.Equal(6, pipeline.Sources.Count);
     }
 
     [Fact]
