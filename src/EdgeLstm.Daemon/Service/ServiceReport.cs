@@ -57,6 +57,7 @@ public static class ServiceReport
         foreach (var (source, seconds) in health.Silences())
             text.Gauge("edgelstm_source_silence_seconds", "Seconds since the source last delivered data", Math.Round(seconds, 3), ("source", source));
         WriteMqtt(text, c.MqttLinks);
+        WriteMqttSources(text, [.. pipeline.Sources.OfType<Sources.MqttSource>().Select(m => m.Link)]);
         text.Histogram("edgelstm_latency_seconds", "Arrival to written, per classification", c.Latency.Cumulative(LatencyBounds), c.Latency.SumSeconds, c.Latency.Count);
         ProcessMetrics.Write(text);
         return text.ToString();
@@ -82,6 +83,20 @@ public static class ServiceReport
         }
     }
 
+    /// <summary>Each MQTT source's link, labelled by source (families of their own: a source publishes nothing).</summary>
+    private static void WriteMqttSources(PrometheusText text, IReadOnlyList<MqttLinkState> links)
+    {
+        foreach (var l in links) text.Gauge("edgelstm_mqtt_source_connected", "1 while the MQTT source is connected to its broker", l.Connected ? 1 : 0, ("source", l.Name));
+        foreach (var l in links)
+            text.Gauge("edgelstm_mqtt_source_disconnected_seconds", "Seconds the MQTT source has been disconnected (0 while connected)", Math.Round(l.DisconnectedFor?.TotalSeconds ?? 0, 3), ("source", l.Name));
+        foreach (var l in links) text.Counter("edgelstm_mqtt_source_connects_total", "Successful MQTT source connections (the first and every reconnection)", l.Connects, ("source", l.Name));
+        foreach (var l in links) text.Counter("edgelstm_mqtt_source_connect_failures_total", "Failed MQTT source connection attempts", l.ConnectFailures, ("source", l.Name));
+        const string help = "MQTT messages delivered to the source, and those acknowledged (QoS 1) once in the pipeline";
+        foreach (var l in links)
+            text.Counter("edgelstm_mqtt_source_messages_total", help, l.Received, ("source", l.Name), ("outcome", "received"))
+                .Counter("edgelstm_mqtt_source_messages_total", help, l.Acknowledged, ("source", l.Name), ("outcome", "acknowledged"));
+    }
+
     /// <summary>One JSON object and a newline: health, uptime, reloads, every counter as in `--summary`, then each MQTT sink's link ("mqtt").</summary>
     public static string Status(Pipeline pipeline, HealthCheck health, double uptimeSeconds)
     {
@@ -101,6 +116,9 @@ public static class ServiceReport
             w.WriteNumber("connections_idle_closed", idleClosed);
             w.WriteStartArray("mqtt");
             foreach (var link in pipeline.Counters.MqttLinks) link.WriteTo(w);
+            w.WriteEndArray();
+            w.WriteStartArray("mqtt_sources");
+            foreach (var source in pipeline.Sources.OfType<Sources.MqttSource>()) source.Link.WriteTo(w);
             w.WriteEndArray();
             w.WriteEndObject();
         }

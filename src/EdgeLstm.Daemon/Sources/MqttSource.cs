@@ -56,18 +56,16 @@ public sealed class MqttSource : Source
         _qos = qos;
         _streamLevels = streamLevels;
         _connector = new MqttConnector(options, options.ClientIdFor(name));
-        Link = new MqttLinkState($"{name} ({options.Host}:{options.Port})", TimeSpan.FromMilliseconds(options.UnhealthyAfterMs));
+        Link = new MqttLinkState(name, TimeSpan.FromMilliseconds(options.UnhealthyAfterMs), source: true);
     }
 
-    /// <summary>The connection to the broker: state, connects, failures.</summary>
+    /// <summary>The connection to the broker (state, connects, failures) and the messages received and acknowledged: for status and /metrics.</summary>
     public MqttLinkState Link { get; }
 
     public string ClientId => _connector.ClientId;
 
-    /// <summary>Messages received, and those acknowledged (QoS 1) once their samples were in the input stage.</summary>
-    public long MessagesReceived => Interlocked.Read(ref _received);
-    public long MessagesAcknowledged => Interlocked.Read(ref _acknowledged);
-    private long _received, _acknowledged;
+    /// <summary>"host:port" of the broker.</summary>
+    public string Broker => _connector.Broker;
 
     /// <summary>QoS 1 waits for room (the broker holds the rest); QoS 0 drops the oldest (nothing can hold the rest).</summary>
     public override FullMode DefaultFullMode => _qos == 1 ? FullMode.Wait : FullMode.DropOldest;
@@ -194,7 +192,7 @@ public sealed class MqttSource : Source
         var message = e.ApplicationMessage;
         bool acknowledge = message.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce;
         if (acknowledge) e.AutoAcknowledge = false;
-        Interlocked.Increment(ref _received);
+        Link.Receive();
         var payload = message.Payload;
         Interlocked.Add(ref context.Counters.BytesReceived, payload.Length);
         if (payload.Length > 0) context.MarkData(System.Diagnostics.Stopwatch.GetTimestamp());
@@ -213,7 +211,7 @@ public sealed class MqttSource : Source
             try
             {
                 await e.AcknowledgeAsync(CancellationToken.None).ConfigureAwait(false);
-                Interlocked.Increment(ref _acknowledged);
+                Link.Acknowledge();
             }
             catch (Exception x) when (MqttConnector.IsConnectFailure(x))
             {

@@ -6,6 +6,7 @@ using EdgeLstm.Daemon.Configuration;
 using EdgeLstm.Daemon.Counters;
 using EdgeLstm.Daemon.Decoding;
 using EdgeLstm.Daemon.Flow;
+using EdgeLstm.Daemon.Service;
 using EdgeLstm.Daemon.Sinks;
 using EdgeLstm.Daemon.Sources;
 using EdgeLstm.Daemon.Tests.Faults;
@@ -169,7 +170,7 @@ public class MqttSourceTests
             await good.PublishAsync("sensors/fine/imu", Sample(i, i));
         }
         Assert.True(await Until(() => gateway.ByStream().GetValueOrDefault("nodes/fine") == 200), $"{gateway.ByStream().GetValueOrDefault("nodes/fine")} of 200; {gateway.Why}");
-        Assert.True(await Until(() => gateway.Source().MessagesAcknowledged == 400), gateway.Why);
+        Assert.True(await Until(() => gateway.Source().Link.Acknowledged == 400), gateway.Why);
         await gateway.Pipeline.StopAsync();
         var c = gateway.Pipeline.Counters;
         int Sent(params int[] kinds) => Enumerable.Range(0, 200).Count(i => kinds.Contains(i % garbage.Length));
@@ -238,6 +239,16 @@ public class MqttSourceTests
         Assert.True(await Until(() => context.Down is not null), gateway.Why);
         Assert.Contains("unreachable", context.Down!.Value.Reason, StringComparison.Ordinal);
         Assert.False(gateway.Source().Link.Connected);
+        // Health, /metrics and status say so.
+        var health = new HealthCheck(gateway.Pipeline, [TimeSpan.Zero]);
+        var report = health.Check();
+        Assert.True(!report.Healthy && report.Reason.Contains($"source 'nodes': broker 127.0.0.1:{broker.Port} unreachable", StringComparison.Ordinal), report.Reason);
+        Assert.Contains("edgelstm_mqtt_source_connected{source=\"nodes\"} 0", ServiceReport.Prometheus(gateway.Pipeline, health, 1), StringComparison.Ordinal);
+        using (var status = JsonDocument.Parse(ServiceReport.Status(gateway.Pipeline, health, 1)))
+        {
+            var link = Assert.Single(status.RootElement.GetProperty("mqtt_sources").EnumerateArray());
+            Assert.Equal(("nodes", false, 1), (link.GetProperty("source").GetString(), link.GetProperty("connected").GetBoolean(), link.GetProperty("received").GetInt32()));
+        }
         broker.Start();
         Assert.True(await Until(() => gateway.Source().Link.Connected && context.Down is null), gateway.Why);
         await using (var node = new NodePublisher(broker.Port, "node"))
@@ -246,6 +257,8 @@ public class MqttSourceTests
             await node.PublishAsync("sensors/a/imu", "1,2,3,4,5,6\n");
             Assert.True(await Until(() => gateway.ByStream().GetValueOrDefault("nodes/a") == 3), gateway.Why);
         }
+        Assert.True(health.Check().Healthy, health.Check().Reason);
+        Assert.Contains("edgelstm_mqtt_source_connects_total{source=\"nodes\"} 2", ServiceReport.Prometheus(gateway.Pipeline, health, 2), StringComparison.Ordinal);
         await gateway.Pipeline.StopAsync();
         var c = gateway.Pipeline.Counters;
         Assert.True(c.Outages >= 1 && c.Reopens == 1 && gateway.Source().Link.Connects == 2 && gateway.Source().Link.ConnectFailures >= 1, gateway.Why);
