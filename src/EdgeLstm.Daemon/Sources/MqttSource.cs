@@ -34,10 +34,14 @@ namespace EdgeLstm.Daemon.Sources;
 /// source_outages, a reconnection in source_reopens, the failure is logged once per change of
 /// reason, and after unhealthyAfterMs without a connection health is unhealthy with the reason.
 /// A message on a topic none of the filters matches (a subscription an earlier configuration left
-/// in the persistent session) is counted as garbage and logged once per topic.
+/// in the persistent session) is counted as garbage and logged once per topic; so are messages on
+/// topics beyond the first <see cref="MaxTopics"/>.
 /// </summary>
 public sealed class MqttSource : Source
 {
+    /// <summary>Topics (streams) one source decodes; messages on further topics are counted as garbage (a bound on memory: a decoder each).</summary>
+    public const int MaxTopics = 4096;
+
     private readonly MqttSourceOptions _options;
     private readonly TopicFilter[] _filters;
     private readonly int _qos;
@@ -45,6 +49,7 @@ public sealed class MqttSource : Source
     private readonly MqttConnector _connector;
     private readonly Dictionary<string, ISampleDecoder?> _topics = new(StringComparer.Ordinal);
     private volatile bool _stopping;
+    private bool _full; // MaxTopics reached (logged once)
 
     /// <param name="streamLevels">0-based topic levels that name a stream; null or empty: the levels the wildcards matched.</param>
     public MqttSource(string name, InputFormat format, DecoderOptionsTemplate decoding, MqttSourceOptions options,
@@ -266,6 +271,13 @@ public sealed class MqttSource : Source
     private ISampleDecoder? DecoderOf(string topic, SourceContext context)
     {
         if (_topics.TryGetValue(topic, out var known)) return known;
+        if (_topics.Count >= MaxTopics)
+        {
+            context.Counters.Reject(RejectReason.Garbage);
+            if (!_full) context.Log($"source '{Name}': more than {MaxTopics} topics; messages on further ones (first '{topic}') are counted as garbage");
+            _full = true;
+            return null;
+        }
         Span<Range> matched = stackalloc Range[16];
         ISampleDecoder? decoder = null;
         foreach (var f in _filters)
