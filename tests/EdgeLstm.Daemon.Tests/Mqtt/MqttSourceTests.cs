@@ -26,15 +26,17 @@ public class MqttSourceTests
     /// <summary>A pipeline from the configuration's sources, every classification written (emit hop 1) to memory.</summary>
     private sealed class Gateway : IAsyncDisposable
     {
-        private readonly MemoryStream _output = new();
+        private readonly Stream _output;
         public ConcurrentQueue<string> Log { get; } = new();
         public Pipeline Pipeline { get; }
 
-        public Gateway(int port, string sources, string clientIdSuffix = "")
+        /// <param name="discard">Write to Stream.Null (a growing memory stream allocates in the sink stage), counting only.</param>
+        public Gateway(int port, string sources, bool discard = false)
         {
+            _output = discard ? Stream.Null : new MemoryStream();
             string json = $$"""
                 {
-                  "sources": {{sources.Replace("PORT", port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal).Replace("SUFFIX", clientIdSuffix, StringComparison.Ordinal)}},
+                  "sources": {{sources.Replace("PORT", port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)}},
                   "streams": [ { "match": "*", "model": "default", "reset": { "timeoutMs": 0 }, "events": { "emit": "hop", "hop": 1 } } ],
                   "pipeline": { "batchSize": 16 }
                 }
@@ -56,7 +58,7 @@ public class MqttSourceTests
         public Dictionary<string, int> ByStream()
         {
             string text;
-            lock (_output) text = Encoding.UTF8.GetString(_output.ToArray());
+            lock (_output) text = Encoding.UTF8.GetString(((MemoryStream)_output).ToArray());
             return text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("stream").GetString()!)
                 .GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
@@ -265,6 +267,42 @@ public class MqttSourceTests
         Assert.Contains(gateway.Log, l => l.Contains("lost", StringComparison.Ordinal));
         Assert.Contains(gateway.Log, l => l.Contains("reconnected", StringComparison.Ordinal));
         Accounting.AssertBalanced(c, "broker restart");
+    }
+
+    /// <summary>
+    /// The source's own decoding of each message allocates nothing once its topics are known (the
+    /// stages' counter, which covers decoding, classifying and writing); MQTTnet allocates each
+    /// received packet on its own, outside the stages.
+    /// </summary>
+    [Fact]
+    public async Task Decoding_messages_allocates_nothing_in_the_stages_once_warm()
+    {
+        using var broker = new MosquittoBroker();
+        await using var gateway = new Gateway(broker.Port, """
+            [ { "name": "nodes", "type": "mqtt", "format": "json", "topics": ["sensors/+/imu"], "mqtt": { "port": PORT } },
+              { "name": "lines", "type": "mqtt", "format": "text", "topics": ["text/+"], "qos": 0, "mqtt": { "port": PORT } } ]
+            """, discard: true);
+        await gateway.StartAsync();
+        await using var node = new NodePublisher(broker.Port, "node");
+        await node.ConnectAsync();
+        string batch = "{\"seq\":SEQ,\"dt\":0.02,\"samples\":[" + string.Join(',', Enumerable.Range(0, 10).Select(i => "{" + Fields(i) + "}")) + "]}";
+        string lines = string.Concat(Enumerable.Repeat("0.1,0.2,0.3,0.4,0.5,0.6\n", 10));
+        async Task Send(int from, int count)
+        {
+            for (int i = from; i < from + count; i++)
+            {
+                await node.PublishAsync($"sensors/n{i % 4}/imu", batch.Replace("SEQ", (i / 4 * 10).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+                await node.PublishAsync($"text/n{i % 4}", lines);
+            }
+        }
+        // Warm: every stream past the sample-rate check (250 samples, which logs its warning once).
+        await Send(0, 120);
+        Assert.True(await Until(() => gateway.Pipeline.Counters.Classified == 120 * 20), gateway.Why);
+        long before = gateway.Pipeline.Counters.StageAllocatedBytes;
+        await Send(120, 400);
+        Assert.True(await Until(() => gateway.Pipeline.Counters.Classified == 520 * 20), gateway.Why);
+        Assert.True(0 == gateway.Pipeline.Counters.StageAllocatedBytes - before, gateway.Why);
+        Assert.Equal(0, gateway.Pipeline.Counters.GapResets);
     }
 
     [Fact]
