@@ -66,11 +66,7 @@ public static class ServiceReport
     /// <summary>Each MQTT sink's link, labelled by sink; a family's samples stay together, as the text format wants.</summary>
     private static void WriteMqtt(PrometheusText text, IReadOnlyList<MqttLinkState> links)
     {
-        foreach (var l in links) text.Gauge("edgelstm_mqtt_connected", "1 while the MQTT sink is connected to its broker", l.Connected ? 1 : 0, ("sink", l.Name));
-        foreach (var l in links)
-            text.Gauge("edgelstm_mqtt_disconnected_seconds", "Seconds the MQTT sink has been disconnected (0 while connected)", Math.Round(l.DisconnectedFor?.TotalSeconds ?? 0, 3), ("sink", l.Name));
-        foreach (var l in links) text.Counter("edgelstm_mqtt_connects_total", "Successful MQTT connections (the first and every reconnection)", l.Connects, ("sink", l.Name));
-        foreach (var l in links) text.Counter("edgelstm_mqtt_connect_failures_total", "Failed MQTT connection attempts", l.ConnectFailures, ("sink", l.Name));
+        WriteMqttConnections(text, links, "edgelstm_mqtt", "sink");
         foreach (var l in links) text.Gauge("edgelstm_mqtt_queued_messages", "Messages waiting for the broker in the MQTT sink's queue", l.Queued, ("sink", l.Name));
         const string help = "MQTT messages by outcome";
         foreach (var l in links)
@@ -86,15 +82,22 @@ public static class ServiceReport
     /// <summary>Each MQTT source's link, labelled by source (families of their own: a source publishes nothing).</summary>
     private static void WriteMqttSources(PrometheusText text, IReadOnlyList<MqttLinkState> links)
     {
-        foreach (var l in links) text.Gauge("edgelstm_mqtt_source_connected", "1 while the MQTT source is connected to its broker", l.Connected ? 1 : 0, ("source", l.Name));
-        foreach (var l in links)
-            text.Gauge("edgelstm_mqtt_source_disconnected_seconds", "Seconds the MQTT source has been disconnected (0 while connected)", Math.Round(l.DisconnectedFor?.TotalSeconds ?? 0, 3), ("source", l.Name));
-        foreach (var l in links) text.Counter("edgelstm_mqtt_source_connects_total", "Successful MQTT source connections (the first and every reconnection)", l.Connects, ("source", l.Name));
-        foreach (var l in links) text.Counter("edgelstm_mqtt_source_connect_failures_total", "Failed MQTT source connection attempts", l.ConnectFailures, ("source", l.Name));
+        WriteMqttConnections(text, links, "edgelstm_mqtt_source", "source");
         const string help = "MQTT messages delivered to the source, and those acknowledged (QoS 1) once in the pipeline";
         foreach (var l in links)
             text.Counter("edgelstm_mqtt_source_messages_total", help, l.Received, ("source", l.Name), ("outcome", "received"))
                 .Counter("edgelstm_mqtt_source_messages_total", help, l.Acknowledged, ("source", l.Name), ("outcome", "acknowledged"));
+    }
+
+    /// <summary>The connection families of MQTT links (<paramref name="family"/>_connected, ...), labelled by <paramref name="role"/>.</summary>
+    private static void WriteMqttConnections(PrometheusText text, IReadOnlyList<MqttLinkState> links, string family, string role)
+    {
+        string of = role == "sink" ? "MQTT" : "MQTT source";
+        foreach (var l in links) text.Gauge($"{family}_connected", $"1 while the MQTT {role} is connected to its broker", l.Connected ? 1 : 0, (role, l.Name));
+        foreach (var l in links)
+            text.Gauge($"{family}_disconnected_seconds", $"Seconds the MQTT {role} has been disconnected (0 while connected)", Math.Round(l.DisconnectedFor?.TotalSeconds ?? 0, 3), (role, l.Name));
+        foreach (var l in links) text.Counter($"{family}_connects_total", $"Successful {of} connections (the first and every reconnection)", l.Connects, (role, l.Name));
+        foreach (var l in links) text.Counter($"{family}_connect_failures_total", $"Failed {of} connection attempts", l.ConnectFailures, (role, l.Name));
     }
 
     /// <summary>One JSON object and a newline: health, uptime, reloads, every counter as in `--summary`, then each MQTT sink's link ("mqtt").</summary>

@@ -84,16 +84,7 @@ public class MqttSourceTests
         }
     }
 
-    private static async Task<bool> Until(Func<bool> condition, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (condition()) return true;
-            await Task.Delay(20);
-        }
-        return condition();
-    }
+    private static Task<bool> Until(Func<bool> condition, int seconds = 30) => EdgeLstm.Tests.Shared.Eventually.TrueAsync(condition, seconds);
 
     /// <summary>The model's channels by name, values derived from v.</summary>
     private static string Fields(int v) =>
@@ -121,20 +112,20 @@ public class MqttSourceTests
               { "name": "picked", "type": "mqtt", "format": "json", "topics": ["site/#"], "streamLevels": [2], "mqtt": { "port": PORT } } ]
             """);
         await gateway.StartAsync();
-        await using var node = new NodePublisher(broker.Port, "node");
+        await using var node = new Subscriber(broker.Port, "node");
         await node.ConnectAsync();
 
         // Text: a header, then lines; the last one without '\n' ends with the message.
-        await node.PublishAsync("text/esp32-01/imu", Channels + "\n0.1,0.2,0.3,0.4,0.5,0.6\n0.1,0.2,0.3,0.4,0.5,0.6\n0.1,0.2,0.3,0.4,0.5,0.6");
-        await node.PublishAsync("text/esp32-01/imu", "0.1 0.2 0.3 0.4 0.5 0.6");
+        await node.PublishAtLeastOnceAsync("text/esp32-01/imu", Channels + "\n0.1,0.2,0.3,0.4,0.5,0.6\n0.1,0.2,0.3,0.4,0.5,0.6\n0.1,0.2,0.3,0.4,0.5,0.6");
+        await node.PublishAtLeastOnceAsync("text/esp32-01/imu", "0.1 0.2 0.3 0.4 0.5 0.6");
         // Binary: two frames of four samples, frame stream id 3.
         await node.PublishAsync("bin/a/b", Frames(3, 0, 4), qos: 0);
         // JSON: one object; an array of objects; rows in the model's order; a two-wildcard topic.
-        await node.PublishAsync("sensors/esp32-07/imu", Sample(0, 1));
-        await node.PublishAsync("sensors/esp32-07/imu", "{\"seq\":1,\"t\":0.5,\"dt\":0.02,\"samples\":[" + string.Join(',', Enumerable.Range(0, 5).Select(i => "{" + Fields(i) + "}")) + "]}");
-        await node.PublishAsync("sensors/esp32-08/imu", "{\"samples\":[[1,2,3,4,5,6],[6,5,4,3,2,1]]}");
-        await node.PublishAsync("farm/barn/cow-9/acc", Sample(0, 2));
-        await node.PublishAsync("site/x/pump-3/vibration/raw", Sample(0, 3));
+        await node.PublishAtLeastOnceAsync("sensors/esp32-07/imu", Sample(0, 1));
+        await node.PublishAtLeastOnceAsync("sensors/esp32-07/imu", "{\"seq\":1,\"t\":0.5,\"dt\":0.02,\"samples\":[" + string.Join(',', Enumerable.Range(0, 5).Select(i => "{" + Fields(i) + "}")) + "]}");
+        await node.PublishAtLeastOnceAsync("sensors/esp32-08/imu", "{\"samples\":[[1,2,3,4,5,6],[6,5,4,3,2,1]]}");
+        await node.PublishAtLeastOnceAsync("farm/barn/cow-9/acc", Sample(0, 2));
+        await node.PublishAtLeastOnceAsync("site/x/pump-3/vibration/raw", Sample(0, 3));
 
         var expected = new Dictionary<string, int>
         {
@@ -157,8 +148,8 @@ public class MqttSourceTests
             [ { "name": "nodes", "type": "mqtt", "format": "json", "topics": ["sensors/+/imu"], "mqtt": { "port": PORT } } ]
             """);
         await gateway.StartAsync();
-        await using var bad = new NodePublisher(broker.Port, "bad");
-        await using var good = new NodePublisher(broker.Port, "good");
+        await using var bad = new Subscriber(broker.Port, "bad");
+        await using var good = new Subscriber(broker.Port, "good");
         await bad.ConnectAsync();
         await good.ConnectAsync();
         string[] garbage =
@@ -168,8 +159,8 @@ public class MqttSourceTests
         ];
         for (int i = 0; i < 200; i++)
         {
-            await bad.PublishAsync("sensors/broken/imu", garbage[i % garbage.Length]);
-            await good.PublishAsync("sensors/fine/imu", Sample(i, i));
+            await bad.PublishAtLeastOnceAsync("sensors/broken/imu", garbage[i % garbage.Length]);
+            await good.PublishAtLeastOnceAsync("sensors/fine/imu", Sample(i, i));
         }
         Assert.True(await Until(() => gateway.ByStream().GetValueOrDefault("nodes/fine") == 200), $"{gateway.ByStream().GetValueOrDefault("nodes/fine")} of 200; {gateway.Why}");
         Assert.True(await Until(() => gateway.Source().Link.Acknowledged == 400), gateway.Why);
@@ -194,12 +185,12 @@ public class MqttSourceTests
             [ { "name": "nodes", "type": "mqtt", "format": "json", "topics": ["sensors/+/imu"], "qos": 1,
                 "mqtt": { "port": PORT, "device": "gw", "sessionExpiryMs": 600000 } } ]
             """;
-        await using var node = new NodePublisher(broker.Port, "node");
+        await using var node = new Subscriber(broker.Port, "node");
         await node.ConnectAsync();
         await using (var first = new Gateway(broker.Port, sources))
         {
             await first.StartAsync();
-            for (int i = 0; i < 20; i++) await node.PublishAsync("sensors/esp32-07/imu", Sample(i, i));
+            for (int i = 0; i < 20; i++) await node.PublishAtLeastOnceAsync("sensors/esp32-07/imu", Sample(i, i));
             Assert.True(await Until(() => first.ByStream().GetValueOrDefault("nodes/esp32-07") == 20), first.Why);
             await first.Pipeline.StopAsync();
             Accounting.AssertBalanced(first.Pipeline.Counters, "first run");
@@ -207,7 +198,7 @@ public class MqttSourceTests
 
         // The gateway is away: the broker queues for its session.
         const int held = 150;
-        for (int i = 20; i < 20 + held; i++) await node.PublishAsync("sensors/esp32-07/imu", Sample(i, i));
+        for (int i = 20; i < 20 + held; i++) await node.PublishAtLeastOnceAsync("sensors/esp32-07/imu", Sample(i, i));
 
         await using var second = new Gateway(broker.Port, sources);
         await second.StartAsync();
@@ -230,10 +221,10 @@ public class MqttSourceTests
                 "mqtt": { "port": PORT, "reconnectMinMs": 100, "reconnectMaxMs": 400, "unhealthyAfterMs": 500 } } ]
             """);
         await gateway.StartAsync();
-        await using (var node = new NodePublisher(broker.Port, "node"))
+        await using (var node = new Subscriber(broker.Port, "node"))
         {
             await node.ConnectAsync();
-            await node.PublishAsync("sensors/a/imu", "1,2,3,4,5,6\n1,2,3,4,5,6\n");
+            await node.PublishAtLeastOnceAsync("sensors/a/imu", "1,2,3,4,5,6\n1,2,3,4,5,6\n");
             Assert.True(await Until(() => gateway.ByStream().GetValueOrDefault("nodes/a") == 2), gateway.Why);
         }
         broker.Stop();
@@ -253,10 +244,10 @@ public class MqttSourceTests
         }
         broker.Start();
         Assert.True(await Until(() => gateway.Source().Link.Connected && context.Down is null), gateway.Why);
-        await using (var node = new NodePublisher(broker.Port, "node"))
+        await using (var node = new Subscriber(broker.Port, "node"))
         {
             await node.ConnectAsync();
-            await node.PublishAsync("sensors/a/imu", "1,2,3,4,5,6\n");
+            await node.PublishAtLeastOnceAsync("sensors/a/imu", "1,2,3,4,5,6\n");
             Assert.True(await Until(() => gateway.ByStream().GetValueOrDefault("nodes/a") == 3), gateway.Why);
         }
         Assert.True(health.Check().Healthy, health.Check().Reason);
@@ -283,7 +274,7 @@ public class MqttSourceTests
               { "name": "lines", "type": "mqtt", "format": "text", "topics": ["text/+"], "qos": 0, "mqtt": { "port": PORT } } ]
             """, discard: true);
         await gateway.StartAsync();
-        await using var node = new NodePublisher(broker.Port, "node");
+        await using var node = new Subscriber(broker.Port, "node");
         await node.ConnectAsync();
         string batch = "{\"seq\":SEQ,\"dt\":0.02,\"samples\":[" + string.Join(',', Enumerable.Range(0, 10).Select(i => "{" + Fields(i) + "}")) + "]}";
         string lines = string.Concat(Enumerable.Repeat("0.1,0.2,0.3,0.4,0.5,0.6\n", 10));
@@ -291,8 +282,8 @@ public class MqttSourceTests
         {
             for (int i = from; i < from + count; i++)
             {
-                await node.PublishAsync($"sensors/n{i % 4}/imu", batch.Replace("SEQ", (i / 4 * 10).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
-                await node.PublishAsync($"text/n{i % 4}", lines);
+                await node.PublishAtLeastOnceAsync($"sensors/n{i % 4}/imu", batch.Replace("SEQ", (i / 4 * 10).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+                await node.PublishAtLeastOnceAsync($"text/n{i % 4}", lines);
             }
         }
         // Warm: every stream past the sample-rate check (250 samples, which logs its warning once).
