@@ -356,6 +356,38 @@ public class MqttSourceTests
         Assert.Equal(0, gateway.Pipeline.Counters.GapResets);
     }
 
+    /// <summary>TLS against a private CA (caFile) and a user name and password, as the sink's: the options are shared, and so is the wording of a refusal.</summary>
+    [Fact]
+    public async Task Tls_and_credentials_connect_and_a_wrong_password_is_logged_with_the_brokers_reason()
+    {
+        string certificate = "";
+        using var broker = new MosquittoBroker(dir =>
+        {
+            certificate = Path.Combine(dir, "broker.pem");
+            string key = Path.Combine(dir, "broker.key"), passwords = Path.Combine(dir, "passwords");
+            MosquittoBroker.Run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", key, "-out", certificate, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1");
+            MosquittoBroker.Run("mosquitto_passwd", "-b", "-c", passwords, "gateway", "right-password");
+            return $"allow_anonymous false\npassword_file {passwords}\ncertfile {certificate}\nkeyfile {key}";
+        });
+        string Sources(string password) => $$"""
+            [ { "name": "nodes", "type": "mqtt", "format": "text", "topics": ["sensors/+/imu"],
+                "mqtt": { "port": PORT, "tls": true, "caFile": "{{certificate}}", "username": "gateway", "password": "{{password}}",
+                          "reconnectMinMs": 50, "reconnectMaxMs": 100 } } ]
+            """;
+        await using (var refused = new Gateway(broker.Port, Sources("wrong-password")))
+        {
+            refused.Pipeline.Start();
+            Assert.True(await Until(() => refused.Source().Link.ConnectFailures >= 5), refused.Why);
+            var failures = refused.Log.Where(l => l.Contains("cannot connect", StringComparison.Ordinal)).ToList();
+            Assert.True(failures.Count == 1, $"one line for {refused.Source().Link.ConnectFailures} failures: {refused.Why}");
+            Assert.Matches("NotAuthorized|BadUserNameOrPassword", failures[0]);
+        }
+        await using var gateway = new Gateway(broker.Port, Sources("right-password"));
+        await gateway.StartAsync();
+        Assert.Contains(gateway.Log, l => l.Contains("connected to", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Configuration_errors_name_the_option()
     {
