@@ -5,6 +5,9 @@ namespace EdgeLstm.Daemon.Mqtt;
 /// level, '#' (last, alone in its level) matching the parent level and any number below it. What
 /// the wildcards matched names a source's stream: <see cref="StreamName"/>. Topics beginning with
 /// '$' are not matched by a filter beginning with a wildcard (section 4.7.2), as the broker does.
+/// A shared subscription `$share/{group}/{filter}` (section 4.8.2: the broker gives each message
+/// to one of the group's subscribers, so several gateways can split the nodes) is subscribed as
+/// written and matches, and names streams, by its filter part.
 /// </summary>
 public sealed class TopicFilter
 {
@@ -28,7 +31,16 @@ public sealed class TopicFilter
         if (string.IsNullOrEmpty(filter)) error = "empty";
         else if (filter.Length > 65535) error = "longer than 65535 characters";
         else if (filter.Contains('\0')) error = "contains a NUL character";
-        var levels = filter?.Split('/') ?? [];
+        string matched = filter ?? "";
+        if (error is null && filter!.StartsWith("$share/", StringComparison.Ordinal))
+        {
+            int end = filter.IndexOf('/', 7);
+            string group = end < 0 ? filter[7..] : filter[7..end];
+            if (group.Length == 0 || group.Contains('+') || group.Contains('#')) error = "a shared subscription needs a group name without wildcards: $share/{group}/{filter}";
+            else if (end < 0 || end == filter.Length - 1) error = "a shared subscription needs a filter after its group: $share/{group}/{filter}";
+            else matched = filter[(end + 1)..];
+        }
+        var levels = error is null ? matched.Split('/') : [];
         for (int i = 0; error is null && i < levels.Length; i++)
         {
             string l = levels[i];

@@ -356,6 +356,28 @@ public class MqttSourceTests
         Assert.Equal(0, gateway.Pipeline.Counters.GapResets);
     }
 
+    /// <summary>A shared subscription: the broker gives each message to one of the group's gateways; together they decode each exactly once.</summary>
+    [Fact]
+    public async Task A_shared_subscription_splits_the_messages_between_gateways()
+    {
+        using var broker = new MosquittoBroker();
+        string Sources(string device) => $$"""
+            [ { "name": "nodes", "type": "mqtt", "format": "json", "topics": ["$share/gateways/sensors/+/imu"], "mqtt": { "port": PORT, "device": "{{device}}" } } ]
+            """;
+        await using var one = new Gateway(broker.Port, Sources("gw1"));
+        await using var two = new Gateway(broker.Port, Sources("gw2"));
+        await one.StartAsync();
+        await two.StartAsync();
+        await using var node = new Subscriber(broker.Port, "node");
+        await node.ConnectAsync();
+        for (int i = 0; i < 100; i++) await node.PublishAtLeastOnceAsync($"sensors/n{i % 5}/imu", Sample(i / 5, i));
+        Assert.True(await Until(() => one.Pipeline.Counters.Classified + two.Pipeline.Counters.Classified == 100), $"{one.Why} || {two.Why}");
+        await Task.Delay(200);
+        Assert.True(one.Pipeline.Counters.Classified > 0 && two.Pipeline.Counters.Classified > 0, $"{one.Pipeline.Counters.Classified} + {two.Pipeline.Counters.Classified}");
+        Assert.Equal(100, one.Pipeline.Counters.Classified + two.Pipeline.Counters.Classified);
+        Assert.All(one.ByStream().Keys.Concat(two.ByStream().Keys), s => Assert.Matches("^nodes/n[0-4]$", s));
+    }
+
     /// <summary>TLS against a private CA (caFile) and a user name and password, as the sink's: the options are shared, and so is the wording of a refusal.</summary>
     [Fact]
     public async Task Tls_and_credentials_connect_and_a_wrong_password_is_logged_with_the_brokers_reason()

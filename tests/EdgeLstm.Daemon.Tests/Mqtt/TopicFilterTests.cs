@@ -16,6 +16,7 @@ public class TopicFilterTests
     [InlineData("+/#", "a/b/c", "nodes/a/b/c")]
     [InlineData("exact/topic", "exact/topic", "nodes")]
     [InlineData("+", "x", "nodes/x")]
+    [InlineData("$share/gateways/sensors/+/imu", "sensors/esp32-07/imu", "nodes/esp32-07")] // a shared subscription matches by its filter
     public void A_matching_topic_names_its_stream_by_the_wildcards(string filter, string topic, string stream)
     {
         var f = TopicFilter.Parse(filter, out _)!;
@@ -43,6 +44,9 @@ public class TopicFilterTests
     [InlineData("a/#/b", "'#' must be the last level")]
     [InlineData("a/b#", "'#' must be the last level")]
     [InlineData("a/b+/c", "'+' must be alone")]
+    [InlineData("$share/g", "a shared subscription needs a filter")]
+    [InlineData("$share//a", "a shared subscription needs a group")]
+    [InlineData("$share/g+/a", "a shared subscription needs a group")]
     public void Invalid_filters_say_why(string filter, string why)
     {
         Assert.Null(TopicFilter.Parse(filter, out string? error));
