@@ -201,15 +201,28 @@ public sealed class MqttSource : Source
         var payload = message.Payload;
         Interlocked.Add(ref context.Counters.BytesReceived, payload.Length);
         if (payload.Length > 0) context.MarkData(System.Diagnostics.Stopwatch.GetTimestamp());
-        bool accepted = Decode(message.Topic, payload, context, out var batch);
-        while (batch is not null)
+        bool accepted = true;
+        try
         {
-            if (!await BytePump.HandOverAsync(batch, context, context.FullMode).ConfigureAwait(false))
+            var batch = Decode(message.Topic, payload, context);
+            while (batch is not null)
             {
-                accepted = false; // the stop: not acknowledged, the broker delivers it again to the next run
-                break;
+                if (!await BytePump.HandOverAsync(batch, context, context.FullMode).ConfigureAwait(false))
+                {
+                    accepted = false; // the stop: not acknowledged, the broker delivers it again to the next run
+                    break;
+                }
+                batch = DecodeMore(context);
             }
-            batch = DecodeMore(context);
+        }
+        catch (Exception x) when (x is not OperationCanceledException)
+        {
+            // A decoder's bug must not leave the message unacknowledged (the broker would stop sending
+            // once its in-flight window is full): what was not consumed is counted, the failure logged.
+            context.Counters.Reject(RejectReason.Incomplete, _rest.Length);
+            _rest = default;
+            _decoder = null;
+            context.Log($"source '{Name}': a message on '{message.Topic}' failed in its decoder ({x.GetType().Name}: {x.Message}); its undecoded bytes are counted as incomplete");
         }
         if (acknowledge && accepted && !_stopping)
         {
@@ -230,20 +243,23 @@ public sealed class MqttSource : Source
     private ReadOnlySequence<byte> _rest;
     private Arrival _arrival;
 
-    /// <summary>Starts decoding a message; false for a topic no filter matches (its bytes counted as garbage).</summary>
-    private bool Decode(string topic, ReadOnlySequence<byte> payload, SourceContext context, out SampleBatch? batch)
+    /// <summary>
+    /// Starts decoding a message: its first batch, or null when it gave none. A topic no filter
+    /// matches gives none, its bytes counted as garbage (and acknowledged, so the broker does not
+    /// deliver it again and again).
+    /// </summary>
+    private SampleBatch? Decode(string topic, ReadOnlySequence<byte> payload, SourceContext context)
     {
-        batch = null;
+        _rest = default;
         _decoder = DecoderOf(topic, context);
         if (_decoder is null)
         {
             Interlocked.Add(ref context.Counters.GarbageBytes, payload.Length);
-            return true; // counted; acknowledged, so the broker does not deliver it again and again
+            return null;
         }
         _rest = payload;
         _arrival = Arrival.Now();
-        batch = DecodeMore(context);
-        return true;
+        return DecodeMore(context);
     }
 
     /// <summary>The next batch of the current message; null when the message is done.</summary>
