@@ -17,7 +17,7 @@ public partial class ConfigurationTests
     {
         var config = ConfigReader.Read(ExamplePath);
         var pipeline = PipelineFactory.Build(config, _ => TestModels.Streaming, _ => { }, Path.GetDirectoryName(ExamplePath));
-        Assert.Equal(5, pipeline.Sources.Count);
+        Assert.Equal(6, pipeline.Sources.Count);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public partial class ConfigurationTests
     {
         var shown = PropertyName().Matches(File.ReadAllText(ExamplePath)).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
         var types = new[] { typeof(DaemonConfig), typeof(ModelEntry), typeof(SourceEntry), typeof(ChannelEntry), typeof(StreamRuleEntry),
-                            typeof(ResetSection), typeof(EventsSection), typeof(SinkEntry), typeof(PipelineSection), typeof(Daemon.Mqtt.MqttOptions),
+                            typeof(ResetSection), typeof(EventsSection), typeof(SinkEntry), typeof(PipelineSection), typeof(Daemon.Mqtt.MqttOptions), typeof(Daemon.Mqtt.MqttSourceOptions),
                             typeof(ServiceSection), typeof(MetricsSection), typeof(PartitionSection) };
         // The MQTT options' old names in seconds are read but not shown (OldOptionNames).
         foreach (var p in types.SelectMany(t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance)).Where(p => p.CanWrite && !p.Name.EndsWith("Seconds", StringComparison.Ordinal)))

@@ -49,9 +49,9 @@ public sealed class ModelEntry
 public sealed class SourceEntry
 {
     public string Name { get; set; } = "";
-    /// <summary>serial, tcp, udp, stdin or file.</summary>
+    /// <summary>serial, tcp, udp, stdin, file or mqtt.</summary>
     public string Type { get; set; } = "";
-    /// <summary>text or binary.</summary>
+    /// <summary>text or binary; json for mqtt.</summary>
     public string Format { get; set; } = "text";
     /// <summary>Device (serial) or recording (file).</summary>
     public string? Path { get; set; }
@@ -78,6 +78,15 @@ public sealed class SourceEntry
     /// <summary>Health turns unhealthy when this source has delivered no bytes for this long; 0 = never (a source that may be silent).</summary>
     public int StaleAfterMs { get; set; }
     public List<ChannelEntry> Channels { get; set; } = [];
+
+    /// <summary>mqtt: the topic filters to subscribe to (wildcards + and #).</summary>
+    public List<string> Topics { get; set; } = [];
+    /// <summary>mqtt: 0 (at most once) or 1 (at least once: a message is acknowledged once its samples are in the pipeline).</summary>
+    public int Qos { get; set; } = 1;
+    /// <summary>mqtt: the 0-based topic levels that name a stream (`nodes/` + those levels); empty: the levels the wildcards matched.</summary>
+    public List<int> StreamLevels { get; set; } = [];
+    /// <summary>mqtt: the broker connection (the sink's options) and the session expiry.</summary>
+    public Mqtt.MqttSourceOptions? Mqtt { get; set; }
 }
 
 public sealed class ChannelEntry

@@ -13,6 +13,9 @@ public static class OldOptionNames
         for (int i = 0; i < config.Sinks.Count; i++)
             if (config.Sinks[i].Mqtt is { } mqtt)
                 found.AddRange(mqtt.OldNamesUsed.Select(n => $"sinks[{i}].mqtt.{n}"));
+        for (int i = 0; i < config.Sources.Count; i++)
+            if (config.Sources[i].Mqtt is { } mqtt)
+                found.AddRange(mqtt.OldNamesUsed.Select(n => $"sources[{i}].mqtt.{n}"));
         return found;
     }
 }

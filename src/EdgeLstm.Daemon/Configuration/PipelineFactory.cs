@@ -15,7 +15,7 @@ namespace EdgeLstm.Daemon.Configuration;
 /// </summary>
 public static class PipelineFactory
 {
-    private static readonly string[] SourceTypes = ["serial", "tcp", "udp", "stdin", "file"];
+    private static readonly string[] SourceTypes = ["serial", "tcp", "udp", "stdin", "file", "mqtt"];
     private static readonly string[] SinkTypes = ["stdout", "tcp", "udp", "serial", "mqtt"];
 
     /// <param name="loadModel">Loads a model file; null path means the embedded default.</param>
@@ -109,9 +109,10 @@ public static class PipelineFactory
             Check(!string.IsNullOrWhiteSpace(s.Name) && !s.Name.Contains('/', StringComparison.Ordinal), $"{at}.name: a non-empty name without '/' is needed");
             Check(seen.Add(s.Name), $"{at}.name: '{s.Name}' is used twice");
             Check(SourceTypes.Contains(s.Type), $"{at}.type: '{s.Type}' is not one of {string.Join(", ", SourceTypes)}");
-            Check(s.Format is "text" or "binary", $"{at}.format: '{s.Format}' is not text or binary");
+            Check(s.Format is "text" or "binary" || s.Format == "json" && s.Type == "mqtt",
+                $"{at}.format: '{s.Format}' is not text or binary{(s.Type == "mqtt" ? " or json" : " (json is for mqtt sources)")}");
             Check(s.MaxLineLength is >= 16 and <= BytePump.BufferSize / 4, $"{at}.maxLineLength: must be 16 to {BytePump.BufferSize / 4}");
-            var format = s.Format == "binary" ? InputFormat.Binary : InputFormat.Text;
+            var format = s.Format switch { "binary" => InputFormat.Binary, "json" => InputFormat.Json, _ => InputFormat.Text };
             var rule = RuleOf(s.Name);
             models.TryGetValue(rule.Model, out var sourceModel);
             for (int c = 0; c < s.Channels.Count; c++)
@@ -166,7 +167,12 @@ public static class PipelineFactory
                     if (!string.IsNullOrEmpty(s.Path))
                         sources.Add(new FileSource(s.Name, Resolve(s.Path), format, decoding, s.MaxSpeed ? null : s.Speed ?? 1, sourceModel.Model?.Metadata.SampleRateHz ?? 0));
                     break;
+                case "mqtt":
+                    if (Mqtt(s, at, errors) is { } mqtt) sources.Add(new MqttSource(s.Name, format, decoding, s.Mqtt!, mqtt, s.Qos, s.StreamLevels));
+                    break;
             }
+            if (s.Type != "mqtt")
+                Check(s.Topics.Count == 0 && s.StreamLevels.Count == 0 && s.Mqtt is null, $"{at}: topics, streamLevels and mqtt are options of mqtt sources");
         }
 
         // Sinks (created by Build, once everything is valid).
@@ -266,6 +272,27 @@ public static class PipelineFactory
             else if (setting?.Index is null) names.Add(channel.Name);
         }
         return names;
+    }
+
+    /// <summary>An mqtt source's topic filters (null after adding its errors), its QoS, stream levels and connection.</summary>
+    private static List<Mqtt.TopicFilter>? Mqtt(SourceEntry s, string at, List<string> errors)
+    {
+        int before = errors.Count;
+        if (s.Topics.Count == 0) errors.Add($"{at}.topics: at least one topic filter is needed (e.g. \"sensors/+/imu\")");
+        var filters = new List<Mqtt.TopicFilter>();
+        for (int t = 0; t < s.Topics.Count; t++)
+        {
+            if (Daemon.Mqtt.TopicFilter.Parse(s.Topics[t], out string? error) is { } filter) filters.Add(filter);
+            else errors.Add($"{at}.topics[{t}]: '{s.Topics[t]}' is not a topic filter: {error}");
+        }
+        if (s.Qos is not (0 or 1)) errors.Add($"{at}.qos: {s.Qos} is not supported (0 or 1)");
+        for (int l = 0; l < s.StreamLevels.Count; l++)
+            if (s.StreamLevels[l] is < 0 or > 127) errors.Add($"{at}.streamLevels[{l}]: {s.StreamLevels[l]} is not a topic level (0 is the first)");
+        if (s.StreamLevels.Count == 0 && filters.Count > 1 && filters.Any(f => !f.HasWildcard))
+            errors.Add($"{at}.streamLevels: needed when a topic without wildcards is one of several (its messages would have no stream name of their own)");
+        s.Mqtt ??= new Mqtt.MqttSourceOptions();
+        errors.AddRange(s.Mqtt.Validate($"{at}.mqtt"));
+        return errors.Count > before ? null : filters;
     }
 
     /// <summary>Two bind addresses that would claim the same port: equal, or either the wildcard of its family.</summary>

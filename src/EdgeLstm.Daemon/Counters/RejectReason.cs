@@ -30,17 +30,24 @@ public enum RejectReason
     NotAHeader,
     /// <summary>A partial record held when its source stopped or its connection or device was lost.</summary>
     Incomplete,
+    /// <summary>A JSON message that is not well-formed JSON (cut off, a stray byte, an unquoted name).</summary>
+    JsonSyntax,
+    /// <summary>
+    /// A well-formed JSON message in none of the accepted shapes (docs/protocol.md): not an object,
+    /// nested values where numbers belong, `samples` beside channels, more samples or channels than supported.
+    /// </summary>
+    JsonShape,
 }
 
 public static class RejectReasons
 {
-    public const int Count = (int)RejectReason.Incomplete + 1;
+    public const int Count = (int)RejectReason.JsonShape + 1;
 
     /// <summary>The snake_case names the counters are reported under.</summary>
     public static readonly string[] Names =
     [
         "line_too_long", "binary_on_text", "wrong_field_count", "not_a_number", "non_finite",
         "garbage", "bad_frame_header", "bad_checksum", "truncated_frame", "too_many_columns",
-        "not_a_header", "incomplete",
+        "not_a_header", "incomplete", "json_syntax", "json_shape",
     ];
 }

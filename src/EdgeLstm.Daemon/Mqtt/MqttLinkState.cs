@@ -4,14 +4,17 @@ using System.Text.Json;
 namespace EdgeLstm.Daemon.Mqtt;
 
 /// <summary>
-/// What an MQTT publisher's link to its broker looks like right now, readable from any thread
-/// (health, /metrics, status): connected or since when not and why, connection counts, the
-/// queue depth, and every message's fate counted once, in messages (never per block).
-/// Updated by the publisher with interlocked operations; nothing here allocates per message.
+/// What an MQTT client's link to its broker looks like right now, readable from any thread
+/// (health, /metrics, status): connected or since when not and why, connection counts, and
+/// every message's fate counted once, in messages (never per block): for a sink's publisher the
+/// queue depth and published, dropped, spooled; for a source's subscriber received and
+/// acknowledged (<paramref name="source"/>). Updated by its client with interlocked operations;
+/// nothing here allocates per message.
 /// </summary>
-public sealed class MqttLinkState(string name, TimeSpan unhealthyAfter)
+public sealed class MqttLinkState(string name, TimeSpan unhealthyAfter, bool source = false)
 {
     private long _connects, _connectFailures, _published, _queued, _droppedQueueFull, _droppedAtStop, _droppedRefused, _spooled, _restored;
+    private long _received, _acknowledged;
     private long _disconnectedSince = Stopwatch.GetTimestamp(); // 0 while connected
     private volatile bool _connected;
     private volatile string? _lastFailure;
@@ -43,6 +46,14 @@ public sealed class MqttLinkState(string name, TimeSpan unhealthyAfter)
     public long Spooled => Interlocked.Read(ref _spooled);
     /// <summary>Messages read back from the spool file at start.</summary>
     public long Restored => Interlocked.Read(ref _restored);
+
+    /// <summary>True for a source's link (it subscribes), false for a sink's (it publishes).</summary>
+    public bool IsSource => source;
+
+    /// <summary>Source: messages delivered by the broker.</summary>
+    public long Received => Interlocked.Read(ref _received);
+    /// <summary>Source: QoS 1 messages acknowledged, once their samples were in the pipeline.</summary>
+    public long Acknowledged => Interlocked.Read(ref _acknowledged);
 
     /// <summary>Why the last connection attempt failed or the connection was lost; null before any failure.</summary>
     public string? LastFailure => _lastFailure;
@@ -82,6 +93,9 @@ public sealed class MqttLinkState(string name, TimeSpan unhealthyAfter)
     /// <summary>An established connection ended; true when the reason differs from the last failure's.</summary>
     internal bool Lost(string reason) => Failed(reason);
 
+    internal void Receive() => Interlocked.Increment(ref _received);
+    internal void Acknowledge() => Interlocked.Increment(ref _acknowledged);
+
     internal void Enqueued(long n = 1) => Interlocked.Add(ref _queued, n);
     internal void Dequeued(long n = 1) => Interlocked.Add(ref _queued, -n);
     internal void Sent() => Interlocked.Increment(ref _published);
@@ -96,12 +110,19 @@ public sealed class MqttLinkState(string name, TimeSpan unhealthyAfter)
     public void WriteTo(Utf8JsonWriter w)
     {
         w.WriteStartObject();
-        w.WriteString("sink", Name);
+        w.WriteString(source ? "source" : "sink", Name);
         w.WriteBoolean("connected", Connected);
         if (DisconnectedFor is { } down) w.WriteNumber("disconnected_s", Math.Round(down.TotalSeconds, 1));
         if (LastFailure is { } failure) w.WriteString("last_failure", failure);
         w.WriteNumber("connects", Connects);
         w.WriteNumber("connect_failures", ConnectFailures);
+        if (source)
+        {
+            w.WriteNumber("received", Received);
+            w.WriteNumber("acknowledged", Acknowledged);
+            w.WriteEndObject();
+            return;
+        }
         w.WriteNumber("queued", Queued);
         w.WriteNumber("published", Published);
         w.WriteStartObject("dropped");

@@ -1,6 +1,3 @@
-using System.Net.Sockets;
-using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
 using EdgeLstm.Daemon.Flow;
 using MQTTnet;
@@ -43,8 +40,7 @@ public sealed class MqttPublisher : IAsyncDisposable
     private Task? _loop;
     // _republishDiscovery: every config is due (connect, Home Assistant's birth); _announcedDue: only the newly announced ones.
     private volatile bool _republishDiscovery, _announcedDue, _stopping;
-    // Why our certificate check refused the broker in the current connection attempt: the handshake's own exception only says "rejected by the callback".
-    private volatile string? _certificateRejection;
+    private readonly MqttConnector _connector;
 
     /// <param name="name">Names the link in metrics and health; default the broker's host:port.</param>
     public MqttPublisher(MqttOptions options, Action<string>? log = null, string? name = null)
@@ -53,6 +49,7 @@ public sealed class MqttPublisher : IAsyncDisposable
         _log = log ?? (_ => { });
         Link = new MqttLinkState(name ?? $"{options.Host}:{options.Port}", TimeSpan.FromMilliseconds(options.UnhealthyAfterMs));
         _client = new MqttClientFactory().CreateMqttClient();
+        _connector = new MqttConnector(options, options.EffectiveClientId);
         _queue = Channel.CreateBounded<MqttMessage>(new BoundedChannelOptions(options.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait, // TryWrite fails when full: we count the drop
@@ -71,11 +68,7 @@ public sealed class MqttPublisher : IAsyncDisposable
         {
             if (e.ClientWasConnected && !_stopping)
             {
-                string reason = e.Exception is { } x ? ReasonOf(x)
-                    : e.ReasonString is { Length: > 0 } text ? $"{e.Reason}: {text}"
-                    : e.Reason is MqttClientDisconnectReason.UnspecifiedError or MqttClientDisconnectReason.NormalDisconnection
-                        ? "closed by the broker or the network without a reason"
-                        : $"the broker disconnected us: {e.Reason}";
+                string reason = MqttConnector.LostReason(e);
                 if (Link.Lost(reason)) _log($"mqtt: connection to {_options.Host}:{_options.Port} lost: {reason}");
             }
             return Task.CompletedTask;
@@ -325,13 +318,12 @@ public sealed class MqttPublisher : IAsyncDisposable
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
-            timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            _certificateRejection = null;
-            var connack = await _client.ConnectAsync(BuildOptions(), timeout.Token).ConfigureAwait(false);
+            timeout.CancelAfter(MqttConnector.ConnectTimeout);
+            var connack = await _connector.ConnectAsync(_client, BuildOptions(), timeout.Token).ConfigureAwait(false);
             if (connack.ResultCode != MqttClientConnectResultCode.Success)
             {
                 // The broker answered and refused us (credentials, client id, authorization): its reason code says why.
-                ConnectFailed(ResultText(connack.ResultCode, connack.ReasonString));
+                ConnectFailed(MqttConnector.ResultText(connack.ResultCode, connack.ReasonString));
                 return false;
             }
             await _client.PublishAsync(Status(Online), timeout.Token).ConfigureAwait(false);
@@ -347,12 +339,10 @@ public sealed class MqttPublisher : IAsyncDisposable
             _log(n == 1 ? $"mqtt: connected to {_options.Host}:{_options.Port}" : $"mqtt: reconnected to {_options.Host}:{_options.Port} (connection {n})");
             return true;
         }
-        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Adapter.MqttConnectingFailedException
-                                      or OperationCanceledException or InvalidOperationException or System.Net.Sockets.SocketException
-                                      or System.Security.Authentication.AuthenticationException)
+        catch (Exception e) when (MqttConnector.IsConnectFailure(e))
         {
             token.ThrowIfCancellationRequested();
-            ConnectFailed(ReasonOf(e, _options.Tls, _certificateRejection));
+            ConnectFailed(_connector.FailureOf(e));
             return false;
         }
     }
@@ -361,42 +351,6 @@ public sealed class MqttPublisher : IAsyncDisposable
     {
         if (Link.ConnectFailed(reason)) _log($"mqtt: cannot connect to {_options.Host}:{_options.Port}: {reason}");
     }
-
-    /// <summary>
-    /// Why a connection attempt threw, short and stable across retries (so a change of reason is
-    /// noticed): the TLS handshake's failure (why the certificate was refused, when that was it),
-    /// the socket error, else the innermost message. A broker that answers and refuses does not
-    /// throw: MQTTnet 5 returns its CONNACK code. With TLS, a connection accepted and then cut
-    /// before the CONNACK most likely ended in the handshake (a plain listener does that), and the
-    /// reason says so.
-    /// </summary>
-    internal static string ReasonOf(Exception e, bool tls = false, string? certificateRejection = null)
-    {
-        for (var x = e; x is not null; x = x.InnerException)
-            if (x is AuthenticationException) return $"TLS handshake failed: {certificateRejection ?? x.Message}";
-        if (e is OperationCanceledException) return "no answer within 10 s";
-        string? code = null;
-        bool io = false;
-        for (var x = e; x is not null; x = x.InnerException)
-        {
-            io |= x is IOException;
-            if (x is SocketException socket)
-            {
-                code = socket.SocketErrorCode.ToString();
-                if (socket.SocketErrorCode is not (SocketError.ConnectionReset or SocketError.ConnectionAborted)) return code;
-                break;
-            }
-        }
-        var inner = e;
-        while (inner.InnerException is not null) inner = inner.InnerException;
-        code ??= inner.Message;
-        return tls && (io || code is nameof(SocketError.ConnectionReset) or nameof(SocketError.ConnectionAborted))
-            ? $"TLS handshake or CONNECT cut off: {code} (is the port a TLS listener?)"
-            : code;
-    }
-
-    private static string ResultText(MqttClientConnectResultCode code, string? reason) =>
-        string.IsNullOrEmpty(reason) ? $"broker refused the connection: {code}" : $"broker refused the connection: {code} ({reason})";
 
     private bool DiscoveryDue => _republishDiscovery || _announcedDue;
 
@@ -432,52 +386,11 @@ public sealed class MqttPublisher : IAsyncDisposable
         .WithRetainFlag(m.Retain)
         .Build();
 
-    /// <summary>MQTTnet's own check (system store, or the CA file's chain), remembering why it refused for the log.</summary>
-    private bool Validate(MqttClientCertificateValidationEventArgs e)
-    {
-        if (MqttClientDefaultCertificateValidationHandler.Handle(e)) return true;
-        var statuses = e.Chain?.ChainStatus.Select(s => s.Status.ToString()).Distinct().ToArray() ?? [];
-        string trust = !e.SslPolicyErrors.HasFlag(System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors) ? ""
-            : _options.CaFile is { } ca ? $", checked against the caFile {ca}" : ", checked against the system store (set caFile for a private CA)";
-        _certificateRejection = $"the broker's certificate was rejected: {e.SslPolicyErrors}"
-                                + (statuses.Length > 0 ? $" ({string.Join(", ", statuses)})" : "") + trust;
-        return false;
-    }
-
-    private MqttClientOptions BuildOptions()
-    {
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(_options.Host, _options.Port)
-            .WithClientId(_options.EffectiveClientId)
-            .WithCleanSession(true)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(Math.Round(_options.KeepAliveMs / 1000.0)))
-            .WithTimeout(TimeSpan.FromSeconds(10))
-            .WithWillTopic(_options.StatusTopicResolved)
-            .WithWillPayload(Offline)
-            .WithWillRetain(true)
-            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
-        if (_options.Username is not null) builder.WithCredentials(_options.Username, _options.Password ?? "");
-        if (_options.Tls)
-        {
-            builder.WithTlsOptions(tls =>
-            {
-                tls.UseTls(true).WithTargetHost(_options.Host);
-                if (_options.AllowUntrustedCertificates)
-                {
-                    tls.WithAllowUntrustedCertificates(true).WithIgnoreCertificateChainErrors(true).WithCertificateValidationHandler(_ => true);
-                }
-                else
-                {
-                    if (_options.CaFile is { } ca)
-                    {
-                        var chain = new X509Certificate2Collection();
-                        chain.ImportFromPemFile(ca);
-                        tls.WithTrustChain(chain);
-                    }
-                    tls.WithCertificateValidationHandler(Validate);
-                }
-            });
-        }
-        return builder.Build();
-    }
+    private MqttClientOptions BuildOptions() => _connector.Builder()
+        .WithCleanSession(true)
+        .WithWillTopic(_options.StatusTopicResolved)
+        .WithWillPayload(Offline)
+        .WithWillRetain(true)
+        .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+        .Build();
 }

@@ -64,6 +64,7 @@ public static class ServiceReport
         foreach (var (source, seconds) in health.Silences())
             text.Gauge("edgelstm_source_silence_seconds", "Seconds since the source last delivered data", Math.Round(seconds, 3), ("source", source));
         WriteMqtt(text, c.MqttLinks);
+        WriteMqttSources(text, [.. pipeline.Sources.OfType<Sources.MqttSource>().Select(m => m.Link)]);
         text.Histogram("edgelstm_latency_seconds", "Arrival to written, per classification", c.Latency.Cumulative(LatencyBounds), c.Latency.SumSeconds, c.Latency.Count);
         ProcessMetrics.Write(text);
         return text.ToString();
@@ -72,11 +73,7 @@ public static class ServiceReport
     /// <summary>Each MQTT sink's link, labelled by sink; a family's samples stay together, as the text format wants.</summary>
     private static void WriteMqtt(PrometheusText text, IReadOnlyList<MqttLinkState> links)
     {
-        foreach (var l in links) text.Gauge("edgelstm_mqtt_connected", "1 while the MQTT sink is connected to its broker", l.Connected ? 1 : 0, ("sink", l.Name));
-        foreach (var l in links)
-            text.Gauge("edgelstm_mqtt_disconnected_seconds", "Seconds the MQTT sink has been disconnected (0 while connected)", Math.Round(l.DisconnectedFor?.TotalSeconds ?? 0, 3), ("sink", l.Name));
-        foreach (var l in links) text.Counter("edgelstm_mqtt_connects_total", "Successful MQTT connections (the first and every reconnection)", l.Connects, ("sink", l.Name));
-        foreach (var l in links) text.Counter("edgelstm_mqtt_connect_failures_total", "Failed MQTT connection attempts", l.ConnectFailures, ("sink", l.Name));
+        WriteMqttConnections(text, links, "edgelstm_mqtt", "sink");
         foreach (var l in links) text.Gauge("edgelstm_mqtt_queued_messages", "Messages waiting for the broker in the MQTT sink's queue", l.Queued, ("sink", l.Name));
         const string help = "MQTT messages by outcome";
         foreach (var l in links)
@@ -87,6 +84,27 @@ public static class ServiceReport
                 .Counter("edgelstm_mqtt_messages_total", help, l.DroppedRefused, ("sink", l.Name), ("outcome", "dropped_refused"))
                 .Counter("edgelstm_mqtt_messages_total", help, l.Spooled, ("sink", l.Name), ("outcome", "spooled"));
         }
+    }
+
+    /// <summary>Each MQTT source's link, labelled by source (families of their own: a source publishes nothing).</summary>
+    private static void WriteMqttSources(PrometheusText text, IReadOnlyList<MqttLinkState> links)
+    {
+        WriteMqttConnections(text, links, "edgelstm_mqtt_source", "source");
+        const string help = "MQTT messages delivered to the source, and those acknowledged (QoS 1) once in the pipeline";
+        foreach (var l in links)
+            text.Counter("edgelstm_mqtt_source_messages_total", help, l.Received, ("source", l.Name), ("outcome", "received"))
+                .Counter("edgelstm_mqtt_source_messages_total", help, l.Acknowledged, ("source", l.Name), ("outcome", "acknowledged"));
+    }
+
+    /// <summary>The connection families of MQTT links (<paramref name="family"/>_connected, ...), labelled by <paramref name="role"/>.</summary>
+    private static void WriteMqttConnections(PrometheusText text, IReadOnlyList<MqttLinkState> links, string family, string role)
+    {
+        string of = role == "sink" ? "MQTT" : "MQTT source";
+        foreach (var l in links) text.Gauge($"{family}_connected", $"1 while the MQTT {role} is connected to its broker", l.Connected ? 1 : 0, (role, l.Name));
+        foreach (var l in links)
+            text.Gauge($"{family}_disconnected_seconds", $"Seconds the MQTT {role} has been disconnected (0 while connected)", Math.Round(l.DisconnectedFor?.TotalSeconds ?? 0, 3), (role, l.Name));
+        foreach (var l in links) text.Counter($"{family}_connects_total", $"Successful {of} connections (the first and every reconnection)", l.Connects, (role, l.Name));
+        foreach (var l in links) text.Counter($"{family}_connect_failures_total", $"Failed {of} connection attempts", l.ConnectFailures, (role, l.Name));
     }
 
     /// <summary>One JSON object and a newline: health, uptime, reloads, every counter as in `--summary`, then each MQTT sink's link ("mqtt").</summary>
@@ -109,6 +127,9 @@ public static class ServiceReport
             w.WriteNumber("connections_idle_closed", idleClosed);
             w.WriteStartArray("mqtt");
             foreach (var link in pipeline.Counters.MqttLinks) link.WriteTo(w);
+            w.WriteEndArray();
+            w.WriteStartArray("mqtt_sources");
+            foreach (var source in pipeline.Sources.OfType<Sources.MqttSource>()) source.Link.WriteTo(w);
             w.WriteEndArray();
             w.WriteEndObject();
         }

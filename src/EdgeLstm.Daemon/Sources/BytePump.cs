@@ -65,15 +65,21 @@ public sealed class BytePump
         }
     }
 
-    /// <summary>Hands the batch to the input stage under the source's full-mode; waits for room where the mode says wait.</summary>
-    private static async ValueTask HandOverAsync(SampleBatch batch, SourceContext context, FullMode mode)
+    /// <summary>
+    /// Hands the batch to the input stage under the source's full-mode; waits for room where the
+    /// mode says wait. True when the stage took it (queued, or dropped and counted by the
+    /// full-mode); false when the stage was completed (the stop) and the batch was counted as
+    /// dropped at the stop.
+    /// </summary>
+    internal static async ValueTask<bool> HandOverAsync(SampleBatch batch, SourceContext context, FullMode mode)
     {
         while (!context.Input.TryAccept(batch, mode))
             if (!await context.Input.WaitToWriteAsync().ConfigureAwait(false))
             {
                 context.Input.DropAtStop(batch); // completed meanwhile
-                return;
+                return false;
             }
+        return true;
     }
 
     /// <summary>Counts and logs the bytes held (a record's beginning) as rejected: <c>incomplete</c>.</summary>

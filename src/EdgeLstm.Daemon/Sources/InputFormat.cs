@@ -7,4 +7,6 @@ public enum InputFormat
     Text,
     /// <summary>Binary frames of docs/protocol.md.</summary>
     Binary,
+    /// <summary>One JSON message per unit (MQTT), as ESP32 sketches write them with ArduinoJson (docs/protocol.md).</summary>
+    Json,
 }

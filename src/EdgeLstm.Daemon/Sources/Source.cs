@@ -31,9 +31,13 @@ public abstract class Source(string name, InputFormat format, DecoderOptionsTemp
     /// </summary>
     public virtual void Prepare(SourceContext context) { }
 
-    /// <summary>A decoder for one connection/open of this source.</summary>
-    protected ISampleDecoder CreateDecoder(SourceContext context, bool recording)
+    /// <summary>
+    /// A decoder for one connection/open of this source, of the stream <paramref name="stream"/>
+    /// (default the source's name; a frame's stream id is appended to it).
+    /// </summary>
+    protected ISampleDecoder CreateDecoder(SourceContext context, bool recording, string? stream = null)
     {
+        stream ??= Name;
         var options = new DecoderOptions
         {
             Counters = context.Counters,
@@ -43,8 +47,11 @@ public abstract class Source(string name, InputFormat format, DecoderOptionsTemp
             Rejections = context.Rejections,
             RecordingTime = recording,
         };
-        return Format == InputFormat.Text
-            ? new TextLineDecoder(options, context.Streams.GetOrAdd(Name, Name, recording))
-            : new BinaryFrameDecoder(options, id => context.Streams.GetOrAdd($"{Name}/{id}", Name, recording));
+        return Format switch
+        {
+            InputFormat.Text => new TextLineDecoder(options, context.Streams.GetOrAdd(stream, Name, recording)),
+            InputFormat.Json => new JsonSampleDecoder(options, context.Streams.GetOrAdd(stream, Name, recording)),
+            _ => new BinaryFrameDecoder(options, id => context.Streams.GetOrAdd($"{stream}/{id}", Name, recording)),
+        };
     }
 }

@@ -4,7 +4,7 @@ using MQTTnet.Protocol;
 
 namespace EdgeLstm.Daemon.Tests.Mqtt;
 
-/// <summary>A test's MQTT subscriber (MQTTnet) collecting what arrives.</summary>
+/// <summary>A test's MQTT client (MQTTnet): a subscriber collecting what arrives, and a sensor node publishing.</summary>
 internal sealed class Subscriber : IAsyncDisposable
 {
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
@@ -50,6 +50,17 @@ internal sealed class Subscriber : IAsyncDisposable
 
     public Task PublishAsync(string topic, string payload) =>
         _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).Build());
+
+    /// <summary>Publishes at QoS 1 (returning once the broker has it) or 0.</summary>
+    public async Task PublishAsync(string topic, byte[] payload, int qos)
+    {
+        var result = await _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
+            .WithQualityOfServiceLevel(qos == 1 ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce).Build());
+        if (qos == 1 && !result.IsSuccess) throw new InvalidOperationException($"publish to {topic} refused: {result.ReasonCode}");
+    }
+
+    /// <summary>Publishes text at QoS 1.</summary>
+    public Task PublishAtLeastOnceAsync(string topic, string payload) => PublishAsync(topic, System.Text.Encoding.UTF8.GetBytes(payload), 1);
 
     public async Task<bool> WaitForAsync(Func<IReadOnlyCollection<(string Topic, string Payload, bool Retain)>, bool> condition, int seconds = 60)
     {
