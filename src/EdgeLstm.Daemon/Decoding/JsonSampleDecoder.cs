@@ -85,6 +85,12 @@ public sealed class JsonSampleDecoder : ISampleDecoder
                 Refuse(reason, input);
                 return input.End;
             }
+            if (!_stream.Ours)
+            {
+                _counters.OtherPartition(_count, input.Length); // another gateway's stream: parsed to count its samples, not classified
+                _count = 0;
+                return input.End;
+            }
             Interlocked.Increment(ref _counters.LinesOrFramesDecoded);
             _counters.Understood(input.Length);
         }

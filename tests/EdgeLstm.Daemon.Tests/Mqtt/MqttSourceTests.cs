@@ -65,6 +65,23 @@ public class MqttSourceTests
                 .GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
         }
 
+        /// <summary>Each stream's lines so far, in order, without <c>time</c> (arrival time differs between gateways).</summary>
+        public Dictionary<string, List<string>> LinesByStream()
+        {
+            string text;
+            lock (_output) text = Encoding.UTF8.GetString(((MemoryStream)_output).ToArray());
+            var byStream = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            foreach (string line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var o = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
+                o.Remove("time");
+                string stream = (string)o["stream"]!;
+                if (!byStream.TryGetValue(stream, out var list)) byStream[stream] = list = [];
+                list.Add(o.ToJsonString());
+            }
+            return byStream;
+        }
+
         public string Why => $"counters: {Counters()}; log: {string.Join(" | ", Log)}";
 
         private string Counters()
@@ -376,6 +393,62 @@ public class MqttSourceTests
         Assert.True(one.Pipeline.Counters.Classified > 0 && two.Pipeline.Counters.Classified > 0, $"{one.Pipeline.Counters.Classified} + {two.Pipeline.Counters.Classified}");
         Assert.Equal(100, one.Pipeline.Counters.Classified + two.Pipeline.Counters.Classified);
         Assert.All(one.ByStream().Keys.Concat(two.ByStream().Keys), s => Assert.Matches("^nodes/n[0-4]$", s));
+    }
+
+    /// <summary>
+    /// Issue 17's scale-out acceptance over the broker: three gateways with partition count 3, all
+    /// subscribed to the same filter, and one with count 1, over 30 nodes' JSON messages at QoS 1:
+    /// every stream is classified by exactly one of the three, the one its name hashes to, and the
+    /// three together write exactly the single gateway's lines (without time); the others' samples
+    /// are counted as other_partition.
+    /// </summary>
+    [Fact]
+    public async Task Three_partitioned_gateways_classify_each_of_30_nodes_once_and_together_equal_one()
+    {
+        using var broker = new MosquittoBroker();
+        string Sources(string device) => $$"""
+            [ { "name": "nodes", "type": "mqtt", "format": "json", "qos": 1, "topics": ["sensors/+/imu"], "mqtt": { "port": PORT, "device": "{{device}}" } } ]
+            """;
+        await using var single = new Gateway(broker.Port, Sources("single"));
+        var gateways = new List<Gateway>();
+        for (int i = 0; i < 3; i++)
+            gateways.Add(new Gateway(broker.Port, Sources($"gw{i}"), pipeline: $$"""{ "batchSize": 16, "partition": { "count": 3, "index": {{i}} } }"""));
+        try
+        {
+            await single.StartAsync();
+            foreach (var g in gateways) await g.StartAsync();
+            await using var node = new Subscriber(broker.Port, "fleet");
+            await node.ConnectAsync();
+            const int Nodes = 30, Messages = 20, PerMessage = 4;
+            for (int m = 0; m < Messages; m++)
+                for (int n = 0; n < Nodes; n++)
+                {
+                    string samples = string.Join(',', Enumerable.Range(0, PerMessage).Select(k => "{" + Fields(n * 31 + m * PerMessage + k) + "}"));
+                    await node.PublishAtLeastOnceAsync($"sensors/esp32-{n:00}/imu", $$"""{"seq":{{m * PerMessage}},"samples":[{{samples}}]}""");
+                }
+            const int Total = Nodes * Messages * PerMessage;
+            Assert.True(await Until(() => single.Pipeline.Counters.Classified == Total && gateways.Sum(g => g.Pipeline.Counters.Classified) == Total), single.Why);
+            Assert.True(await Until(() => gateways.All(g => g.Pipeline.Counters.Classified + g.Pipeline.Counters.OtherPartitionCount == Total)),
+                        string.Join(" || ", gateways.Select(g => g.Why)));
+            var expected = single.LinesByStream();
+            Assert.Equal(Nodes, expected.Count);
+            var parts = gateways.Select(g => g.LinesByStream()).ToArray();
+            foreach (var (stream, lines) in expected)
+            {
+                var owners = Enumerable.Range(0, 3).Where(i => parts[i].ContainsKey(stream)).ToArray();
+                Assert.Equal([Samples.StreamPartition.Of(stream, 3)], owners);
+                Assert.Equal(lines, parts[owners[0]][stream]);
+            }
+            foreach (var g in gateways)
+            {
+                await g.Pipeline.StopAsync();
+                Faults.Accounting.AssertBalanced(g.Pipeline.Counters, g.Why);
+            }
+        }
+        finally
+        {
+            foreach (var g in gateways) await g.DisposeAsync();
+        }
     }
 
     /// <summary>TLS against a private CA (caFile) and a user name and password, as the sink's: the options are shared, and so is the wording of a refusal.</summary>
