@@ -159,6 +159,7 @@ public sealed class TextLineDecoder : ISampleDecoder
         if (!_stream.Ours)
         {
             _counters.OtherPartition(1, bytes); // another gateway's sample: its values are not read
+            _sawData = true; // the layout rules after data hold here too, so the gateways agree on what is a header
             return false;
         }
 

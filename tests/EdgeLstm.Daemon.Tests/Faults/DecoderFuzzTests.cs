@@ -58,6 +58,16 @@ public class DecoderFuzzTests
         Cases.Sample(Check, iter: 1500, threads: 1);
     }
 
+    /// <summary>
+    /// The case CI's fuzzing found: another gateway's text lines, then a line of words mid-stream,
+    /// which the decoder took for a header because it had not marked the foreign lines as data.
+    /// </summary>
+    [Fact]
+    public void Another_gateways_lines_count_as_data_for_the_header_rules()
+    {
+        Cases.Sample(Check, seed: "7zXS-pzbQgJ1", iter: 1, threads: 1);
+    }
+
     /// <summary>The same property without corruption: then every valid sample is decoded, exactly (unless a cut line ran into the next: it may parse or not).</summary>
     [Fact]
     public void A_clean_stream_in_random_reads_and_batches_decodes_to_the_sample()
