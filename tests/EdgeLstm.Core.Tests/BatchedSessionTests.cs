@@ -14,7 +14,7 @@ namespace EdgeLstm.Core.Tests;
 public class BatchedSessionTests
 {
     /// <summary>The kinds with a batched step; the others run one session per lane.</summary>
-    private static readonly HashSet<string> BatchedVariants = ["lstm", "peephole", "cifg", "cifg-peephole", "gru", "gru-lbr0", "rnn"];
+    private static readonly HashSet<string> BatchedVariants = ["lstm", "peephole", "cifg", "cifg-peephole", "gru", "gru-lbr0", "mut2", "rnn"]; // MUT2 runs as GRU with linear_before_reset = 0;
 
     public static IEnumerable<object[]> VariantsOnEveryKernelChoice() => Kernels.All(TestModels.Variants());
 

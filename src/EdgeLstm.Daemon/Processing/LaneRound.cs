@@ -14,7 +14,7 @@ namespace EdgeLstm.Daemon.Processing;
 /// may interleave otherwise). The worker flushes before the pending classifications would outgrow
 /// an output batch, before a lane would exceed its levels, and when no more input is queued or the
 /// oldest staged sample has waited the configured bound. Models the batched session cannot batch
-/// (Clockwork, depth-gated, MUT layers, attention heads) and the float engine keep one session per
+/// (Clockwork, depth-gated, MUT1, MUT3, attention heads) and the float engine keep one session per
 /// stream. Allocates only when a model or a group is first needed.
 /// </summary>
 internal sealed class LaneRound(int lanesPerGroup, int capacity, Counters.PipelineCounters counters)

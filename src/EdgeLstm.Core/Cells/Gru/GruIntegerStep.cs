@@ -22,10 +22,14 @@ internal sealed unsafe class GruIntegerStep : IntegerCellStep
     private int** _laneCandidate, _laneAct; // the batched step's candidate accumulators and gates, one buffer per lane
     private short** _laneReset;
 
-    public GruIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena, int* sigmoid, int* tanh)
+    private readonly bool _lbr;
+
+    /// <param name="linearBeforeReset">Overrides the layer's flag (MUT2 runs as linear_before_reset = 0 whatever its layer says).</param>
+    public GruIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena, int* sigmoid, int* tanh, bool? linearBeforeReset = null)
         : base(layer, kernels, arena, sigmoid, tanh)
     {
-        if (kernels.Fuses && layer.LinearBeforeReset)
+        _lbr = linearBeforeReset ?? layer.LinearBeforeReset;
+        if (kernels.Fuses && _lbr)
         {
             // The fused step keeps the weights only in its own layout; Rbh rides in the candidate gate's constants.
             _fused = new FusedLayer(layer, kernels.RowBlock, _lo, _hi, sigmoid, tanh, layer.CandidateRecurrentBias, arena);
@@ -40,8 +44,8 @@ internal sealed unsafe class GruIntegerStep : IntegerCellStep
         _accCandidate = Ints(_rCandidate.RowsPadded);
         _act = Ints(layer.Rows);
         _bias = Copy(layer.Bias);
-        if (layer.LinearBeforeReset) _candidateBias = Copy(layer.CandidateRecurrentBias!);
-        else _resetHidden = Shorts(_hs);
+        if (_lbr) _candidateBias = Copy(layer.CandidateRecurrentBias!);
+        else _resetHidden = Shorts(HiddenLength); // zero-padded: the product reads column pairs
     }
 
     public override void Step(short* x)
@@ -65,7 +69,7 @@ internal sealed unsafe class GruIntegerStep : IntegerCellStep
         _k.MatVec(_w, x, _accX);
         _k.MatVec(_r, _h, _accH);
         Gates(_accX, _accH, _act);
-        if (_layer.LinearBeforeReset)
+        if (_lbr)
         {
             _k.MatVec(_rCandidate, _h, _accCandidate);
             CandidateAfterReset(_accX, _accCandidate, _act, _h);
@@ -85,7 +89,7 @@ internal sealed unsafe class GruIntegerStep : IntegerCellStep
         base.PrepareLanes(capacity);
         _laneCandidate = _arena.Table<int>(capacity, _rCandidate.RowsPadded);
         _laneAct = _arena.Table<int>(capacity, _layer.Rows);
-        if (!_layer.LinearBeforeReset) _laneReset = _arena.Table<short>(capacity, _hs);
+        if (!_lbr) _laneReset = _arena.Table<short>(capacity, _hs);
     }
 
     /// <summary>
@@ -97,7 +101,7 @@ internal sealed unsafe class GruIntegerStep : IntegerCellStep
     {
         RunLaneProducts(count, x, h);
         for (int j = 0; j < count; j++) Gates(LaneX[j], LaneH[j], _laneAct[j]);
-        if (_layer.LinearBeforeReset)
+        if (_lbr)
         {
             _k.MatMat(_rCandidate, h, _laneCandidate, count);
             for (int j = 0; j < count; j++) CandidateAfterReset(LaneX[j], _laneCandidate[j], _laneAct[j], h[j]);

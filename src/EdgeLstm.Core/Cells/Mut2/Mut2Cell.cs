@@ -27,7 +27,7 @@ public sealed class Mut2Cell() : CellDefinition(CellKind.Mut2, gateCount: 3, var
     internal override FloatCellStep CreateFloatStep(RecurrentLayer layer, FloatCellStep? lower) => new GruFloatStep(layer, linearBeforeReset: false);
 
     internal override unsafe IntegerCellStep CreateIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena,
-        int* sigmoid, int* tanh, IntegerCellStep? lower) => new Mut2IntegerStep(layer, kernels, arena, sigmoid, tanh);
+        int* sigmoid, int* tanh, IntegerCellStep? lower) => new GruIntegerStep(layer, kernels, arena, sigmoid, tanh, linearBeforeReset: false);
 
     internal override void Validate(string where, RecurrentLayer layer, RecurrentLayer? lower)
     {
