@@ -1,9 +1,7 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeLstm.Core.Model;
 using EdgeLstm.Daemon.Configuration;
-using EdgeLstm.Daemon.Decoding;
 using EdgeLstm.Daemon.Flow;
 using EdgeLstm.Daemon.Sinks;
 using EdgeLstm.Daemon.Tests.Faults;
@@ -121,24 +119,7 @@ public class BatchedPipelineTests
         return new Run(pipeline, byStream);
     }
 
-    /// <summary>30 streams interleaved frame by frame; every seventh stream skips a frame now and then (a gap).</summary>
-    private static string WriteFeed(int samplesPerStream = SamplesPerStream)
-    {
-        var rows = File.ReadLines(TestModels.Recording).Skip(1)
-            .Select(l => l.Split(',')[1..7].Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
-        var bytes = new List<byte>();
-        var frame = new byte[BinaryFrame.MaxSize];
-        var values = new float[PerFrame * 6];
-        for (int s = 0; s < samplesPerStream; s += PerFrame)
-            for (ushort id = 0; id < Streams; id++)
-            {
-                if (id % 7 == 3 && s % (5 * PerFrame) == 2 * PerFrame) continue; // lost: the next frame's sequence skips
-                for (int k = 0; k < PerFrame; k++) rows[(s + k + 97 * id) % rows.Length].CopyTo(values, 6 * k);
-                int n = BinaryFrame.Write(frame, SampleFormat.Float32, id, (uint)s, 0, 0, 6, values);
-                bytes.AddRange(frame[..n]);
-            }
-        string path = Path.Combine(Directory.CreateTempSubdirectory("edgelstm-batched").FullName, "nodes.bin");
-        File.WriteAllBytes(path, [.. bytes]);
-        return path;
-    }
+    /// <summary>30 streams of 8-sample frames; every seventh stream loses a frame now and then (a gap).</summary>
+    private static string WriteFeed(int samplesPerStream = SamplesPerStream) =>
+        FrameFeed.Write(Streams, samplesPerStream, PerFrame, lost: (id, s) => id % 7 == 3 && s % (5 * PerFrame) == 2 * PerFrame);
 }

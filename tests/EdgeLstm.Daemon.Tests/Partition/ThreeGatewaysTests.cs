@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using EdgeLstm.Daemon.Configuration;
-using EdgeLstm.Daemon.Decoding;
 using EdgeLstm.Daemon.Flow;
 using EdgeLstm.Daemon.Sinks;
 using EdgeLstm.Daemon.Tests.Faults;
@@ -98,22 +96,5 @@ public class ThreeGatewaysTests
     }
 
     /// <summary>30 streams interleaved frame by frame, each the shipped recording from its own offset.</summary>
-    private static string WriteFeed()
-    {
-        var rows = File.ReadLines(TestModels.Recording).Skip(1)
-            .Select(l => l.Split(',')[1..7].Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
-        var bytes = new List<byte>();
-        var frame = new byte[BinaryFrame.MaxSize];
-        var values = new float[PerFrame * 6];
-        for (int s = 0; s < SamplesPerStream; s += PerFrame)
-            for (ushort id = 0; id < Streams; id++)
-            {
-                for (int k = 0; k < PerFrame; k++) rows[(s + k + 97 * id) % rows.Length].CopyTo(values, 6 * k);
-                int n = BinaryFrame.Write(frame, SampleFormat.Float32, id, (uint)s, 0, 0, 6, values);
-                bytes.AddRange(frame[..n]);
-            }
-        string path = Path.Combine(Directory.CreateTempSubdirectory("edgelstm-partition").FullName, "nodes.bin");
-        File.WriteAllBytes(path, [.. bytes]);
-        return path;
-    }
+    private static string WriteFeed() => FrameFeed.Write(Streams, SamplesPerStream, PerFrame);
 }
