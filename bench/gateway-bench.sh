@@ -2,7 +2,7 @@
 # The gateway benchmark (docs/benchmarks.md, "Gateway"; issue 17): the simulated fleet through a local
 # mosquitto into one `edgelstm run` (embedded default model, MQTT source on sensors/+/imu), 50 Hz per
 # node, 10 samples per message, N stepped up until a run drops a sample or its p99 latency reaches
-# 200 ms; then the largest passing N with batching off (1 sample per message). Prints one JSON line
+# 200 ms; then the largest passing N with batched stepping off (pipeline.batchLanes 0). Prints one JSON line
 # per run. Needs ./publish.sh linux-x64 first (dist/linux-x64/edgelstm); builds the fleet itself.
 #   bench/gateway-bench.sh                     the daemon benchmark (arguments go to bench/gateway_bench.py)
 #   bench/gateway-bench.sh --fleet-only        the fleet and mosquitto alone, mosquitto_sub counting messages

@@ -104,8 +104,9 @@ def settle(status_path, key="samples_classified", quiet=2.0, limit=60):
     return read_status(status_path)
 
 
-def daemon_step(a, work, port, nodes, per_message):
-    status_path = os.path.join(work, f"status-{nodes}-{per_message}.sock")
+def daemon_step(a, work, port, nodes, per_message, batch_lanes=None):
+    lanes = a.batch_lanes if batch_lanes is None else batch_lanes
+    status_path = os.path.join(work, f"status-{nodes}-{per_message}-{lanes}.sock")
     config = os.path.join(work, f"gateway-{nodes}-{per_message}.json")
     source = {"name": "nodes", "type": "mqtt", "format": "text", "topics": ["sensors/+/imu"], "qos": a.qos,
               "mqtt": {"host": "127.0.0.1", "port": port}}
@@ -120,7 +121,7 @@ def daemon_step(a, work, port, nodes, per_message):
     with open(config, "w") as f:
         # Every sample's decision is written (emit every hop), so latency_us counts each sample, not only changes of label.
         json.dump({"sources": [source], "streams": [{"match": "*", "events": {"emit": "hop", "hop": 1}}],
-                   "sinks": [{"type": "stdout"}], "service": {"statusSocket": status_path}}, f)
+                   "sinks": [{"type": "stdout"}], "pipeline": {"batchLanes": lanes}, "service": {"statusSocket": status_path}}, f)
     command = (["dotnet", a.binary] if a.binary.endswith(".dll") else [a.binary]) + ["run", "--config", config]
     daemon = subprocess.Popen(command, stdin=relay.stdout if relay else subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                               stderr=open(os.path.join(work, f"daemon-{nodes}-{per_message}.log"), "w"))
@@ -137,7 +138,8 @@ def daemon_step(a, work, port, nodes, per_message):
         dropped = s["dropped"]["input"] + s["dropped"]["at_stop"]
         row = {
             "nodes": nodes, "per_message": per_message, "rate_hz": a.rate, "qos": a.qos, "seconds": report["seconds"],
-            "source": "stdin relay" if relay else "mqtt",
+            "source": "stdin relay" if relay else "mqtt", "batch_lanes": lanes,
+            "batched_mean": round(s["batched"]["samples"] / s["batched"]["calls"], 1) if s.get("batched", {}).get("calls") else 0,
             "samples_sent": report["samples"], "samples_classified": s["samples_classified"], "dropped": dropped,
             "rejected": s["rejected_total"], "p99_ms": round(s["latency_us"]["p99"] / 1000, 1),
             "p50_ms": round(s["latency_us"]["p50"] / 1000, 1), "max_ms": round(s["latency_us"]["max"] / 1000, 1),
@@ -212,6 +214,7 @@ def main():
     ap.add_argument("--qos", type=int, default=1, choices=[0, 1])
     ap.add_argument("--clients", type=int, default=0, help="MQTT connections of the fleet; 0 = one per node")
     ap.add_argument("--fleet-only", action="store_true", help="no daemon: mosquitto_sub counts what arrives")
+    ap.add_argument("--batch-lanes", type=int, default=64, help="pipeline.batchLanes of the daemon (0: every stream steps alone)")
     ap.add_argument("--via-stdin", action="store_true", help="the daemon reads a mosquitto_sub relay on stdin (until the MQTT source exists)")
     a = ap.parse_args()
     if not a.fleet_only and not os.path.exists(a.binary):
@@ -230,8 +233,9 @@ def main():
             if not row["pass"]:
                 break
             best = row
-        if best is not None and a.per_message != 1:
-            row = step(a, work, port, best["nodes"], 1)
+        if best is not None and not a.fleet_only and a.batch_lanes != 0:
+            # The same run with the daemon's batched stepping off (pipeline.batchLanes 0).
+            row = step(a, work, port, best["nodes"], a.per_message, batch_lanes=0)
             row["batching"] = "off"
             print(json.dumps(row), flush=True)
     finally:
