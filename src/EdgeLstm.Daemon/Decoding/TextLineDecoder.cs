@@ -10,7 +10,7 @@ namespace EdgeLstm.Daemon.Decoding;
 /// separated by commas, tabs or spaces (one trailing separator allowed). Lines beginning with '#'
 /// are comments. A line of words is a header naming the columns (`time` and `label` are
 /// recognized, the rest are channels) only when it is recognizably one: it names every column the
-/// model expects, or the data line after it has its width; anything else (a sketch's boot banner,
+/// model expects, or the data line after it has its width and numbers in it (a label column aside); anything else (a sketch's boot banner,
 /// a greeting) is rejected as <c>not_a_header</c> and the stream keeps its layout. Without a
 /// header, columns are positional. The line rules (skipping, splitting, header words, time and
 /// label columns, number parsing) are <see cref="RecordingLine"/>'s, shared with the file readers.
@@ -148,7 +148,8 @@ public sealed class TextLineDecoder : ISampleDecoder
             Words(line, trailingEmpty ? fields[..^1] : fields, bytes);
             return false;
         }
-        if (_candidate is not null) ConfirmOrRefuseCandidate(count == _candidate.Length || trailingEmpty && count - 1 == _candidate.Length);
+        if (_candidate is not null)
+            ConfirmOrRefuseCandidate((count == _candidate.Length || trailingEmpty && count - 1 == _candidate.Length) && Numeric(line, fields, _candidate));
         if (_layout is null) UsePositional(trailingEmpty ? count - 1 : count); // headerless, no width configured: the first data line sets it
         if (trailingEmpty && count == _fieldCount + 1) count--;
         if (count != _fieldCount)
@@ -237,6 +238,21 @@ public sealed class TextLineDecoder : ISampleDecoder
             _candidate = null;
         }
         else RefuseCandidate();
+    }
+
+    /// <summary>
+    /// Whether the line's fields are numbers where the candidate header names no label: a line that
+    /// only has the width by accident (a line cut short by a reset run into a banner) confirms nothing.
+    /// </summary>
+    private static bool Numeric(ReadOnlySpan<byte> line, ReadOnlySpan<Range> fields, string[] names)
+    {
+        for (int k = 0; k < fields.Length && k < names.Length; k++)
+        {
+            if (string.Equals(names[k], "label", StringComparison.OrdinalIgnoreCase)) continue;
+            var field = RecordingLine.Field(line, fields[k]);
+            if (!field.IsEmpty && RecordingLine.ParseValue(field, out _) == FieldValue.NotANumber) return false; // empty: the readers' rule decides
+        }
+        return true;
     }
 
     private void RefuseCandidate()

@@ -108,7 +108,7 @@ public sealed record TrainerOptions
         if (Periods is not null)
         {
             if (!CellRegistry.ForVariant(Cell)!.TakesPeriods)
-                throw new ArgumentException($"periods apply only to {string.Join(", ", CellRegistry.All.Where(c => c.TakesPeriods).SelectMany(c => c.Variants))}");
+                throw new ArgumentException($"periods apply to the {string.Join(", ", CellRegistry.All.Where(c => c.TakesPeriods).SelectMany(c => c.Variants))} cell only");
             if (Periods.Count == 0 || Hidden % Periods.Count != 0)
                 throw new ArgumentException($"periods: {Hidden} hidden units do not split into {Periods.Count} equal modules");
             for (int i = 0; i < Periods.Count; i++)
