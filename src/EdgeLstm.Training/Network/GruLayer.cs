@@ -31,9 +31,7 @@ internal sealed class GruLayer<T>(RecurrentLayer core) : RecurrentCellLayer<T>(c
                 BlockMath<T>.AddProduct(hPrev, RT, Rows, 0, recurrent[..(2 * hs)]);
                 var zr = g[..(2 * hs)];
                 TensorPrimitives.Add(zr, recurrent[..(2 * hs)], zr);
-                var mask = HasClip ? tape.MaskAt(s, t, b) : default;
-                if (HasClip) BlockMath<T>.Clip(zr, mask[..(2 * hs)], ClipValue);
-                TensorPrimitives.Sigmoid(zr, zr);
+                var mask = SigmoidGates(tape, s, t, b, g, 2 * hs);
                 var z = g[..hs];
                 var r = g.Slice(hs, hs);
                 var n = g.Slice(2 * hs, hs);

@@ -46,10 +46,7 @@ internal abstract class MutLayer<T>(RecurrentLayer core) : RecurrentCellLayer<T>
                 var x = input.Slice(s.Index(t, b) * Inputs, Inputs);
                 var hPrev = tape.PreviousHidden(s, t, b);
                 PreActivate(g, x, hPrev, work);
-                var zr = g[..(2 * hs)];
-                var mask = HasClip ? tape.MaskAt(s, t, b) : default;
-                if (HasClip) BlockMath<T>.Clip(zr, mask[..(2 * hs)], ClipValue);
-                TensorPrimitives.Sigmoid(zr, zr);
+                var mask = SigmoidGates(tape, s, t, b, g, 2 * hs);
                 var z = g[..hs];
                 var r = g.Slice(hs, hs);
                 var n = g.Slice(2 * hs, hs);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using EdgeLstm.Core.Model;
 
 namespace EdgeLstm.Training.Network;
@@ -89,6 +90,19 @@ internal abstract class RecurrentCellLayer<T> : TrainableLayer<T> where T : unma
         BlockMath<T>.AddOuter(x, dz, grads[GradW], Rows, 0);
         AddTo(grads[GradWb], dz);
         if (!dx.IsEmpty) BlockMath<T>.AddTransposedProduct(dz, WT, Rows, 0, dx);
+    }
+
+    /// <summary>
+    /// The first <paramref name="count"/> gate rows through σ, clipped first where the layer clips;
+    /// returns the step's clip mask (empty without clip) for the rows after them and the backward pass.
+    /// </summary>
+    protected Span<T> SigmoidGates(LayerTape<T> tape, SequenceShape s, int t, int b, Span<T> gates, int count)
+    {
+        var mask = HasClip ? tape.MaskAt(s, t, b) : default;
+        var rows = gates[..count];
+        if (HasClip) BlockMath<T>.Clip(rows, mask[..count], ClipValue);
+        TensorPrimitives.Sigmoid(rows, rows);
+        return mask;
     }
 
     protected static void AddTo(Span<T> target, ReadOnlySpan<T> values)
