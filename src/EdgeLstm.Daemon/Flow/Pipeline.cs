@@ -141,6 +141,9 @@ public sealed class Pipeline
         await _stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAny(_sourcesDone, Task.Delay(_options.StopGrace)).ConfigureAwait(false);
         CompleteInputs();
+        // A source that was waiting at a full stage returns now, its batch counted as dropped at stop:
+        // wait for it (again at most the grace), so that the report holds every count.
+        await Task.WhenAny(_sourcesDone, Task.Delay(_options.StopGrace)).ConfigureAwait(false);
         await Completion.ConfigureAwait(false);
     }
 

@@ -49,6 +49,8 @@ public sealed class MqttSource : Source
     private readonly MqttConnector _connector;
     private readonly Dictionary<string, ISampleDecoder?> _topics = new(StringComparer.Ordinal);
     private volatile bool _stopping;
+    private int _handlersRunning; // messages being decoded and handed over (MQTTnet runs one at a time; the count makes the stop's wait exact)
+    private readonly TaskCompletionSource _handlersDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _full; // MaxTopics reached (logged once)
 
     /// <param name="streamLevels">0-based topic levels that name a stream; null or empty: the levels the wildcards matched.</param>
@@ -134,7 +136,20 @@ public sealed class MqttSource : Source
             }
             Link.Disconnected();
             lost.Dispose();
+            await HandlersDoneAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The stop waits for the message being handed over: a handler waiting at a full input stage
+    /// returns when room appears or the stage completes (its batch then booked as dropped at stop),
+    /// so every count is in before the pipeline reports. _stopping is set before this runs; the
+    /// fences make the handler's decrement and this read see each other (one of them signals).
+    /// </summary>
+    private Task HandlersDoneAsync()
+    {
+        Interlocked.MemoryBarrier();
+        return Volatile.Read(ref _handlersRunning) == 0 ? Task.CompletedTask : _handlersDone.Task;
     }
 
     /// <summary>Unhealthy once the broker has been unreachable longer than unhealthyAfterMs (0: never).</summary>
@@ -193,6 +208,19 @@ public sealed class MqttSource : Source
 
     /// <summary>One message: its topic's decoder over the payload, batches handed to the input stage, then (QoS 1) the acknowledgement.</summary>
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e, SourceContext context)
+    {
+        Interlocked.Increment(ref _handlersRunning);
+        try
+        {
+            await HandleAsync(e, context).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _handlersRunning) == 0 && _stopping) _handlersDone.TrySetResult();
+        }
+    }
+
+    private async Task HandleAsync(MqttApplicationMessageReceivedEventArgs e, SourceContext context)
     {
         var message = e.ApplicationMessage;
         bool acknowledge = message.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce;
