@@ -174,6 +174,7 @@ public sealed class Pipeline
         var round = _options.BatchLanes > 0 ? new LaneRound(_options.BatchLanes, BatchCapacity, Counters) : null;
         var held = new SampleBatch[BatchCapacity]; // batches whose samples are staged, returned at the flush
         int heldCount = 0;
+        long staged = 0; // samples of the held batches
         long holdTicks = (long)(_options.BatchHold.TotalSeconds * Stopwatch.Frequency);
         try
         {
@@ -183,7 +184,7 @@ public sealed class Pipeline
                 {
                     long allocated = GC.GetAllocatedBytesForCurrentThread();
                     Classify(batch, events, round);
-                    Interlocked.Add(ref Counters.SamplesClassified, batch.Count);
+                    staged += batch.Count;
                     held[heldCount++] = batch;
                     // Stage the next queued batch too while it fits one output batch and the oldest staged sample may still wait.
                     bool hold = round is { Pending: > 0 } && heldCount < held.Length && reader.TryPeek(out var next)
@@ -192,6 +193,9 @@ public sealed class Pipeline
                     if (!hold)
                     {
                         round?.Flush(events);
+                        // Counted once stepped (a held batch's samples are staged, not yet classified).
+                        Interlocked.Add(ref Counters.SamplesClassified, staged);
+                        staged = 0;
                         for (int k = 0; k < heldCount; k++) _samplePool.Return(held[k]);
                         Array.Clear(held, 0, heldCount);
                         heldCount = 0;
