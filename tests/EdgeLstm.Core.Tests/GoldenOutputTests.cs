@@ -74,17 +74,7 @@ public class GoldenOutputTests
         foreach (var choice in KernelSupport.Available.Append(KernelChoice.Auto))
         {
             var session = model.CreateIntegerSession(choice);
-            var hash = new XxHash64();
-            foreach (var sequence in inputs)
-            {
-                session.Reset();
-                foreach (var x in sequence)
-                {
-                    session.Step(x);
-                    hash.Append(MemoryMarshal.AsBytes(session.Logits));
-                }
-            }
-            string h = hash.GetCurrentHashAsUInt64().ToString("x16");
+            string h = LogitsHash(session, inputs, hash => hash.Append(MemoryMarshal.AsBytes(session.Logits)));
             Assert.True(integer is null || integer == h, $"{name}: {choice} kernels give integer hash {h}, scalar {integer}");
             integer ??= h;
         }
@@ -92,19 +82,25 @@ public class GoldenOutputTests
         if (model.Float is not null)
         {
             var session = model.CreateFloatSession();
-            var hash = new XxHash64();
-            foreach (var sequence in inputs)
-            {
-                session.Reset();
-                foreach (var x in sequence)
-                {
-                    session.Step(x);
-                    hash.Append(MemoryMarshal.AsBytes(session.Logits));
-                }
-            }
-            floats = hash.GetCurrentHashAsUInt64().ToString("x16");
+            floats = LogitsHash(session, inputs, hash => hash.Append(MemoryMarshal.AsBytes(session.Logits)));
         }
         return $"integer={integer} float={floats} file={XxHash64.HashToUInt64(file):x16}";
+    }
+
+    /// <summary>Runs every sequence from a reset and hashes the logits after every step (appendLogits appends the session's).</summary>
+    private static string LogitsHash(IClassifierSession session, List<float[][]> inputs, Action<XxHash64> appendLogits)
+    {
+        var hash = new XxHash64();
+        foreach (var sequence in inputs)
+        {
+            session.Reset();
+            foreach (var x in sequence)
+            {
+                session.Step(x);
+                appendLogits(hash);
+            }
+        }
+        return hash.GetCurrentHashAsUInt64().ToString("x16");
     }
 
     private static string RepoDirectory { get; } = FindRepo();

@@ -48,15 +48,11 @@ public class RandomNodeCaseTests(ITestOutputHelper output)
     [MemberData(nameof(Cases))]
     public void Random_weight_case_passes_onnx_test_limits_against_onnx_runtime(NodeCase c)
     {
-        string dir = Write(c, Seed(c));
-        var results = ConformanceRunner.Run(NodeTestCase.Load(dir));
+        var results = RunLogged(c);
         bool lstm = c.Variant is "lstm" or "peephole" or "cifg" or "cifg-peephole";
         Assert.Equal(lstm ? ["Y", "Y_h", "Y_c"] : new[] { "Y", "Y_h" }, results.Select(r => r.Output));
         foreach (var r in results)
-        {
-            output.WriteLine($"{c} {r.Output} {r.Verdict} float={r.FloatError:E2} int={r.IntError:E2} floor={r.FloorError:E2}");
             Assert.True(r.Passed, $"{c} {r.Output}: float {r.FloatError:E3}, int {r.IntError:E3}, floor {r.FloorError:E3}");
-        }
     }
 
     public static IEnumerable<object[]> OutOfContractCases() => new NodeCase[]
@@ -75,11 +71,9 @@ public class RandomNodeCaseTests(ITestOutputHelper output)
     [MemberData(nameof(OutOfContractCases))]
     public void Initial_hidden_states_outside_unit_range_skip_the_integer_engine_and_still_judge_the_float_engine(NodeCase c)
     {
-        string dir = Write(c, Seed(c));
-        var results = ConformanceRunner.Run(NodeTestCase.Load(dir));
+        var results = RunLogged(c);
         foreach (var r in results)
         {
-            output.WriteLine($"{c} {r.Output} {r.Verdict} float={r.FloatError:E2} int={r.IntError:E2} floor={r.FloorError:E2} {r.IntegerSkipReason}");
             Assert.Equal("SKIP", r.Verdict);
             Assert.False(r.Failed);
             Assert.True(r.FloatPassed, $"{c} {r.Output}: float {r.FloatError:E3}");
@@ -139,6 +133,15 @@ public class RandomNodeCaseTests(ITestOutputHelper output)
         string dir = Write(new NodeCase("lstm"), seed: 5, swapGates: true);
         var results = ConformanceRunner.Run(NodeTestCase.Load(dir));
         Assert.All(results, r => Assert.False(r.Passed));
+    }
+
+    /// <summary>Writes case c with its seed, runs it and logs each output's verdict and errors (and why the integer engine was skipped, if it was).</summary>
+    private IReadOnlyList<ConformanceResult> RunLogged(NodeCase c)
+    {
+        var results = ConformanceRunner.Run(NodeTestCase.Load(Write(c, Seed(c))));
+        foreach (var r in results)
+            output.WriteLine($"{c} {r.Output} {r.Verdict} float={r.FloatError:E2} int={r.IntError:E2} floor={r.FloorError:E2} {r.IntegerSkipReason}".TrimEnd());
+        return results;
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ public static class SourceBinding
     {
         for (int i = 0; i < sources.Count; i++)
         {
-            if (sources[i] is not IListeningSource listening) continue;
+            if (sources[i] is not ListeningSource listening) continue;
             try { listening.Bind(); }
             catch (SocketException e) { throw StartupException.FromBind($"sources[{i}]", listening.Endpoint, e); }
         }

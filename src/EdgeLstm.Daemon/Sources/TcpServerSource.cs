@@ -13,50 +13,33 @@ namespace EdgeLstm.Daemon.Sources;
 /// </summary>
 public sealed class TcpServerSource(string name, IPEndPoint endpoint, int maxConnections, InputFormat format, DecoderOptionsTemplate decoding,
                                     TimeSpan idleTimeout = default)
-    : Source(name, format, decoding), IListeningSource
+    : ListeningSource(name, endpoint, format, decoding)
 {
     // setsockopt(SOL_SOCKET, SO_REUSEADDR) alone: .NET's ReuseAddress also sets SO_REUSEPORT on Linux,
     // which lets another process bind the same port and have the kernel split the connections.
     private const int SolSocket = 1, SoReuseAddr = 2;
     private int _active;
     private long _idleClosed;
-    private Socket? _listener;
-
-    public IPEndPoint Endpoint => endpoint;
 
     /// <summary>A TCP peer slows down when we do: wait, lose nothing.</summary>
     public override Flow.FullMode DefaultFullMode => Flow.FullMode.Wait;
 
-    /// <summary>The bound endpoint (port 0 in the configuration picks a free port).</summary>
-    public IPEndPoint? BoundEndpoint { get; private set; }
-
     /// <summary>Connections closed because they were silent for the idle timeout.</summary>
     public long IdleClosed => Volatile.Read(ref _idleClosed);
 
-    public void Bind()
+    protected override Socket Open(AddressFamily family) => new(family, SocketType.Stream, ProtocolType.Tcp);
+
+    protected override void Take(Socket socket)
     {
-        if (_listener is not null) return;
-        var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            // Restart while old connections linger in TIME_WAIT; a live listener still refuses the bind.
-            listener.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
-            listener.Bind(endpoint);
-            listener.Listen(16);
-        }
-        catch
-        {
-            listener.Dispose();
-            throw;
-        }
-        BoundEndpoint = (IPEndPoint)listener.LocalEndPoint!;
-        _listener = listener;
+        // Restart while old connections linger in TIME_WAIT; a live listener still refuses the bind.
+        socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+        socket.Bind(Endpoint);
+        socket.Listen(16);
     }
 
     public override async Task RunAsync(SourceContext context, CancellationToken stop)
     {
-        Bind();
-        using var listener = _listener!;
+        using var listener = BoundSocket();
         var connections = new List<Task>();
         try
         {

@@ -9,32 +9,15 @@ namespace EdgeLstm.Daemon.Sources;
 /// without SO_REUSEADDR, so a port another socket holds is refused.
 /// </summary>
 public sealed class UdpSource(string name, IPEndPoint endpoint, InputFormat format, DecoderOptionsTemplate decoding)
-    : Source(name, format, decoding), IListeningSource
+    : ListeningSource(name, endpoint, format, decoding)
 {
-    private Socket? _socket;
+    protected override Socket Open(AddressFamily family) => new(family, SocketType.Dgram, ProtocolType.Udp);
 
-    public IPEndPoint Endpoint => endpoint;
-
-    public IPEndPoint? BoundEndpoint { get; private set; }
-
-    public void Bind()
-    {
-        if (_socket is not null) return;
-        var socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        try { socket.Bind(endpoint); }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-        BoundEndpoint = (IPEndPoint)socket.LocalEndPoint!;
-        _socket = socket;
-    }
+    protected override void Take(Socket socket) => socket.Bind(Endpoint);
 
     public override async Task RunAsync(SourceContext context, CancellationToken stop)
     {
-        Bind();
-        using var socket = _socket!;
+        using var socket = BoundSocket();
         var decoder = CreateDecoder(context, recording: false);
         var input = new DatagramInput(socket);
         var pump = new BytePump();

@@ -13,28 +13,22 @@ namespace EdgeLstm.Training.Network;
 /// </summary>
 internal sealed class AttentionHead<T> : TrainableHead<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private const int GradW = 0, GradB = 1, GradAW = 2, GradAB = 3, GradV = 4;
-    private readonly T[] _w, _b, _aw, _ab, _v;
+    private const int GradAW = 2, GradAB = 3, GradV = 4;
+    private readonly T[] _aw, _ab, _v;
     private readonly ParameterTensor<T>[] _parameters;
     private readonly int _size, _steps;
     private T[] _act = [], _scores = [];
 
-    public AttentionHead(DenseLayer core, AttentionPooling attention)
+    public AttentionHead(DenseLayer core, AttentionPooling attention) : base(core)
     {
-        InputSize = core.InputSize;
-        Classes = core.OutputSize;
         _size = attention.Size;
         _steps = attention.Steps;
-        _w = Convert(core.W);
-        _b = Convert(core.B);
         _aw = Convert(attention.W);
         _ab = Convert(attention.B);
         _v = Convert(attention.V);
-        _parameters = [new("head.W", _w, true), new("head.B", _b, false), new("attention.W", _aw, true), new("attention.B", _ab, false), new("attention.v", _v, true)];
+        _parameters = [.. base.Parameters, new("attention.W", _aw, true), new("attention.B", _ab, false), new("attention.v", _v, true)];
     }
 
-    public override int InputSize { get; }
-    public override int Classes { get; }
     public override IReadOnlyList<ParameterTensor<T>> Parameters => _parameters;
 
     public override (double Loss, int Correct) ForwardBackward(ReadOnlySpan<T> hidden, Span<T> hiddenGrad, SequenceShape s,
@@ -57,20 +51,9 @@ internal sealed class AttentionHead<T> : TrainableHead<T> where T : unmanaged, I
             if (y < 0) continue;
             int t = at / s.Batch, b = at % s.Batch, start = WindowStart(s, t, b), length = t - start + 1;
             Pool(hidden, s, start, length, b, alpha, context);
-            if (DenseLogits(_w, _b, context, p) == y) correct++;
-            T logP = LogSoftmaxInPlace(p, y);
-            T w = classWeights[y];
-            loss += double.CreateChecked(-w * logP);
-            p[y] -= T.One;
-            TensorPrimitives.Multiply(p, w * lossScale, p);
+            if (DenseLogits(context, p) == y) correct++;
             Array.Clear(dc);
-            for (int c = 0; c < Classes; c++)
-            {
-                TensorPrimitives.MultiplyAdd(_w.AsSpan(c * hs, hs), p[c], dc, dc);
-                var dRow = grads[GradW].AsSpan(c * hs, hs);
-                TensorPrimitives.MultiplyAdd(context, p[c], dRow, dRow);
-                grads[GradB][c] += p[c];
-            }
+            loss += DenseBackward(context, p, y, classWeights[y], lossScale, dc, grads);
             // Softmax backward: de_τ = α_τ (dα_τ − Σ α dα).
             T mean = T.Zero;
             for (int i = 0; i < length; i++)
@@ -114,14 +97,11 @@ internal sealed class AttentionHead<T> : TrainableHead<T> where T : unmanaged, I
             if (y < 0) continue;
             int t = at / s.Batch, b = at % s.Batch, start = WindowStart(s, t, b);
             Pool(hidden, s, start, t - start + 1, b, alpha, context);
-            predicted[at] = DenseLogits(_w, _b, context, p);
+            predicted[at] = DenseLogits(context, p);
             loss += double.CreateChecked(-classWeights[y] * LogSoftmaxInPlace(p, y));
         }
         return loss;
     }
-
-    /// <summary>The dense head alone on one (pooled) vector.</summary>
-    public override void Logits(ReadOnlySpan<T> context, Span<T> logits) => DenseLogits(_w, _b, context, logits);
 
     /// <summary>The logits after step t of sequence b of the last forward pass (tests compare them with the float engine).</summary>
     public void WindowLogits(ReadOnlySpan<T> hidden, SequenceShape s, int t, int b, Span<T> logits)
@@ -130,15 +110,7 @@ internal sealed class AttentionHead<T> : TrainableHead<T> where T : unmanaged, I
         var context = new T[InputSize];
         int start = WindowStart(s, t, b);
         Pool(hidden, s, start, t - start + 1, b, new T[_steps], context);
-        DenseLogits(_w, _b, context, logits);
-    }
-
-    public override DenseLayer ToCore()
-    {
-        var d = new DenseLayer(InputSize, Classes);
-        Export(_w, d.W);
-        Export(_b, d.B);
-        return d;
+        DenseLogits(context, logits);
     }
 
     public override AttentionPooling AttentionToCore()
@@ -191,11 +163,4 @@ internal sealed class AttentionHead<T> : TrainableHead<T> where T : unmanaged, I
     }
 
     private ReadOnlySpan<T> HiddenAt(ReadOnlySpan<T> hidden, SequenceShape s, int t, int b) => hidden.Slice(s.Index(t, b) * InputSize, InputSize);
-
-    private static T[] Convert(float[] values) => values.Select(v => T.CreateChecked(v)).ToArray();
-
-    private static void Export(T[] from, float[] to)
-    {
-        for (int i = 0; i < from.Length; i++) to[i] = float.CreateChecked(from[i]);
-    }
 }

@@ -10,12 +10,9 @@ namespace EdgeLstm.Training.Network;
 /// n = tanh(Wn x + Wbn + Rn (r ⊙ h) + Rbn). Tape: Gates holds z, r, n; Aux holds Rn h + Rbn
 /// (linear_before_reset) or r ⊙ h (the other form), whichever the backward pass needs.
 /// </summary>
-internal sealed class GruLayer<T>(RecurrentLayer core) : RecurrentCellLayer<T>(core) where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class GruLayer<T>(RecurrentLayer core) : ResetGateLayer<T>(core) where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly bool _lbr = core.LinearBeforeReset;
-
-    public override LayerTape<T> CreateTape(int batch, int steps) =>
-        new(batch, steps, Hidden, gateWidth: Rows, hasCell: false, hasAux: true, hasMask: HasClip);
 
     public override void Forward(LayerTape<T> tape, ReadOnlySpan<T> input, SequenceShape s)
     {
@@ -32,7 +29,6 @@ internal sealed class GruLayer<T>(RecurrentLayer core) : RecurrentCellLayer<T>(c
                 var zr = g[..(2 * hs)];
                 TensorPrimitives.Add(zr, recurrent[..(2 * hs)], zr);
                 var mask = SigmoidGates(tape, s, t, b, g, 2 * hs);
-                var z = g[..hs];
                 var r = g.Slice(hs, hs);
                 var n = g.Slice(2 * hs, hs);
                 var aux = tape.AuxAt(s, t, b);
@@ -49,10 +45,7 @@ internal sealed class GruLayer<T>(RecurrentLayer core) : RecurrentCellLayer<T>(c
                     BlockMath<T>.AddProduct(aux, RT, Rows, 2 * hs, recN);
                     TensorPrimitives.Add(n, recN, n);
                 }
-                if (HasClip) BlockMath<T>.Clip(n, mask.Slice(2 * hs, hs), ClipValue);
-                TensorPrimitives.Tanh(n, n);
-                var h = tape.OutputAt(s, t, b);
-                for (int k = 0; k < hs; k++) h[k] = (T.One - z[k]) * n[k] + z[k] * hPrev[k];
+                Update(tape, s, t, b, g, mask, hPrev);
             }
     }
 
@@ -68,26 +61,13 @@ internal sealed class GruLayer<T>(RecurrentLayer core) : RecurrentCellLayer<T>(c
             for (int b = 0; b < s.Batch; b++)
             {
                 var g = tape.GatesAt(s, t, b);
-                var z = g[..hs];
                 var r = g.Slice(hs, hs);
-                var n = g.Slice(2 * hs, hs);
                 var aux = tape.AuxAt(s, t, b);
                 var hPrev = tape.PreviousHidden(s, t, b);
-                var dhOut = tape.OutputGradAt(s, t, b);
                 var dhNext = tape.DhNext.AsSpan(b * hs, hs);
-                var dzz = dx[..hs];
+                var mask = UpdateBackward(tape, s, t, b, dx, dhPrev);
                 var dzr = dx.Slice(hs, hs);
                 var dzn = dx.Slice(2 * hs, hs);
-                for (int k = 0; k < hs; k++)
-                {
-                    T dh = dhOut[k] + dhNext[k];
-                    dzn[k] = dh * (T.One - z[k]) * (T.One - n[k] * n[k]);
-                    dzz[k] = dh * (hPrev[k] - n[k]);   // through z, before its sigmoid
-                    dhPrev[k] = dh * z[k];
-                }
-                var mask = HasClip ? tape.MaskAt(s, t, b) : default;
-                if (HasClip) TensorPrimitives.Multiply(dzn, mask.Slice(2 * hs, hs), dzn);
-
                 if (_lbr)
                 {
                     // n pre-activation = xn + r ⊙ a with a = Rn h + Rbn (in aux).
@@ -100,21 +80,10 @@ internal sealed class GruLayer<T>(RecurrentLayer core) : RecurrentCellLayer<T>(c
                 else
                 {
                     // n pre-activation = xn + Rn (r ⊙ h) + Rbn with r ⊙ h in aux.
-                    drh.Clear();
-                    BlockMath<T>.AddTransposedProduct(dzn, RT, Rows, 2 * hs, drh);
-                    for (int k = 0; k < hs; k++)
-                    {
-                        dzr[k] = drh[k] * hPrev[k];
-                        dhPrev[k] += drh[k] * r[k];
-                    }
+                    ResetProductBackward(r, hPrev, dx, dhPrev, drh);
                     dzn.CopyTo(drec.Slice(2 * hs, hs));
                 }
-                for (int k = 0; k < hs; k++)
-                {
-                    dzz[k] *= z[k] * (T.One - z[k]);
-                    dzr[k] *= r[k] * (T.One - r[k]);
-                }
-                if (HasClip) TensorPrimitives.Multiply(dx[..(2 * hs)], mask[..(2 * hs)], dx[..(2 * hs)]);
+                GatesBackward(g, dx, mask);
                 dx[..(2 * hs)].CopyTo(drec);
 
                 int at = s.Index(t, b);

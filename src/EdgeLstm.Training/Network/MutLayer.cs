@@ -5,18 +5,15 @@ using EdgeLstm.Core.Model;
 namespace EdgeLstm.Training.Network;
 
 /// <summary>
-/// What MUT1, MUT2 and MUT3 (Jozefowicz et al. 2015) share, in the trainer: the candidate's reset
-/// product n += R_h (r ⊙ h) (r ⊙ h kept in the tape's Aux), the update h' = (1 - z) ⊙ tanh(n) + z ⊙ h
-/// (GRU's convention: z keeps the old state), the loops over steps and lanes, and the backward pass
-/// through both. A cell says only how z, r and n get their other terms (<see cref="PreActivate"/>,
+/// What MUT1, MUT2 and MUT3 (Jozefowicz et al. 2015) share, in the trainer: the loops over steps and
+/// lanes, forward and backward, around the candidate's reset product n += R_h (r ⊙ h) (r ⊙ h kept in
+/// the tape's Aux) and GRU's update (<see cref="ResetGateLayer{T}"/>: z keeps the old state). A cell
+/// says only how z, r and n get their other terms (<see cref="PreActivate"/>,
 /// <see cref="AddAfterReset"/>) and their gradients (<see cref="GateGradients"/>,
 /// <see cref="RecurrentGradient"/>). Gate rows z, r, n (Gates on the tape); Aux holds r ⊙ h.
 /// </summary>
-internal abstract class MutLayer<T>(RecurrentLayer core) : RecurrentCellLayer<T>(core) where T : unmanaged, IFloatingPointIeee754<T>
+internal abstract class MutLayer<T>(RecurrentLayer core) : ResetGateLayer<T>(core) where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public override LayerTape<T> CreateTape(int batch, int steps) =>
-        new(batch, steps, Hidden, gateWidth: Rows, hasCell: false, hasAux: true, hasMask: HasClip);
-
     /// <summary>
     /// Writes the step's pre-activations before the reset product: z's and r's whole, n's input terms
     /// and bias. <paramref name="work"/> is scratch of twice the hidden size.
@@ -47,19 +44,13 @@ internal abstract class MutLayer<T>(RecurrentLayer core) : RecurrentCellLayer<T>
                 var hPrev = tape.PreviousHidden(s, t, b);
                 PreActivate(g, x, hPrev, work);
                 var mask = SigmoidGates(tape, s, t, b, g, 2 * hs);
-                var z = g[..hs];
-                var r = g.Slice(hs, hs);
                 var n = g.Slice(2 * hs, hs);
                 // n += R_h (r ⊙ h), with r ⊙ h kept in Aux for the backward pass.
                 var aux = tape.AuxAt(s, t, b);
-                TensorPrimitives.Multiply(r, hPrev, aux);
+                TensorPrimitives.Multiply(g.Slice(hs, hs), hPrev, aux);
                 BlockMath<T>.AddProduct(aux, RT, Rows, 2 * hs, n);
                 AddAfterReset(n, x);
-                // n = tanh(n), clipped first where the layer clips; h = (1 - z) ⊙ n + z ⊙ hPrev.
-                if (HasClip) BlockMath<T>.Clip(n, mask.Slice(2 * hs, hs), ClipValue);
-                TensorPrimitives.Tanh(n, n);
-                var h = tape.OutputAt(s, t, b);
-                for (int k = 0; k < hs; k++) h[k] = (T.One - z[k]) * n[k] + z[k] * hPrev[k];
+                Update(tape, s, t, b, g, mask, hPrev);
             }
     }
 
@@ -74,8 +65,11 @@ internal abstract class MutLayer<T>(RecurrentLayer core) : RecurrentCellLayer<T>
         for (int t = s.Steps - 1; t >= 0; t--)
             for (int b = 0; b < s.Batch; b++)
             {
-                BackwardUpdate(tape, s, t, b, dpre, dhPrev, drh);
+                var g = tape.GatesAt(s, t, b);
                 var hPrev = tape.PreviousHidden(s, t, b);
+                var mask = UpdateBackward(tape, s, t, b, dpre, dhPrev);
+                ResetProductBackward(g.Slice(hs, hs), hPrev, dpre, dhPrev, drh);
+                GatesBackward(g, dpre, mask);
                 int at = s.Index(t, b);
                 GateGradients(input.Slice(at * Inputs, Inputs), hPrev, dpre, inputGrad.IsEmpty ? [] : inputGrad.Slice(at * Inputs, Inputs), grads, work);
                 BlockMath<T>.AddOuter(tape.AuxAt(s, t, b), dpre.Slice(2 * hs, hs), grads[GradR], Rows, 2 * hs);
@@ -87,42 +81,5 @@ internal abstract class MutLayer<T>(RecurrentLayer core) : RecurrentCellLayer<T>
                     RecurrentGradient(hPrev, dpre, dhNext, work);
                 }
             }
-    }
-
-    /// <summary>
-    /// Backpropagates step (t, b) through the update and the reset product: dpre = [dz, dr, dn], the
-    /// gradients of the three pre-activations (the clip masks applied), and dhPrev, the gradient of
-    /// the previous hidden state through z's interpolation and r ⊙ h. drh is scratch of the hidden size.
-    /// </summary>
-    private void BackwardUpdate(LayerTape<T> tape, SequenceShape s, int t, int b, Span<T> dpre, Span<T> dhPrev, Span<T> drh)
-    {
-        int hs = Hidden;
-        var g = tape.GatesAt(s, t, b);
-        var z = g[..hs];
-        var r = g.Slice(hs, hs);
-        var n = g.Slice(2 * hs, hs);
-        var hPrev = tape.PreviousHidden(s, t, b);
-        var dhOut = tape.OutputGradAt(s, t, b);
-        var dhNext = tape.DhNext.AsSpan(b * hs, hs);
-        var dz = dpre[..hs];
-        var dr = dpre.Slice(hs, hs);
-        var dn = dpre.Slice(2 * hs, hs);
-        for (int k = 0; k < hs; k++)
-        {
-            T dh = dhOut[k] + dhNext[k];
-            dn[k] = dh * (T.One - z[k]) * (T.One - n[k] * n[k]);
-            dz[k] = dh * (hPrev[k] - n[k]) * z[k] * (T.One - z[k]);
-            dhPrev[k] = dh * z[k];
-        }
-        var mask = HasClip ? tape.MaskAt(s, t, b) : default;
-        if (HasClip) TensorPrimitives.Multiply(dn, mask.Slice(2 * hs, hs), dn);
-        drh.Clear();
-        BlockMath<T>.AddTransposedProduct(dn, RT, Rows, 2 * hs, drh);
-        for (int k = 0; k < hs; k++)
-        {
-            dr[k] = drh[k] * hPrev[k] * r[k] * (T.One - r[k]);
-            dhPrev[k] += drh[k] * r[k];
-        }
-        if (HasClip) TensorPrimitives.Multiply(dpre[..(2 * hs)], mask[..(2 * hs)], dpre[..(2 * hs)]);
     }
 }

@@ -23,9 +23,3 @@ internal interface IMinibatchSource
     /// <summary>Fills the workers with minibatch k of the epoch and returns each shard's shape.</summary>
     SequenceShape[] Fill(int k, IReadOnlyList<ShardWorker<float>> workers);
 }
-
-/// <summary>Splits n sequences into fixed contiguous shares: shard s gets [Start(s), Start(s + 1)).</summary>
-internal static class ShardShares
-{
-    public static int Start(int n, int shards, int s) => (int)((long)n * s / shards);
-}

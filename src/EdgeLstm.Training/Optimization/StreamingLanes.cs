@@ -66,40 +66,31 @@ internal sealed class StreamingLanes : IMinibatchSource
         return (_lanes.Max(l => l.Length) + Steps - 1) / Steps;
     }
 
-    public SequenceShape[] Fill(int k, IReadOnlyList<ShardWorker<float>> workers)
+    public SequenceShape[] Fill(int k, IReadOnlyList<ShardWorker<float>> workers) =>
+        ShardShares.Fill(_lanes.Length, Steps, workers, (w, shape, b, lane) => FillLane(k, w, shape, b, lane));
+
+    /// <summary>Chunk k of lane <paramref name="l"/> as the worker's sequence b (padding past the lane's end).</summary>
+    private void FillLane(int k, ShardWorker<float> w, SequenceShape shape, int b, int l)
     {
-        int n = _lanes.Length;
-        var shapes = new SequenceShape[workers.Count];
-        for (int s = 0; s < workers.Count; s++)
+        var lane = _lanes[l];
+        for (int t = 0; t < Steps; t++)
         {
-            int a = ShardShares.Start(n, workers.Count, s), e = ShardShares.Start(n, workers.Count, s + 1);
-            var w = workers[s];
-            var shape = new SequenceShape(e - a, Steps, w.Resets);
-            for (int b = 0; b < shape.Batch; b++)
+            int p = k * Steps + t;
+            int at = shape.Index(t, b);
+            var inputs = w.Inputs.AsSpan(at * _channels, _channels);
+            var (r, i) = p < lane.Length ? lane[p] : (-1, 0);
+            if (r < 0)
             {
-                var lane = _lanes[a + b];
-                for (int t = 0; t < Steps; t++)
-                {
-                    int p = k * Steps + t;
-                    int at = shape.Index(t, b);
-                    var inputs = w.Inputs.AsSpan(at * _channels, _channels);
-                    var (r, i) = p < lane.Length ? lane[p] : (-1, 0);
-                    if (r < 0)
-                    {
-                        inputs.Clear();
-                        w.Targets[at] = -1;
-                        w.Resets[at] = true; // padding never feeds state into a recording
-                    }
-                    else
-                    {
-                        _recordings[r].AsSpan(i * _channels, _channels).CopyTo(inputs);
-                        w.Targets[at] = _labels[r][i];
-                        w.Resets[at] = i == 0 || p == 0 || p == _wrap[a + b];
-                    }
-                }
+                inputs.Clear();
+                w.Targets[at] = -1;
+                w.Resets[at] = true; // padding never feeds state into a recording
             }
-            shapes[s] = shape;
+            else
+            {
+                _recordings[r].AsSpan(i * _channels, _channels).CopyTo(inputs);
+                w.Targets[at] = _labels[r][i];
+                w.Resets[at] = i == 0 || p == 0 || p == _wrap[l];
+            }
         }
-        return shapes;
     }
 }

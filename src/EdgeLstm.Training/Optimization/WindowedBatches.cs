@@ -63,34 +63,27 @@ internal sealed class WindowedBatches : IMinibatchSource
     {
         int first = k * BatchSize;
         int n = Math.Min(BatchSize, _windows.Count - first);
-        var shapes = new SequenceShape[workers.Count];
-        for (int s = 0; s < workers.Count; s++)
+        return ShardShares.Fill(n, Steps, workers, (w, shape, b, i) => FillWindow(_order[first + i], w, shape, b));
+    }
+
+    /// <summary>Window <paramref name="index"/> (shifted and augmented where training asks) as the worker's sequence b.</summary>
+    private void FillWindow(int index, ShardWorker<float> w, SequenceShape shape, int b)
+    {
+        var window = _windows[index];
+        var samples = _recordings[window.Recording];
+        int start = _starts[index];
+        if (_augmentation is not null)
         {
-            int a = ShardShares.Start(n, workers.Count, s), e = ShardShares.Start(n, workers.Count, s + 1);
-            var w = workers[s];
-            var shape = new SequenceShape(e - a, Steps, w.Resets);
-            for (int b = 0; b < shape.Batch; b++)
-            {
-                int index = _order[first + a + b];
-                var window = _windows[index];
-                var samples = _recordings[window.Recording];
-                int start = _starts[index];
-                if (_augmentation is not null)
-                {
-                    samples.AsSpan(start * _channels, Steps * _channels).CopyTo(_scratch ??= new float[Steps * _channels]);
-                    _augmentation.Apply(_scratch, Steps, _channels);
-                }
-                for (int t = 0; t < Steps; t++)
-                {
-                    int at = shape.Index(t, b);
-                    var row = _augmentation is null ? samples.AsSpan((window.Start + t) * _channels, _channels) : _scratch.AsSpan(t * _channels, _channels);
-                    row.CopyTo(w.Inputs.AsSpan(at * _channels));
-                    w.Targets[at] = t == Steps - 1 ? window.Label : t >= _firstLabelled && _labels is not null ? _labels[window.Recording][start + t] : -1;
-                    w.Resets[at] = t == 0;
-                }
-            }
-            shapes[s] = shape;
+            samples.AsSpan(start * _channels, Steps * _channels).CopyTo(_scratch ??= new float[Steps * _channels]);
+            _augmentation.Apply(_scratch, Steps, _channels);
         }
-        return shapes;
+        for (int t = 0; t < Steps; t++)
+        {
+            int at = shape.Index(t, b);
+            var row = _augmentation is null ? samples.AsSpan((window.Start + t) * _channels, _channels) : _scratch.AsSpan(t * _channels, _channels);
+            row.CopyTo(w.Inputs.AsSpan(at * _channels));
+            w.Targets[at] = t == Steps - 1 ? window.Label : t >= _firstLabelled && _labels is not null ? _labels[window.Recording][start + t] : -1;
+            w.Resets[at] = t == 0;
+        }
     }
 }
