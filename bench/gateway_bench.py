@@ -141,6 +141,10 @@ def daemon_step(a, work, port, nodes, per_message, batch_lanes=None):
             "source": "stdin relay" if relay else "mqtt", "batch_lanes": lanes,
             "batched_mean": round(s["batched"]["samples"] / s["batched"]["calls"], 1) if s.get("batched", {}).get("calls") else 0,
             "samples_sent": report["samples"], "samples_classified": s["samples_classified"], "dropped": dropped,
+            # The source's messages received and acknowledged against the fleet's: a shortfall in received with
+            # received == acknowledged is held upstream (the broker), not in the daemon.
+            "messages_sent": report["messages"], "messages_received": sum(m["received"] for m in s.get("mqtt_sources", [])),
+            "messages_acknowledged": sum(m["acknowledged"] for m in s.get("mqtt_sources", [])),
             "rejected": s["rejected_total"], "p99_ms": round(s["latency_us"]["p99"] / 1000, 1),
             "p50_ms": round(s["latency_us"]["p50"] / 1000, 1), "max_ms": round(s["latency_us"]["max"] / 1000, 1),
             # Samples sent but not yet classified when the fleet ended, in seconds of the fleet's
