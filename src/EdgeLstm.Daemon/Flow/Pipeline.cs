@@ -26,7 +26,8 @@ public sealed class Pipeline
     private readonly BatchPool<SampleBatch> _samplePool;
     private readonly BatchPool<ClassificationBatch> _eventPool;
     // One input queue and classifier worker per shard; a source (and so each of its streams) belongs
-    // to one shard, so a stream's classifier is only ever touched by one worker.
+    // to one shard, or, for a source that spreads its streams (MQTT), each of its streams does; so a
+    // stream's classifier is only ever touched by one worker.
     private readonly BoundedStage<SampleBatch>[] _inputs;
     private readonly SourceContext[] _contexts;
     private int _workersRunning;
@@ -48,8 +49,10 @@ public sealed class Pipeline
         int batch = BatchCapacity = Math.Max(options.BatchSize, Decoding.BinaryFrame.MaxSamples); // a whole frame always fits an empty batch
         _samplePool = new BatchPool<SampleBatch>(() => new SampleBatch(batch), options.InputCapacity * Math.Max(1, options.ClassifierWorkers) + 4 * (sources.Count + 2));
         _eventPool = new BatchPool<ClassificationBatch>(() => new ClassificationBatch(batch), options.OutputCapacity + 4 + Math.Max(1, options.ClassifierWorkers));
-        int shards = Math.Clamp(options.ClassifierWorkers, 1, Math.Max(1, sources.Count));
+        // A worker per source at most, unless a source spreads its streams over the workers (MQTT: many streams, one source).
+        int shards = Math.Clamp(options.ClassifierWorkers, 1, sources.Any(s => s.SpreadsStreams) ? Math.Max(1, options.ClassifierWorkers) : Math.Max(1, sources.Count));
         _inputs = new BoundedStage<SampleBatch>[shards];
+        _classifiedByWorker = new long[shards];
         for (int i = 0; i < shards; i++)
             _inputs[i] = new BoundedStage<SampleBatch>(options.InputCapacity, b => b.Count, _samplePool.Return,
                 n => Interlocked.Add(ref Counters.SamplesAccepted, n), b => Dropped(b, ref Counters.DroppedInput), b => Dropped(b, ref Counters.DroppedAtStop));
@@ -58,7 +61,7 @@ public sealed class Pipeline
         // One context per source (its own silence clock for health, its full-mode, its rejection log), on its shard's input queue.
         _contexts = Enumerable.Range(0, Math.Max(1, sources.Count))
             .Select(i => new SourceContext(i < sources.Count ? sources[i].Name : "", options.InputFullMode ?? (i < sources.Count ? sources[i].DefaultFullMode : FullMode.Wait),
-                Counters, Streams, _samplePool, _inputs[i % shards], log)).ToArray();
+                Counters, Streams, _samplePool, _inputs[i % shards], log, i < sources.Count && sources[i].SpreadsStreams ? _inputs : null)).ToArray();
     }
 
     /// <summary>Counts a dropped batch and marks each of its streams' gap, so their state is reset after it (docs/pipeline.md).</summary>
@@ -91,6 +94,11 @@ public sealed class Pipeline
 
     /// <summary>Classifier workers (input shards).</summary>
     public int Workers => _inputs.Length;
+
+    private readonly long[] _classifiedByWorker;
+
+    /// <summary>Samples each classifier worker has classified (how evenly the streams spread).</summary>
+    public IReadOnlyList<long> ClassifiedByWorker => [.. Enumerable.Range(0, _classifiedByWorker.Length).Select(i => Volatile.Read(ref _classifiedByWorker[i]))];
 
     /// <summary>Batches waiting in the input and output queues.</summary>
     public (int Input, int Output) Queued => (_inputs.Sum(i => i.Queued), _output.Queued);
@@ -125,7 +133,7 @@ public sealed class Pipeline
         foreach (var sink in _sinks) sink.Start();
         _sinking = Task.Run(SinkStageAsync);
         _workersRunning = _inputs.Length;
-        _workers = _inputs.Select(input => Task.Run(() => ClassifierStageAsync(input))).ToArray();
+        _workers = _inputs.Select((input, worker) => Task.Run(() => ClassifierStageAsync(input, worker))).ToArray();
         _classifier = Task.WhenAll(_workers);
         for (int i = 0; i < _sources.Count; i++) _sources[i].Prepare(ContextOf(i));
         var running = _sources.Select((s, i) => Task.Run(() => RunSourceAsync(s, ContextOf(i)))).ToArray();
@@ -166,7 +174,7 @@ public sealed class Pipeline
         }
     }
 
-    private async Task ClassifierStageAsync(BoundedStage<SampleBatch> input)
+    private async Task ClassifierStageAsync(BoundedStage<SampleBatch> input, int worker)
     {
         var reader = input.Reader;
         var events = RentEvents();
@@ -195,6 +203,7 @@ public sealed class Pipeline
                         round?.Flush(events);
                         // Counted once stepped (a held batch's samples are staged, not yet classified).
                         Interlocked.Add(ref Counters.SamplesClassified, staged);
+                        Interlocked.Add(ref _classifiedByWorker[worker], staged);
                         staged = 0;
                         for (int k = 0; k < heldCount; k++) _samplePool.Return(held[k]);
                         Array.Clear(held, 0, heldCount);

@@ -71,12 +71,16 @@ public sealed class BytePump
     /// full-mode); false when the stage was completed (the stop) and the batch was counted as
     /// dropped at the stop.
     /// </summary>
-    internal static async ValueTask<bool> HandOverAsync(SampleBatch batch, SourceContext context, FullMode mode)
+    internal static ValueTask<bool> HandOverAsync(SampleBatch batch, SourceContext context, FullMode mode) =>
+        HandOverAsync(batch, context.Input, mode);
+
+    /// <summary>The same, to a given input stage (a stream's shard: <see cref="SourceContext.InputOfStream"/>).</summary>
+    internal static async ValueTask<bool> HandOverAsync(SampleBatch batch, BoundedStage<SampleBatch> input, FullMode mode)
     {
-        while (!context.Input.TryAccept(batch, mode))
-            if (!await context.Input.WaitToWriteAsync().ConfigureAwait(false))
+        while (!input.TryAccept(batch, mode))
+            if (!await input.WaitToWriteAsync().ConfigureAwait(false))
             {
-                context.Input.DropAtStop(batch); // completed meanwhile
+                input.DropAtStop(batch); // completed meanwhile
                 return false;
             }
         return true;

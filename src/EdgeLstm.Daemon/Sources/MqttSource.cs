@@ -47,7 +47,10 @@ public sealed class MqttSource : Source
     private readonly int _qos;
     private readonly IReadOnlyList<int>? _streamLevels;
     private readonly MqttConnector _connector;
-    private readonly Dictionary<string, ISampleDecoder?> _topics = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Route?> _topics = new(StringComparer.Ordinal);
+
+    /// <summary>A topic's decoder and the input queue of its stream's classifier worker.</summary>
+    private sealed record Route(ISampleDecoder Decoder, BoundedStage<SampleBatch> Input);
     private volatile bool _stopping;
     private int _handlersRunning; // messages being decoded and handed over (MQTTnet runs one at a time; the count makes the stop's wait exact)
     private readonly TaskCompletionSource _handlersDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -76,6 +79,9 @@ public sealed class MqttSource : Source
 
     /// <summary>QoS 1 waits for room (the broker holds the rest); QoS 0 drops the oldest (nothing can hold the rest).</summary>
     public override FullMode DefaultFullMode => _qos == 1 ? FullMode.Wait : FullMode.DropOldest;
+
+    /// <summary>A fleet's streams share one source: each stream goes to a classifier worker of its own (they take the workers in turn).</summary>
+    public override bool SpreadsStreams => true;
 
     public override async Task RunAsync(SourceContext context, CancellationToken stop)
     {
@@ -235,7 +241,7 @@ public sealed class MqttSource : Source
             var batch = Decode(message.Topic, payload, context);
             while (batch is not null)
             {
-                if (!await BytePump.HandOverAsync(batch, context, context.FullMode).ConfigureAwait(false))
+                if (!await BytePump.HandOverAsync(batch, _input!, context.FullMode).ConfigureAwait(false))
                 {
                     accepted = false; // the stop: not acknowledged, the broker delivers it again to the next run
                     break;
@@ -268,6 +274,7 @@ public sealed class MqttSource : Source
 
     // The message being decoded (the handler runs one message at a time): its decoder and what is left of it.
     private ISampleDecoder? _decoder;
+    private BoundedStage<SampleBatch>? _input;
     private ReadOnlySequence<byte> _rest;
     private Arrival _arrival;
 
@@ -279,7 +286,9 @@ public sealed class MqttSource : Source
     private SampleBatch? Decode(string topic, ReadOnlySequence<byte> payload, SourceContext context)
     {
         _rest = default;
-        _decoder = DecoderOf(topic, context);
+        var route = RouteOf(topic, context);
+        _decoder = route?.Decoder;
+        _input = route?.Input;
         if (_decoder is null)
         {
             Interlocked.Add(ref context.Counters.GarbageBytes, payload.Length);
@@ -311,8 +320,8 @@ public sealed class MqttSource : Source
         return null;
     }
 
-    /// <summary>The topic's decoder (made at its first message); null when no filter matches it.</summary>
-    private ISampleDecoder? DecoderOf(string topic, SourceContext context)
+    /// <summary>The topic's decoder (made at its first message) and its stream's worker queue; null when no filter matches it.</summary>
+    private Route? RouteOf(string topic, SourceContext context)
     {
         if (_topics.TryGetValue(topic, out var known)) return known;
         if (_topics.Count >= MaxTopics)
@@ -323,21 +332,22 @@ public sealed class MqttSource : Source
             return null;
         }
         Span<Range> matched = stackalloc Range[16];
-        ISampleDecoder? decoder = null;
+        Route? route = null;
         foreach (var f in _filters)
         {
             int n = f.Match(topic, matched);
             if (n < 0) continue;
             string stream = TopicFilter.StreamName(Name, topic, matched[..Math.Min(n, matched.Length)], _streamLevels);
-            decoder = CreateDecoder(context, recording: false, stream);
+            // By stream, not topic: two topics named as one stream (streamLevels) share its worker.
+            route = new Route(CreateDecoder(context, recording: false, stream), context.InputOfStream(stream));
             break;
         }
-        if (decoder is null)
+        if (route is null)
         {
             context.Counters.Reject(RejectReason.Garbage);
             context.Log($"source '{Name}': a message on '{topic}', which none of its topics matches (a subscription an earlier configuration left in the persistent session?), counted as garbage; so are later ones there");
         }
-        _topics[topic] = decoder;
-        return decoder;
+        _topics[topic] = route;
+        return route;
     }
 }

@@ -23,6 +23,14 @@ public abstract class Source(string name, InputFormat format, DecoderOptionsTemp
     /// </summary>
     public virtual Flow.FullMode DefaultFullMode => Flow.FullMode.DropOldest;
 
+    /// <summary>
+    /// True when the source's streams may be classified by different workers: it hands each
+    /// stream's batches to that stream's shard (<see cref="SourceContext.InputOfStream"/>), so one
+    /// source of many streams (MQTT) uses every classifier worker. False: all its batches go to its
+    /// own shard (<see cref="SourceContext.Input"/>).
+    /// </summary>
+    public virtual bool SpreadsStreams => false;
+
     public abstract Task RunAsync(SourceContext context, CancellationToken stop);
 
     /// <summary>

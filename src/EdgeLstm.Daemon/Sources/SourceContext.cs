@@ -9,8 +9,9 @@ namespace EdgeLstm.Daemon.Sources;
 public sealed class SourceContext
 {
     internal SourceContext(string sourceName, FullMode fullMode, PipelineCounters counters, StreamRegistry streams, BatchPool<SampleBatch> batches,
-                           BoundedStage<SampleBatch> input, Action<string> log)
+                           BoundedStage<SampleBatch> input, Action<string> log, BoundedStage<SampleBatch>[]? shards = null)
     {
+        _shards = shards ?? [input];
         FullMode = fullMode;
         Rejections = new RejectionLog(sourceName, log);
         Counters = counters;
@@ -63,6 +64,21 @@ public sealed class SourceContext
     public Action<string> Log { get; }
     internal BatchPool<SampleBatch> Batches { get; }
     internal BoundedStage<SampleBatch> Input { get; }
+
+    private readonly BoundedStage<SampleBatch>[] _shards;
+    private readonly Dictionary<string, int> _shardOfStream = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The input queue of a stream of a source that spreads its streams (<see cref="Source.SpreadsStreams"/>):
+    /// streams take the classifier workers' queues in turn as they first appear, and keep theirs, so
+    /// a stream's classifier is only ever touched by one worker and the workers get as many streams
+    /// each (give or take one). Called from the source's one receiving task.
+    /// </summary>
+    internal BoundedStage<SampleBatch> InputOfStream(string stream)
+    {
+        if (!_shardOfStream.TryGetValue(stream, out int shard)) _shardOfStream[stream] = shard = _shardOfStream.Count % _shards.Length;
+        return _shards[shard];
+    }
 
     internal SampleBatch RentBatch()
     {

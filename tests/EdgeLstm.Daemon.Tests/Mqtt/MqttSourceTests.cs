@@ -119,6 +119,43 @@ public class MqttSourceTests
         return buffer[..n];
     }
 
+    /// <summary>
+    /// One source of many streams uses every classifier worker: its streams take the workers in
+    /// turn, each stream keeps its worker (its samples in order, its classifier touched by one), and
+    /// every stream's classifications equal those of a gateway with one worker.
+    /// </summary>
+    [Fact]
+    public async Task One_source_spreads_its_streams_over_the_workers_and_classifies_as_one_worker_does()
+    {
+        using var broker = new MosquittoBroker();
+        string Sources(string id) => """[ { "name": "nodes", "type": "mqtt", "format": "json", "topics": ["sensors/+/imu"], "mqtt": { "port": PORT, "clientId": "ID" } } ]""".Replace("ID", id, StringComparison.Ordinal);
+        await using var one = new Gateway(broker.Port, Sources("one"), pipeline: """{ "batchSize": 16, "classifierWorkers": 1 }""");
+        await using var three = new Gateway(broker.Port, Sources("three"), pipeline: """{ "batchSize": 16, "classifierWorkers": 3 }""");
+        await one.StartAsync();
+        await three.StartAsync();
+        Assert.Equal(1, one.Pipeline.Workers);
+        Assert.Equal(3, three.Pipeline.Workers);
+        await using var node = new Subscriber(broker.Port, "node");
+        await node.ConnectAsync();
+        const int streams = 9, messages = 6, perMessage = 4;
+        for (int m = 0; m < messages; m++)
+            for (int k = 0; k < streams; k++)
+                await node.PublishAtLeastOnceAsync($"sensors/node-{k}/imu", "{\"seq\":" + (m * perMessage).ToString(CultureInfo.InvariantCulture) + ",\"samples\":["
+                    + string.Join(',', Enumerable.Range(0, perMessage).Select(i => "{" + Fields(k * 7 + m * perMessage + i) + "}")) + "]}");
+        const int total = streams * messages * perMessage;
+        Assert.True(await Until(() => one.Pipeline.Counters.SamplesClassified == total && three.Pipeline.Counters.SamplesClassified == total),
+            $"one: {one.Why}; three: {three.Why}");
+        await one.Pipeline.StopAsync();
+        await three.Pipeline.StopAsync();
+        var expected = one.LinesByStream();
+        var actual = three.LinesByStream();
+        Assert.Equal(streams, expected.Count);
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        foreach (var (stream, lines) in expected) Assert.Equal(lines, actual[stream]);
+        Assert.Equal([total / 3, total / 3, total / 3], three.Pipeline.ClassifiedByWorker); // three streams each
+        Accounting.AssertBalanced(three.Pipeline.Counters, "three workers");
+    }
+
     [Fact]
     public async Task Every_payload_form_decodes_into_the_stream_its_topic_names()
     {
