@@ -100,7 +100,7 @@ public class AttentionTrainingTests
             for (int t = 0; t < steps; t++)
             {
                 session.Step(worker.Inputs.AsSpan(shape.Index(t, b) * inputs, inputs));
-                head.WindowLogits(worker.TopOutput, shape, t, b, logits);
+                head.WindowLogits(worker.HeadTape, worker.TopOutput, shape, t, b, logits);
                 for (int c = 0; c < 4; c++) worst = Math.Max(worst, Math.Abs(logits[c] - session.Logits[c]));
             }
         }
