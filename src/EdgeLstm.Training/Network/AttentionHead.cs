@@ -17,7 +17,6 @@ internal sealed class AttentionHead<T> : TrainableHead<T> where T : unmanaged, I
     private readonly T[] _aw, _ab, _v;
     private readonly ParameterTensor<T>[] _parameters;
     private readonly int _size, _steps;
-    private T[] _act = [], _scores = [];
 
     public AttentionHead(DenseLayer core, AttentionPooling attention) : base(core)
     {
@@ -31,18 +30,15 @@ internal sealed class AttentionHead<T> : TrainableHead<T> where T : unmanaged, I
 
     public override IReadOnlyList<ParameterTensor<T>> Parameters => _parameters;
 
-    public override (double Loss, int Correct) ForwardBackward(ReadOnlySpan<T> hidden, Span<T> hiddenGrad, SequenceShape s,
+    public override HeadTape<T> CreateTape(int batch, int steps) => new AttentionTape<T>(batch, steps, Classes, InputSize, _size, _steps);
+
+    public override (double Loss, int Correct) ForwardBackward(HeadTape<T> tape, ReadOnlySpan<T> hidden, Span<T> hiddenGrad, SequenceShape s,
         ReadOnlySpan<int> targets, ReadOnlySpan<T> classWeights, T lossScale, T[][] grads)
     {
         int hs = InputSize;
         hiddenGrad[..(s.Batch * s.Steps * hs)].Clear();
-        Score(hidden, s);
-        var p = new T[Classes];
-        var context = new T[hs];
-        var dc = new T[hs];
-        var alpha = new T[_steps];
-        var dAlpha = new T[_steps];
-        var dz = new T[_size];
+        var attention = Score(tape, hidden, s);
+        var (p, context, dc, alpha, dAlpha, dz) = (attention.Logits, attention.Context, attention.ContextGrad, attention.Alpha, attention.AlphaGrad, attention.ScoreGrad);
         double loss = 0;
         int correct = 0;
         for (int at = 0; at < s.Batch * s.Steps; at++)
@@ -50,7 +46,7 @@ internal sealed class AttentionHead<T> : TrainableHead<T> where T : unmanaged, I
             int y = targets[at];
             if (y < 0) continue;
             int t = at / s.Batch, b = at % s.Batch, start = WindowStart(s, t, b), length = t - start + 1;
-            Pool(hidden, s, start, length, b, alpha, context);
+            Pool(attention, hidden, s, start, length, b);
             if (DenseLogits(context, p) == y) correct++;
             Array.Clear(dc);
             loss += DenseBackward(context, p, y, classWeights[y], lossScale, dc, grads);
@@ -68,7 +64,7 @@ internal sealed class AttentionHead<T> : TrainableHead<T> where T : unmanaged, I
                 var dh = hiddenGrad.Slice(tau * hs, hs);
                 TensorPrimitives.MultiplyAdd(dc, alpha[i], dh, dh);
                 T de = alpha[i] * (dAlpha[i] - mean);
-                var a = _act.AsSpan(tau * _size, _size);
+                var a = attention.ActivationAt(tau);
                 TensorPrimitives.MultiplyAdd(a, de, grads[GradV], grads[GradV]);
                 for (int k = 0; k < _size; k++) dz[k] = de * _v[k] * (T.One - a[k] * a[k]);
                 TensorPrimitives.Add(grads[GradAB], dz, grads[GradAB]);
@@ -83,12 +79,10 @@ internal sealed class AttentionHead<T> : TrainableHead<T> where T : unmanaged, I
         return (loss, correct);
     }
 
-    public override double Predict(ReadOnlySpan<T> hidden, SequenceShape s, ReadOnlySpan<int> targets, ReadOnlySpan<T> classWeights, Span<int> predicted)
+    public override double Predict(HeadTape<T> tape, ReadOnlySpan<T> hidden, SequenceShape s, ReadOnlySpan<int> targets, ReadOnlySpan<T> classWeights, Span<int> predicted)
     {
-        Score(hidden, s);
-        var p = new T[Classes];
-        var context = new T[InputSize];
-        var alpha = new T[_steps];
+        var attention = Score(tape, hidden, s);
+        var p = attention.Logits;
         double loss = 0;
         for (int at = 0; at < s.Batch * s.Steps; at++)
         {
@@ -96,21 +90,20 @@ internal sealed class AttentionHead<T> : TrainableHead<T> where T : unmanaged, I
             predicted[at] = -1;
             if (y < 0) continue;
             int t = at / s.Batch, b = at % s.Batch, start = WindowStart(s, t, b);
-            Pool(hidden, s, start, t - start + 1, b, alpha, context);
-            predicted[at] = DenseLogits(context, p);
+            Pool(attention, hidden, s, start, t - start + 1, b);
+            predicted[at] = DenseLogits(attention.Context, p);
             loss += double.CreateChecked(-classWeights[y] * LogSoftmaxInPlace(p, y));
         }
         return loss;
     }
 
-    /// <summary>The logits after step t of sequence b of the last forward pass (tests compare them with the float engine).</summary>
-    public void WindowLogits(ReadOnlySpan<T> hidden, SequenceShape s, int t, int b, Span<T> logits)
+    /// <summary>The logits after step t of sequence b of the hidden sequence of a forward pass (tests compare them with the float engine).</summary>
+    public void WindowLogits(HeadTape<T> tape, ReadOnlySpan<T> hidden, SequenceShape s, int t, int b, Span<T> logits)
     {
-        Score(hidden, s);
-        var context = new T[InputSize];
+        var attention = Score(tape, hidden, s);
         int start = WindowStart(s, t, b);
-        Pool(hidden, s, start, t - start + 1, b, new T[_steps], context);
-        DenseLogits(context, logits);
+        Pool(attention, hidden, s, start, t - start + 1, b);
+        DenseLogits(attention.Context, logits);
     }
 
     public override AttentionPooling AttentionToCore()
@@ -122,22 +115,20 @@ internal sealed class AttentionHead<T> : TrainableHead<T> where T : unmanaged, I
         return a;
     }
 
-    /// <summary>a_τ = tanh(W h_τ + B) and e_τ = v · a_τ for every step of the chunk.</summary>
-    private void Score(ReadOnlySpan<T> hidden, SequenceShape s)
+    /// <summary>a_τ = tanh(W h_τ + B) and e_τ = v · a_τ for every step of the chunk, into the shard's tape.</summary>
+    private AttentionTape<T> Score(HeadTape<T> headTape, ReadOnlySpan<T> hidden, SequenceShape s)
     {
+        var tape = (AttentionTape<T>)headTape;
         int n = s.Batch * s.Steps, hs = InputSize;
-        if (_scores.Length < n)
-        {
-            _scores = new T[n];
-            _act = new T[n * _size];
-        }
+        if (tape.Scores.Length < n) throw new ArgumentOutOfRangeException(nameof(s), "chunk larger than the head's tape");
         for (int at = 0; at < n; at++)
         {
             var h = hidden.Slice(at * hs, hs);
-            var a = _act.AsSpan(at * _size, _size);
+            var a = tape.ActivationAt(at);
             for (int k = 0; k < _size; k++) a[k] = T.Tanh(_ab[k] + TensorPrimitives.Dot(_aw.AsSpan(k * hs, hs), h));
-            _scores[at] = TensorPrimitives.Dot(_v, a);
+            tape.Scores[at] = TensorPrimitives.Dot(_v, a);
         }
+        return tape;
     }
 
     /// <summary>First step pooled for a target at step t: the sequence's last reset, at most Steps back, or the chunk start.</summary>
@@ -148,13 +139,15 @@ internal sealed class AttentionHead<T> : TrainableHead<T> where T : unmanaged, I
         return start;
     }
 
-    private void Pool(ReadOnlySpan<T> hidden, SequenceShape s, int start, int length, int b, Span<T> alpha, Span<T> context)
+    /// <summary>α over the pooled steps into tape.Alpha and c = Σ α_τ h_τ into tape.Context.</summary>
+    private void Pool(AttentionTape<T> tape, ReadOnlySpan<T> hidden, SequenceShape s, int start, int length, int b)
     {
+        var (scores, alpha, context) = (tape.Scores, tape.Alpha, tape.Context);
         T max = T.NegativeInfinity;
-        for (int i = 0; i < length; i++) max = T.Max(max, _scores[s.Index(start + i, b)]);
+        for (int i = 0; i < length; i++) max = T.Max(max, scores[s.Index(start + i, b)]);
         T sum = T.Zero;
-        for (int i = 0; i < length; i++) sum += alpha[i] = T.Exp(_scores[s.Index(start + i, b)] - max);
-        context.Clear();
+        for (int i = 0; i < length; i++) sum += alpha[i] = T.Exp(scores[s.Index(start + i, b)] - max);
+        Array.Clear(context);
         for (int i = 0; i < length; i++)
         {
             alpha[i] /= sum;

@@ -6,11 +6,11 @@ namespace EdgeLstm.Training.Network;
 /// <summary>Core's dense head, logits = W h + B per labelled step, with softmax cross-entropy.</summary>
 internal sealed class DenseHead<T>(DenseLayer core) : TrainableHead<T>(core) where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public override (double Loss, int Correct) ForwardBackward(ReadOnlySpan<T> hidden, Span<T> hiddenGrad, SequenceShape s,
+    public override (double Loss, int Correct) ForwardBackward(HeadTape<T> tape, ReadOnlySpan<T> hidden, Span<T> hiddenGrad, SequenceShape s,
         ReadOnlySpan<int> targets, ReadOnlySpan<T> classWeights, T lossScale, T[][] grads)
     {
         int hs = InputSize;
-        Span<T> p = new T[Classes];
+        var p = tape.Logits;
         hiddenGrad[..(s.Batch * s.Steps * hs)].Clear();
         double loss = 0;
         int correct = 0;
@@ -25,10 +25,10 @@ internal sealed class DenseHead<T>(DenseLayer core) : TrainableHead<T>(core) whe
         return (loss, correct);
     }
 
-    public override double Predict(ReadOnlySpan<T> hidden, SequenceShape s, ReadOnlySpan<int> targets, ReadOnlySpan<T> classWeights, Span<int> predicted)
+    public override double Predict(HeadTape<T> tape, ReadOnlySpan<T> hidden, SequenceShape s, ReadOnlySpan<int> targets, ReadOnlySpan<T> classWeights, Span<int> predicted)
     {
         int hs = InputSize;
-        Span<T> p = new T[Classes];
+        var p = tape.Logits;
         double loss = 0;
         for (int at = 0; at < s.Batch * s.Steps; at++)
         {

@@ -33,17 +33,21 @@ internal abstract class TrainableHead<T> where T : unmanaged, IFloatingPointIeee
     /// <summary>The dense layer's W and B, then a head's own.</summary>
     public virtual IReadOnlyList<ParameterTensor<T>> Parameters => _parameters;
 
+    /// <summary>A shard's tape for this head, for chunks of at most batch x steps (each shard worker owns one).</summary>
+    public virtual HeadTape<T> CreateTape(int batch, int steps) => new(Classes);
+
     /// <summary>
     /// Loss and gradients for every (t, b) whose target is a class (targets[t * batch + b] ≥ 0):
     /// weighted cross-entropy, each term scaled by lossScale (1 / the batch's total weight, so the
     /// shards' sums add up to the weighted mean). Writes dLoss/dhidden (zero where no target) and
     /// adds parameter gradients. Returns the unscaled weighted loss sum and the correct count.
+    /// Everything it writes besides hiddenGrad and grads goes to the shard's tape.
     /// </summary>
-    public abstract (double Loss, int Correct) ForwardBackward(ReadOnlySpan<T> hidden, Span<T> hiddenGrad, SequenceShape shape,
+    public abstract (double Loss, int Correct) ForwardBackward(HeadTape<T> tape, ReadOnlySpan<T> hidden, Span<T> hiddenGrad, SequenceShape shape,
         ReadOnlySpan<int> targets, ReadOnlySpan<T> classWeights, T lossScale, T[][] grads);
 
     /// <summary>Predicted class for every (t, b) with a target (others get -1); returns the weighted loss sum.</summary>
-    public abstract double Predict(ReadOnlySpan<T> hidden, SequenceShape shape, ReadOnlySpan<int> targets, ReadOnlySpan<T> classWeights, Span<int> predicted);
+    public abstract double Predict(HeadTape<T> tape, ReadOnlySpan<T> hidden, SequenceShape shape, ReadOnlySpan<int> targets, ReadOnlySpan<T> classWeights, Span<int> predicted);
 
     /// <summary>The dense layer's logits of one (hidden or pooled) vector.</summary>
     public void Logits(ReadOnlySpan<T> v, Span<T> logits) => DenseLogits(v, logits);

@@ -4,8 +4,9 @@ using EdgeLstm.Training.Network;
 namespace EdgeLstm.Training.Optimization;
 
 /// <summary>
-/// One fixed share of every minibatch: its own input buffers, tapes, carried state and gradient
-/// set, so shards never share mutable memory and can run on any thread in any order.
+/// One fixed share of every minibatch: its own input buffers, tapes (one per layer and one for the
+/// head), carried state and gradient set, so shards never share mutable memory and can run on any
+/// thread in any order. The network they share is only read while they run.
 /// </summary>
 internal sealed class ShardWorker<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -20,6 +21,7 @@ internal sealed class ShardWorker<T> where T : unmanaged, IFloatingPointIeee754<
         Capacity = (batch, steps);
         _tapes = new LayerTape<T>[network.Layers.Count];
         for (int i = 0; i < _tapes.Length; i++) _tapes[i] = network.Layers[i].CreateTape(batch, steps, i > 0 ? _tapes[i - 1] : null);
+        HeadTape = network.Head.CreateTape(batch, steps);
         Gradients = new GradientSet<T>(network.Parameters);
         var offsets = network.ParameterOffsets;
         _layerGrads = Enumerable.Range(0, network.Layers.Count).Select(i => Gradients.Slice(offsets[i], offsets[i + 1] - offsets[i])).ToArray();
@@ -42,13 +44,16 @@ internal sealed class ShardWorker<T> where T : unmanaged, IFloatingPointIeee754<
     public int[] Predictions { get; }
     public GradientSet<T> Gradients { get; }
 
+    /// <summary>What the head recorded in this shard's last forward pass (its scores, for a pooling head).</summary>
+    public HeadTape<T> HeadTape { get; }
+
     /// <summary>Forward, loss, backward through time: leaves this shard's gradient sum in <see cref="Gradients"/>.</summary>
     public (double Loss, int Correct) Compute(SequenceShape shape, ReadOnlySpan<T> classWeights, T lossScale)
     {
         Gradients.Clear();
         Forward(shape);
         var top = _tapes[^1];
-        var (loss, correct) = _network.Head.ForwardBackward(top.Output, top.OutputGrad, shape, Targets, classWeights, lossScale, _headGrads);
+        var (loss, correct) = _network.Head.ForwardBackward(HeadTape, top.Output, top.OutputGrad, shape, Targets, classWeights, lossScale, _headGrads);
         for (int i = _tapes.Length - 1; i >= 0; i--)
         {
             var layer = _network.Layers[i];
@@ -67,7 +72,7 @@ internal sealed class ShardWorker<T> where T : unmanaged, IFloatingPointIeee754<
     public double Evaluate(SequenceShape shape, ReadOnlySpan<T> classWeights)
     {
         Forward(shape);
-        return _network.Head.Predict(_tapes[^1].Output, shape, Targets, classWeights, Predictions);
+        return _network.Head.Predict(HeadTape, _tapes[^1].Output, shape, Targets, classWeights, Predictions);
     }
 
     /// <summary>Hidden output of the last layer (for tests comparing with the float engine).</summary>

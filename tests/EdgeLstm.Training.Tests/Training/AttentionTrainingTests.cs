@@ -100,11 +100,54 @@ public class AttentionTrainingTests
             for (int t = 0; t < steps; t++)
             {
                 session.Step(worker.Inputs.AsSpan(shape.Index(t, b) * inputs, inputs));
-                head.WindowLogits(worker.TopOutput, shape, t, b, logits);
+                head.WindowLogits(worker.HeadTape, worker.TopOutput, shape, t, b, logits);
                 for (int c = 0; c < 4; c++) worst = Math.Max(worst, Math.Abs(logits[c] - session.Logits[c]));
             }
         }
         Assert.True(worst <= 1e-5, $"largest logit difference {worst:E2}");
+    }
+
+    [Fact]
+    public void Shard_workers_at_the_same_time_give_the_gradients_they_give_one_after_another()
+    {
+        // The shards run in parallel on one network, so each scores its chunk into its own head tape;
+        // with the scores kept in the shared head, a shard pooled over the other's scores.
+        const int batch = 8, steps = 48, inputs = 5, shards = 2;
+        var core = WithAttention(TrainingFixtures.Network(["lstm"], inputs, 16, 4, seed: 37), 32, seed: 38);
+        var network = new TrainableNetwork<float>(core);
+        var workers = Enumerable.Range(0, shards).Select(_ => new ShardWorker<float>(network, batch, steps)).ToArray();
+        var random = new Random(39);
+        var shapes = new SequenceShape[shards];
+        for (int s = 0; s < shards; s++)
+        {
+            var w = workers[s];
+            shapes[s] = new SequenceShape(batch, steps, w.Resets);
+            for (int i = 0; i < w.Inputs.Length; i++) w.Inputs[i] = (float)(random.NextDouble() * 4 - 2);
+            for (int at = 0; at < w.Targets.Length; at++) w.Targets[at] = random.Next(-1, 4);
+            for (int b = 0; b < batch; b++) w.Resets[shapes[s].Index(0, b)] = true;
+        }
+        float[] weights = [1f, 0.5f, 2f, 1f];
+        var expected = new float[shards][][];
+        for (int s = 0; s < shards; s++)
+        {
+            workers[s].Compute(shapes[s], weights, 0.01f);
+            expected[s] = workers[s].Gradients.Arrays.Select(a => (float[])a.Clone()).ToArray();
+        }
+        for (int run = 0; run < 10; run++)
+        {
+            // Own threads released together (not the thread pool, which may run both shards on one thread).
+            using var start = new Barrier(shards);
+            var threads = Enumerable.Range(0, shards).Select(s => new Thread(() =>
+            {
+                start.SignalAndWait();
+                workers[s].Compute(shapes[s], weights, 0.01f);
+            })).ToArray();
+            foreach (var t in threads) t.Start();
+            foreach (var t in threads) t.Join();
+            for (int s = 0; s < shards; s++)
+                for (int p = 0; p < network.Parameters.Count; p++)
+                    Assert.True(expected[s][p].AsSpan().SequenceEqual(workers[s].Gradients.Arrays[p]), $"run {run}, shard {s}: {network.Parameters[p].Name} differs");
+        }
     }
 
     [Fact]

@@ -26,6 +26,22 @@ public class TrainerTests
         Assert.NotEqual(first, other);
     }
 
+    [Fact]
+    public void Attention_training_with_two_shards_gives_identical_model_bytes_every_run()
+    {
+        // The shards run in parallel on one network; an attention head that kept its scores in itself
+        // (not in the shard's tape) let one shard pool over the other's, and the bytes changed run to
+        // run. Labels on the last 16 steps give the head enough work per shard for the two to overlap,
+        // and the test host's busy thread pool gets spare threads, or Parallel.For would run both
+        // shards on this thread (seen: one thread id for two 20 ms items).
+        var data = TrainerFixtures.Oscillations(6, 600, seed: 1);
+        var options = Tiny("lstm", ClassificationMode.Windowed) with { Layers = 2, Head = HeadKind.Attention, Shards = 2, LabelSteps = 16 };
+        ThreadPool.GetMinThreads(out int workers, out int io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 8), io);
+        var first = ModelFileWriter.ToBytes(Trainer.Train(data, null, options).Model);
+        for (int run = 0; run < 2; run++) Assert.Equal(first, ModelFileWriter.ToBytes(Trainer.Train(data, null, options).Model));
+    }
+
     [Theory]
     [InlineData("lstm", ClassificationMode.Windowed)]
     [InlineData("gru", ClassificationMode.Windowed)]
