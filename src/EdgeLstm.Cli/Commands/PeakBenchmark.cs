@@ -109,9 +109,9 @@ public static class PeakBenchmark
         TV a8 = TForm.Splat(Seed + 8), a9 = TForm.Splat(Seed + 9), a10 = TForm.Splat(Seed + 10), a11 = TForm.Splat(Seed + 11);
         for (long i = 0; i < iterations; i++)
         {
-            a0 = TForm.Step(a0, w); a1 = TForm.Step(a1, w); a2 = TForm.Step(a2, w); a3 = TForm.Step(a3, w);
-            a4 = TForm.Step(a4, w); a5 = TForm.Step(a5, w); a6 = TForm.Step(a6, w); a7 = TForm.Step(a7, w);
-            a8 = TForm.Step(a8, w); a9 = TForm.Step(a9, w); a10 = TForm.Step(a10, w); a11 = TForm.Step(a11, w);
+            a0 = TForm.Add(a0, a0, w); a1 = TForm.Add(a1, a1, w); a2 = TForm.Add(a2, a2, w); a3 = TForm.Add(a3, a3, w);
+            a4 = TForm.Add(a4, a4, w); a5 = TForm.Add(a5, a5, w); a6 = TForm.Add(a6, a6, w); a7 = TForm.Add(a7, a7, w);
+            a8 = TForm.Add(a8, a8, w); a9 = TForm.Add(a9, a9, w); a10 = TForm.Add(a10, a10, w); a11 = TForm.Add(a11, a11, w);
         }
         return TForm.Fold(a0) ^ TForm.Fold(a1) ^ TForm.Fold(a2) ^ TForm.Fold(a3) ^ TForm.Fold(a4) ^ TForm.Fold(a5)
             ^ TForm.Fold(a6) ^ TForm.Fold(a7) ^ TForm.Fold(a8) ^ TForm.Fold(a9) ^ TForm.Fold(a10) ^ TForm.Fold(a11);
@@ -149,11 +149,10 @@ public static class PeakBenchmark
             ^ TForm.Fold(a6) ^ TForm.Fold(a7) ^ TForm.Fold(a8) ^ TForm.Fold(a9) ^ TForm.Fold(a10) ^ TForm.Fold(a11);
     }
 
-    /// <summary>One multiply-accumulate form: a chain's step from its accumulator (and the same weights every step).</summary>
+    /// <summary>One multiply-accumulate form; a chain's step is Add(acc, x, w), with x the accumulator itself or a vector from L1.</summary>
     private interface IMacForm<TV> where TV : struct
     {
         static abstract TV Splat(int v);
-        static abstract TV Step(TV acc, TV w);
         static abstract int Fold(TV v);
         /// <summary>acc + the products of x and w (the form's multiply, then its add if it has one).</summary>
         static abstract TV Add(TV acc, TV x, TV w);
@@ -162,7 +161,6 @@ public static class PeakBenchmark
     private readonly struct MaddAdd128 : IMacForm<Vector128<int>>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<int> Splat(int v) => Vector128.Create(v);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<int> Step(Vector128<int> a, Vector128<int> w) => Sse2.Add(a, Sse2.MultiplyAddAdjacent(a.AsInt16(), w.AsInt16()));
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int Fold(Vector128<int> v) => v.ToScalar();
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<int> Add(Vector128<int> a, Vector128<int> x, Vector128<int> w) => Sse2.Add(a, Sse2.MultiplyAddAdjacent(x.AsInt16(), w.AsInt16()));
     }
@@ -170,7 +168,6 @@ public static class PeakBenchmark
     private readonly struct MaddAdd256 : IMacForm<Vector256<int>>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> Splat(int v) => Vector256.Create(v);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> Step(Vector256<int> a, Vector256<int> w) => Avx2.Add(a, Avx2.MultiplyAddAdjacent(a.AsInt16(), w.AsInt16()));
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int Fold(Vector256<int> v) => v.ToScalar();
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> Add(Vector256<int> a, Vector256<int> x, Vector256<int> w) => Avx2.Add(a, Avx2.MultiplyAddAdjacent(x.AsInt16(), w.AsInt16()));
     }
@@ -179,7 +176,6 @@ public static class PeakBenchmark
     private readonly struct Madd256 : IMacForm<Vector256<int>>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> Splat(int v) => Vector256.Create(v);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> Step(Vector256<int> a, Vector256<int> w) => Avx2.MultiplyAddAdjacent(a.AsInt16(), w.AsInt16());
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int Fold(Vector256<int> v) => v.ToScalar();
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> Add(Vector256<int> a, Vector256<int> x, Vector256<int> w) => Avx2.MultiplyAddAdjacent(x.AsInt16(), w.AsInt16());
     }
@@ -188,7 +184,6 @@ public static class PeakBenchmark
     private readonly struct Vnni256 : IMacForm<Vector256<int>>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> Splat(int v) => Vector256.Create(v);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> Step(Vector256<int> a, Vector256<int> w) => AvxVnni.MultiplyWideningAndAdd(a, w.AsInt16(), w.AsInt16());
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int Fold(Vector256<int> v) => v.ToScalar();
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> Add(Vector256<int> a, Vector256<int> x, Vector256<int> w) => AvxVnni.MultiplyWideningAndAdd(a, x.AsInt16(), w.AsInt16());
     }
@@ -196,7 +191,6 @@ public static class PeakBenchmark
     private readonly struct MaddAdd512 : IMacForm<Vector512<int>>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<int> Splat(int v) => Vector512.Create(v);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<int> Step(Vector512<int> a, Vector512<int> w) => Avx512BW.Add(a, Avx512BW.MultiplyAddAdjacent(a.AsInt16(), w.AsInt16()));
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int Fold(Vector512<int> v) => v.ToScalar();
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<int> Add(Vector512<int> a, Vector512<int> x, Vector512<int> w) => Avx512BW.Add(a, Avx512BW.MultiplyAddAdjacent(x.AsInt16(), w.AsInt16()));
     }
@@ -204,7 +198,6 @@ public static class PeakBenchmark
     private readonly struct Madd512 : IMacForm<Vector512<int>>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<int> Splat(int v) => Vector512.Create(v);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<int> Step(Vector512<int> a, Vector512<int> w) => Avx512BW.MultiplyAddAdjacent(a.AsInt16(), w.AsInt16());
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int Fold(Vector512<int> v) => v.ToScalar();
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<int> Add(Vector512<int> a, Vector512<int> x, Vector512<int> w) => Avx512BW.MultiplyAddAdjacent(x.AsInt16(), w.AsInt16());
     }
