@@ -82,6 +82,52 @@ public class BatchedSessionTests
         }, iter: 50);
     }
 
+    public static IEnumerable<object[]> UnitCountsOnVectorWidths() => Kernels.Vector(new[] { 1, 7, 8, 9, 17, 33, 64, 70 }.Select(n => new object[] { n }));
+
+    /// <summary>
+    /// The batched LSTM update (two passes in the vector families: the four gates' pre-activations
+    /// to scratch, then the lookups and the state) gives the scalar reference's cell and hidden
+    /// bits on every width: unit counts around the vector widths (tails), coupled (CIFG) and not,
+    /// cell formats across the range, accumulators up to the int32 extremes and per-row factors,
+    /// clipped and unclipped pre-activations; the scratch holds the previous call's values.
+    /// </summary>
+    [KernelTheory]
+    [MemberData(nameof(UnitCountsOnVectorWidths))]
+    public unsafe void LstmGatesUpdate_gives_the_scalar_reference_bits(KernelChoice choice, int n)
+    {
+        var kernels = KernelSupport.Create(choice, fuses: false);
+        var scalar = KernelSupport.Create(KernelChoice.Scalar);
+        var acc = Gen.OneOf(Gen.Int, Gen.Int[-(1 << 20), 1 << 20]);
+        var factor = Gen.Double[1e-6, 0.2];
+        Gen.Select(acc.Array[8 * n], factor.Array[8 * n], Gen.Int[-40000, 40000].Array[5 * n], Gen.Int[QFormats.MinCellFracBits, QFormats.MaxCellFracBits], Gen.Bool, Gen.Int[0, 2])
+            .Sample((sums, factors, values, cellFracBits, coupled, clip) =>
+        {
+            var arena = new PinnedArena();
+            int rows = 4 * n;
+            RequantRows Rows(int from)
+            {
+                var source = new QuantizedMatrix(rows, 1, new sbyte[rows], new float[rows], [.. factors.Skip(from).Take(rows).Select(Requantizer.FromFactor)]);
+                return scalar.Prepare(source, arena).Requant;
+            }
+            var (rqX, rqH) = (Rows(0), Rows(rows));
+            int* accX = arena.Copy<int>(sums.AsSpan(0, rows)), accH = arena.Copy<int>(sums.AsSpan(rows, rows));
+            int* bias = arena.Copy<int>(values.AsSpan(0, rows));
+            int* sigmoid = arena.Copy<int>(ActivationTable.Sigmoid.Packed), tanh = arena.Copy<int>(ActivationTable.Tanh.Packed);
+            var cells = values.AsSpan(rows, n).ToArray().Select(QFormats.SaturateInt16).ToArray();
+            int* cell = arena.Copy<int>(cells), expectedCell = arena.Copy<int>(cells);
+            short* h = arena.Allocate<short>(n), expectedH = arena.Allocate<short>(n);
+            int* pre = arena.Allocate<int>(rows);
+            new Span<int>(pre, rows).Fill(12345); // stale scratch
+            int limit = clip switch { 0 => 0, 1 => 4096, _ => 20000 };
+            int lo = limit > 0 ? -limit : short.MinValue, hi = limit > 0 ? limit : short.MaxValue;
+            kernels.LstmGatesUpdate(accX, rqX, accH, rqH, bias, lo, hi, sigmoid, tanh, cell, coupled, cellFracBits, h, n, n, pre);
+            scalar.LstmGatesUpdate(accX, rqX, accH, rqH, bias, lo, hi, sigmoid, tanh, expectedCell, coupled, cellFracBits, expectedH, n, n, null);
+            string what = $"{choice} n={n} cellFracBits={cellFracBits} coupled={coupled} clip={limit}";
+            Assert.True(new ReadOnlySpan<int>(expectedCell, n).SequenceEqual(new ReadOnlySpan<int>(cell, n)), what + ": cell");
+            Assert.True(new ReadOnlySpan<short>(expectedH, n).SequenceEqual(new ReadOnlySpan<short>(h, n)), what + ": hidden");
+        }, iter: 60);
+    }
+
     /// <summary>A windowed model's windows re-run as one batch give what a session reset and stepped through each window gives (attention heads too, lane by lane).</summary>
     [KernelTheory]
     [MemberData(nameof(VariantsOnEveryKernelChoice))]

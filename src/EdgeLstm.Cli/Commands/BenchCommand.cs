@@ -26,13 +26,14 @@ public static class BenchCommand
         var save = new Option<FileInfo?>("--save-model") { Description = "Write the benchmarked model (float and integer forms) to FILE" };
         var check = new Option<bool>("--check") { Description = "With --lanes: only the bit check (the logits hashes of K batched lanes and of K sessions), no timing" };
         var lanes = new Option<int?>("--lanes") { Description = "Step K streams of the model batched in one call (integer engine): per-stream ns per step against the single-stream step measured in the same run, total GMAC/s, and whether every lane's logits are the bits of K separate sessions (exit 1 if not)" };
+        var peak = new Option<bool>("--peak") { Description = "The core's int16 multiply-accumulate peak (GMAC/s per instruction form, register-resident, measured clock); with --shape or --model also the floor of a stream step with its products at that peak against the single-stream step measured in the same run" };
         var command = new Command("bench", "Measure per-step latency (median ns), throughput, allocations and MACs per step")
         {
-            shape, periods, hidden, model, engine, scalar, steps, seed, save, lanes, check, json,
+            shape, periods, hidden, model, engine, scalar, steps, seed, save, lanes, check, peak, json,
         };
         command.SetAction(p => CommandGuard.Run(() => Run(
             p.GetValue(shape), ParsePeriods(p.GetValue(periods)), p.GetValue(hidden), p.GetValue(model), CommonOptions.ParseEngine(p.GetValue(engine)!), p.GetValue(scalar),
-            p.GetValue(steps), p.GetValue(seed), p.GetValue(save), p.GetValue(lanes), p.GetValue(check), p.GetValue(json))));
+            p.GetValue(steps), p.GetValue(seed), p.GetValue(save), p.GetValue(lanes), p.GetValue(check), p.GetValue(peak), p.GetValue(json))));
         return command;
     }
 
@@ -47,8 +48,10 @@ public static class BenchCommand
         return periods;
     }
 
-    private static int Run(string? shapeName, int[]? periods, int? hidden, FileInfo? modelPath, EngineKind engine, bool scalar, long steps, int seed, FileInfo? save, int? lanes, bool check, bool json)
+    private static int Run(string? shapeName, int[]? periods, int? hidden, FileInfo? modelPath, EngineKind engine, bool scalar, long steps, int seed, FileInfo? save, int? lanes, bool check, bool peak, bool json)
     {
+        if (peak && (lanes is not null || engine == EngineKind.Float)) throw new UsageException("--peak applies to the integer engine, without --lanes");
+        if (peak && shapeName is null && modelPath is null) return RunPeak(null, null, scalar, steps, seed, json);
         if (check && lanes is null) throw new UsageException("--check applies with --lanes");
         if (lanes is < 1 or > 4096) throw new UsageException("--lanes: must be 1 to 4096");
         if (lanes is not null && engine == EngineKind.Float) throw new UsageException("--lanes applies to the integer engine");
@@ -75,6 +78,7 @@ public static class BenchCommand
         }
         if (save is not null) ModelFileWriter.Save(model, save.FullName);
 
+        if (peak) return RunPeak(model, name, scalar, steps, seed, json);
         if (lanes is { } k) return RunBatched(model, name, scalar ? KernelChoice.Scalar : KernelChoice.Auto, k, steps, seed, check, json);
 
         var session = model.CreateSession(engine, scalar ? KernelChoice.Scalar : KernelChoice.Auto);
@@ -191,6 +195,77 @@ public static class BenchCommand
             PrintHashes(lanes, batchedHash, singleHash);
         }
         return identical ? ExitCodes.Success : ExitCodes.CheckFailed;
+    }
+
+    /// <summary>
+    /// `bench --peak`: every multiply-accumulate form's measured peak; with a model, the floor of
+    /// its stream step (its MACs at the best form's peak, nothing else) against a third of the
+    /// single-stream step measured right after.
+    /// </summary>
+    private static int RunPeak(EdgeModel? model, string? name, bool scalar, long steps, int seed, bool json)
+    {
+        var result = PeakBenchmark.Measure();
+        var best = result.Best;
+        var bound = result.MultiplyBound;
+        StepTiming? single = null;
+        double macs = 0;
+        if (model is not null)
+        {
+            var network = model.Integer ?? throw new UsageException("--peak with a model needs its integer form");
+            macs = network.AverageMacsPerStep;
+            var inputs = RandomModels.RandomSequences(model.InputSize, 1, 4096, seed + 2)[0];
+            single = StepBenchmark.Measure(new IntegerSession(network, scalar ? KernelChoice.Scalar : KernelChoice.Auto), inputs, steps, warmUp: 20_000);
+        }
+        double floor = best is null || macs == 0 ? 0 : macs / best.GmacPerSecond;
+        double multiplyFloor = bound is null || macs == 0 ? 0 : macs / bound.GmacPerSecond;
+        if (json)
+        {
+            Json.WriteLine(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("instructionSets", InstructionSets.Describe());
+                w.WriteString("architecture", System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant());
+                w.WriteNumber("clockGhz", Math.Round(result.ClockGhz, 3));
+                w.WriteStartArray("forms");
+                foreach (var f in result.Forms)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("form", f.Name);
+                    w.WriteNumber("macsPerInstruction", f.MacsPerInstruction);
+                    w.WriteBoolean("supported", f.Supported);
+                    w.WriteNumber("gmacPerSecond", Math.Round(f.GmacPerSecond, 2));
+                    w.WriteNumber("perCycle", Math.Round(f.InstructionsPerCycle, 3));
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                if (best is not null) w.WriteString("best", best.Name);
+                if (bound is not null) w.WriteString("multiplyBound", bound.Name);
+                if (single is not null)
+                {
+                    w.WriteString("shape", name);
+                    w.WriteNumber("macsPerStep", Math.Round(macs, 1));
+                    w.WriteNumber("floorNsPerStep", Math.Round(floor, 1));
+                    w.WriteNumber("multiplyFloorNsPerStep", Math.Round(multiplyFloor, 1));
+                    w.WriteNumber("singleNsPerStep", Math.Round(single.MedianNsPerStep, 1));
+                    w.WriteNumber("oneThirdNsPerStep", Math.Round(single.MedianNsPerStep / 3, 1));
+                    w.WriteBoolean("thirdReachable", floor <= single.MedianNsPerStep / 3);
+                }
+                w.WriteEndObject();
+            });
+            return ExitCodes.Success;
+        }
+        Console.WriteLine($"clock        {result.ClockGhz:F3} GHz (a dependent chain of vector adds, one cycle each)");
+        foreach (var f in result.Forms)
+            Console.WriteLine(f.Supported
+                ? $"{f.Name,-44} {f.GmacPerSecond,7:F1} GMAC/s, {f.InstructionsPerCycle:F2} per cycle x {f.MacsPerInstruction} MACs"
+                : $"{f.Name,-44} not available in this process ({InstructionSets.Describe()})");
+        if (single is not null)
+        {
+            Console.WriteLine($"model        {name}: {macs:N0} MACs per step; at {best!.GmacPerSecond:F1} GMAC/s ({best.Name}) the products alone take {floor:F0} ns");
+            if (bound is not null) Console.WriteLine($"             at {bound.GmacPerSecond:F1} GMAC/s ({bound.Name}, no add: a bound on any fused multiply-add) {multiplyFloor:F0} ns");
+            Console.WriteLine($"single       {single.MedianNsPerStep:F0} ns per step (this run); a third is {single.MedianNsPerStep / 3:F0} ns: {(floor <= single.MedianNsPerStep / 3 ? "above the floor, reachable in principle" : "below the floor, not reachable with this instruction set")}");
+        }
+        return ExitCodes.Success;
     }
 
     private static void WriteHashes(System.Text.Json.Utf8JsonWriter w, ulong batched, ulong single)

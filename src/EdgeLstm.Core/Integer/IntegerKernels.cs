@@ -61,10 +61,12 @@ internal abstract unsafe partial class IntegerKernels
     /// <summary>
     /// An LSTM layer's update without peepholes from its products, units [0, n) of a layer of hs
     /// units (gate g's rows at g * hs): GateActivate of i, o, f (sigmoid) and g (tanh), then
-    /// LstmUpdate, in one pass. The scalar reference is exactly that sequence of formulas.
+    /// LstmUpdate. The scalar reference is exactly that sequence of formulas, one unit at a time;
+    /// a vector family may first write every unit's four pre-activations to pre (4 n ints of
+    /// scratch) and then activate and update from there (the same formulas in another order).
     /// </summary>
     public abstract void LstmGatesUpdate(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int lo, int hi, int* sigmoid, int* tanh,
-        int* cell, bool coupled, int cellFracBits, short* h, int hs, int n);
+        int* cell, bool coupled, int cellFracBits, short* h, int hs, int n, int* pre);
 
     /// <summary>
     /// GRU with linear_before_reset = 1, after z and r: candidate = tanh(clamp(rqX(accX) + bias +

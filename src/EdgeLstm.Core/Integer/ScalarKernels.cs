@@ -80,7 +80,7 @@ internal sealed unsafe class ScalarKernels : IntegerKernels
     }
 
     public override void LstmGatesUpdate(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int lo, int hi, int* sigmoid, int* tanh,
-        int* cell, bool coupled, int cellFracBits, short* h, int hs, int n)
+        int* cell, bool coupled, int cellFracBits, short* h, int hs, int n, int* pre)
     {
         for (int k = 0; k < n; k++)
         {

@@ -88,28 +88,41 @@ internal sealed unsafe partial class SimdKernels<TOps, TV>
     }
 
     /// <summary>
-    /// The LSTM update of one lane (<see cref="IntegerKernels.LstmGatesUpdate"/>) C units at a time
-    /// in registers: the formulas of GateActivate and of the fused step's second pass; the last
-    /// units (fewer than C) by the scalar reference.
+    /// The LSTM update of one lane (<see cref="IntegerKernels.LstmGatesUpdate"/>) C units at a time,
+    /// in two passes as the fused step (<see cref="LstmFused"/>): first every block's four gate
+    /// pre-activations (the requantizations) into pre, then every block's activations and state
+    /// update. The second pass's table lookups (five gathers a block, the update's bottleneck) then
+    /// do not wait behind the requantization of the block after them, and several blocks' lookups
+    /// are in flight at once. The formulas are GateActivate's and the fused step's second pass;
+    /// the last units (fewer than C) by the scalar reference.
     /// </summary>
     public override void LstmGatesUpdate(int* accX, RequantRows rqX, int* accH, RequantRows rqH, int* bias, int lo, int hi, int* sigmoid, int* tanh,
-        int* cell, bool coupled, int cellFracBits, short* h, int hs, int n)
+        int* cell, bool coupled, int cellFracBits, short* h, int hs, int n, int* pre)
     {
-        var fmt = new CellFormat(cellFracBits);
         TV vlo = TOps.Splat(lo), vhi = TOps.Splat(hi);
-        int k = 0;
-        for (; k + C <= n; k += C)
+        int full = n / C * C;
+        int* p = pre;
+        for (int k = 0; k < full; k += C, p += 4 * C)
         {
-            TV i = Activate(sigmoid, Gate(accX, rqX, accH, rqH, bias, k, vlo, vhi));
-            TV o = Activate(sigmoid, Gate(accX, rqX, accH, rqH, bias, hs + k, vlo, vhi));
-            TV forget = coupled ? TOps.Sub(fmt.One, i) : Activate(sigmoid, Gate(accX, rqX, accH, rqH, bias, 2 * hs + k, vlo, vhi));
-            TV g = Activate(tanh, Gate(accX, rqX, accH, rqH, bias, 3 * hs + k, vlo, vhi));
+            TOps.Store(p, Gate(accX, rqX, accH, rqH, bias, k, vlo, vhi));
+            TOps.Store(p + C, Gate(accX, rqX, accH, rqH, bias, hs + k, vlo, vhi));
+            if (!coupled) TOps.Store(p + 2 * C, Gate(accX, rqX, accH, rqH, bias, 2 * hs + k, vlo, vhi));
+            TOps.Store(p + 3 * C, Gate(accX, rqX, accH, rqH, bias, 3 * hs + k, vlo, vhi));
+        }
+        var fmt = new CellFormat(cellFracBits);
+        p = pre;
+        for (int k = 0; k < full; k += C, p += 4 * C)
+        {
+            TV i = Activate(sigmoid, TOps.Load(p));
+            TV o = Activate(sigmoid, TOps.Load(p + C));
+            TV forget = coupled ? TOps.Sub(fmt.One, i) : Activate(sigmoid, TOps.Load(p + 2 * C));
+            TV g = Activate(tanh, TOps.Load(p + 3 * C));
             TV c = CellStep(fmt, i, forget, g, TOps.Load(cell + k));
             TOps.Store(cell + k, c);
             TOps.StoreNarrowed(h + k, HiddenStep(fmt, o, c, tanh));
         }
-        if (k < n)
-            Tail.LstmGatesUpdate(accX + k, rqX.Skip(k), accH + k, rqH.Skip(k), bias + k, lo, hi, sigmoid, tanh, cell + k, coupled, cellFracBits, h + k, hs, n - k);
+        if (full < n)
+            Tail.LstmGatesUpdate(accX + full, rqX.Skip(full), accH + full, rqH.Skip(full), bias + full, lo, hi, sigmoid, tanh, cell + full, coupled, cellFracBits, h + full, hs, n - full, pre);
     }
 
     /// <summary>clamp(rqX(accX[r]) + rqH(accH[r]) + bias[r], lo, hi) for C rows from r (<see cref="GateActivate"/>'s sum).</summary>

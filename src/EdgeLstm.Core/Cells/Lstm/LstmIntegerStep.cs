@@ -9,7 +9,7 @@ namespace EdgeLstm.Core.Cells.Lstm;
 /// (<see cref="IntegerKernels.Fuses"/>), the fused step: per block of units the products, the gates
 /// and the cell and hidden update in one pass (<see cref="FusedLayer"/>), h' written beside h and
 /// swapped. Otherwise the scalar reference: i, o, f through sigmoid and g through tanh
-/// (GateActivate), then LstmUpdate (in one pass: LstmGatesUpdate); with peepholes, i and f get
+/// (GateActivate), then LstmUpdate (LstmGatesUpdate: one pass in the scalar reference, two in the vector families); with peepholes, i and f get
 /// rqP(p · c_prev) and o rqP(p · c_new), each gate clamped only after its peephole term. Both give
 /// the same bits. Unfused, the step is the products then <see cref="Update"/>, which a
 /// <see cref="BatchedIntegerSession"/> runs per lane after its batched products (docs/batching.md).
@@ -80,7 +80,7 @@ internal sealed unsafe class LstmIntegerStep : IntegerCellStep
         bool coupled = _layer.InputForget;
         if (_layer.Peepholes is null)
         {
-            _k.LstmGatesUpdate(accX, _w.Requant, accH, _r.Requant, _bias, _lo, _hi, _sigmoid, _tanh, cell, coupled, _layer.CellFracBits, h, hs, hs);
+            _k.LstmGatesUpdate(accX, _w.Requant, accH, _r.Requant, _bias, _lo, _hi, _sigmoid, _tanh, cell, coupled, _layer.CellFracBits, h, hs, hs, _pre);
         }
         else
         {
