@@ -109,7 +109,9 @@ def daemon_step(a, work, port, nodes, per_message, batch_lanes=None):
     status_path = os.path.join(work, f"status-{nodes}-{per_message}-{lanes}.sock")
     config = os.path.join(work, f"gateway-{nodes}-{per_message}.json")
     source = {"name": "nodes", "type": "mqtt", "format": "text", "topics": ["sensors/+/imu"], "qos": a.qos,
-              "mqtt": {"host": "127.0.0.1", "port": port}}
+              # A client id per run: a run that fell behind leaves its persistent session's queue in the broker, which
+              # the next run would otherwise receive (and count) as its own.
+              "mqtt": {"host": "127.0.0.1", "port": port, "clientId": f"gateway-{nodes}-{per_message}-{lanes}"}}
     relay = None
     if a.via_stdin:
         # Stand-in until the MQTT source exists: mosquitto_sub relays every payload into the

@@ -386,11 +386,10 @@ public sealed class MqttPublisher : IAsyncDisposable
         .WithRetainFlag(m.Retain)
         .Build();
 
-    private MqttClientOptions BuildOptions() => _connector.Builder()
+    private MqttClientOptions BuildOptions() => _connector.Build(b => b
         .WithCleanSession(true)
         .WithWillTopic(_options.StatusTopicResolved)
         .WithWillPayload(Offline)
         .WithWillRetain(true)
-        .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-        .Build();
+        .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
 }

@@ -100,11 +100,10 @@ public sealed class MqttSource : Source
             }
             return Task.CompletedTask;
         };
-        var options = _connector.Builder()
+        var options = _connector.Build(b => b
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithCleanStart(false)
-            .WithSessionExpiryInterval((uint)(_options.SessionExpiryMs / 1000))
-            .Build();
+            .WithSessionExpiryInterval((uint)(_options.SessionExpiryMs / 1000)));
         try
         {
             while (!stop.IsCancellationRequested)
