@@ -12,10 +12,8 @@ namespace EdgeLstm.Core.Cells.Gru;
 /// Unfused, a <see cref="BatchedIntegerSession"/> runs the same pieces over many lanes
 /// (<see cref="StepLanes"/>, docs/batching.md).
 /// </summary>
-internal sealed unsafe class GruIntegerStep : IntegerCellStep
+internal sealed unsafe class GruIntegerStep : FusableCellStep
 {
-    private readonly FusedLayer? _fused;
-    private short* _hNext; // the fused step writes h' here and swaps
     private readonly PreparedMatrix _w = null!, _r = null!, _rCandidate = null!; // _r holds the z, r rows; _rCandidate the h rows
     private readonly int* _accX, _accH, _accCandidate, _act, _bias, _candidateBias;
     private readonly short* _resetHidden;
@@ -32,8 +30,7 @@ internal sealed unsafe class GruIntegerStep : IntegerCellStep
         if (kernels.Fuses && _lbr)
         {
             // The fused step keeps the weights only in its own layout; Rbh rides in the candidate gate's constants.
-            _fused = new FusedLayer(layer, kernels.RowBlock, _lo, _hi, sigmoid, tanh, layer.CandidateRecurrentBias, arena);
-            _hNext = Shorts(HiddenLength);
+            Fuse(new FusedLayer(layer, kernels.RowBlock, _lo, _hi, sigmoid, tanh, layer.CandidateRecurrentBias, arena));
             return;
         }
         _w = kernels.Prepare(layer.W, arena);
@@ -48,23 +45,10 @@ internal sealed unsafe class GruIntegerStep : IntegerCellStep
         else _resetHidden = Shorts(HiddenLength); // zero-padded: the product reads column pairs
     }
 
-    public override void Step(short* x)
-    {
-        if (_fused is not null) StepFused(x);
-        else StepReference(x);
-    }
-
-    /// <summary>The fused vector step: h' to the spare buffer, then the buffers swap.</summary>
-    private void StepFused(short* x)
-    {
-        _k.GruFused(_fused!, x, _h, _hNext);
-        short* previous = _h;
-        _h = _hNext;
-        _hNext = previous;
-    }
+    private protected override void RunFused(FusedLayer fused, short* x, short* hNext) => _k.GruFused(fused, x, _h, hNext);
 
     /// <summary>The scalar reference sequence of kernels (also what vector families run with linear_before_reset = 0).</summary>
-    private void StepReference(short* x)
+    private protected override void StepReference(short* x)
     {
         _k.MatVec(_w, x, _accX);
         _k.MatVec(_r, _h, _accH);
@@ -82,7 +66,7 @@ internal sealed unsafe class GruIntegerStep : IntegerCellStep
         }
     }
 
-    private protected override (PreparedMatrix W, PreparedMatrix R)? LaneMatrices => _fused is null ? (_w, _r) : null;
+    private protected override (PreparedMatrix W, PreparedMatrix R)? LaneMatrices => IsFused ? null : (_w, _r);
 
     public override void PrepareLanes(int capacity)
     {

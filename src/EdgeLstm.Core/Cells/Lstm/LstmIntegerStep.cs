@@ -14,10 +14,8 @@ namespace EdgeLstm.Core.Cells.Lstm;
 /// the same bits. Unfused, the step is the products then <see cref="Update"/>, which a
 /// <see cref="BatchedIntegerSession"/> runs per lane after its batched products (docs/batching.md).
 /// </summary>
-internal sealed unsafe class LstmIntegerStep : IntegerCellStep
+internal sealed unsafe class LstmIntegerStep : FusableCellStep
 {
-    private readonly FusedLayer? _fused;
-    private short* _hNext; // the fused step writes h' here and swaps
     private readonly PreparedMatrix _w = null!, _r = null!;
     private readonly int* _accX, _accH, _pre, _act, _bias, _peep;
     private readonly RequantConstants[] _peepRequant = [];
@@ -28,8 +26,7 @@ internal sealed unsafe class LstmIntegerStep : IntegerCellStep
         if (kernels.Fuses && layer.Peepholes is null)
         {
             // The fused step keeps the weights only in its own layout.
-            _fused = new FusedLayer(layer, kernels.RowBlock, _lo, _hi, sigmoid, tanh, null, arena);
-            _hNext = Shorts(HiddenLength);
+            Fuse(new FusedLayer(layer, kernels.RowBlock, _lo, _hi, sigmoid, tanh, null, arena));
             return;
         }
         _w = kernels.Prepare(layer.W, arena);
@@ -45,30 +42,17 @@ internal sealed unsafe class LstmIntegerStep : IntegerCellStep
         _peepRequant = layer.PeepholeRequant!.Select(RequantConstants.From).ToArray();
     }
 
-    public override void Step(short* x)
-    {
-        if (_fused is not null) StepFused(x);
-        else StepReference(x);
-    }
-
-    /// <summary>The fused vector step: h' to the spare buffer, then the buffers swap.</summary>
-    private void StepFused(short* x)
-    {
-        _k.LstmFused(_fused!, x, _h, _hNext, _cell);
-        short* previous = _h;
-        _h = _hNext;
-        _hNext = previous;
-    }
+    private protected override void RunFused(FusedLayer fused, short* x, short* hNext) => _k.LstmFused(fused, x, _h, hNext, _cell);
 
     /// <summary>The scalar reference sequence of kernels (also what vector families run for peephole layers).</summary>
-    private void StepReference(short* x)
+    private protected override void StepReference(short* x)
     {
         _k.MatVec(_w, x, _accX);
         _k.MatVec(_r, _h, _accH);
         Update(_accX, _accH, _h, _cell);
     }
 
-    private protected override (PreparedMatrix W, PreparedMatrix R)? LaneMatrices => _fused is null ? (_w, _r) : null;
+    private protected override (PreparedMatrix W, PreparedMatrix R)? LaneMatrices => IsFused ? null : (_w, _r);
 
     private protected override void UpdateLane(int* accX, int* accH, short* h, int* cell) => Update(accX, accH, h, cell);
 
