@@ -50,7 +50,7 @@ public sealed class Pipeline
         _samplePool = new BatchPool<SampleBatch>(() => new SampleBatch(batch), options.InputCapacity * Math.Max(1, options.ClassifierWorkers) + 4 * (sources.Count + 2));
         _eventPool = new BatchPool<ClassificationBatch>(() => new ClassificationBatch(batch), options.OutputCapacity + 4 + Math.Max(1, options.ClassifierWorkers));
         // A worker per source at most, unless a source spreads its streams over the workers (MQTT: many streams, one source).
-        int shards = Math.Clamp(options.ClassifierWorkers, 1, sources.Any(s => s.SpreadsStreams) ? Math.Max(1, options.ClassifierWorkers) : Math.Max(1, sources.Count));
+        int shards = Math.Clamp(options.ClassifierWorkers, 1, sources.Any(s => s.SpreadsStreams) ? int.MaxValue : Math.Max(1, sources.Count));
         _inputs = new BoundedStage<SampleBatch>[shards];
         _classifiedByWorker = new long[shards];
         for (int i = 0; i < shards; i++)
