@@ -149,7 +149,8 @@ public sealed class TextLineDecoder : ISampleDecoder
             return false;
         }
         if (_candidate is not null)
-            ConfirmOrRefuseCandidate((count == _candidate.Length || trailingEmpty && count - 1 == _candidate.Length) && Numeric(line, fields, _candidate));
+            ConfirmOrRefuseCandidate((count == _candidate.Length || trailingEmpty && count - 1 == _candidate.Length) && Numeric(line, fields, _candidate)
+                                     && RecordingHeader.ChannelCount(_candidate) >= _options.PositionalColumns);
         if (_layout is null) UsePositional(trailingEmpty ? count - 1 : count); // headerless, no width configured: the first data line sets it
         if (trailingEmpty && count == _fieldCount + 1) count--;
         if (count != _fieldCount)

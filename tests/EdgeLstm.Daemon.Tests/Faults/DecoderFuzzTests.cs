@@ -68,6 +68,17 @@ public class DecoderFuzzTests
         Cases.Sample(Check, seed: "7zXS-pzbQgJ1", iter: 1, threads: 1);
     }
 
+    /// <summary>
+    /// The case CI's fuzzing found next: the banner `acc_x acc_y`, then garbage with a line of two
+    /// numbers, which confirmed the banner as a two-channel header by its width; every six-value
+    /// sample after it was refused. A header confirmed by width must hold the channels the stream needs.
+    /// </summary>
+    [Fact]
+    public void A_header_too_narrow_for_the_model_is_not_confirmed_by_a_line_of_its_width()
+    {
+        Cases.Sample(Check, seed: "69JFfAyzZ_X1", iter: 1, threads: 1);
+    }
+
     /// <summary>The same property without corruption: then every valid sample is decoded, exactly (unless a cut line ran into the next: it may parse or not).</summary>
     [Fact]
     public void A_clean_stream_in_random_reads_and_batches_decodes_to_the_sample()
