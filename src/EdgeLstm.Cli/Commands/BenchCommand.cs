@@ -226,18 +226,14 @@ public static class BenchCommand
                 w.WriteString("instructionSets", InstructionSets.Describe());
                 w.WriteString("architecture", System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant());
                 w.WriteNumber("clockGhz", Math.Round(result.ClockGhz, 3));
-                w.WriteStartArray("forms");
-                foreach (var f in result.Forms)
+                w.WriteObjects("forms", result.Forms, (w, f) =>
                 {
-                    w.WriteStartObject();
                     w.WriteString("form", f.Name);
                     w.WriteNumber("macsPerInstruction", f.MacsPerInstruction);
                     w.WriteBoolean("supported", f.Supported);
                     w.WriteNumber("gmacPerSecond", Math.Round(f.GmacPerSecond, 2));
                     w.WriteNumber("perCycle", Math.Round(f.InstructionsPerCycle, 3));
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
+                });
                 if (best is not null) w.WriteString("best", best.Name);
                 if (bound is not null) w.WriteString("multiplyBound", bound.Name);
                 if (single is not null)

@@ -80,17 +80,13 @@ public static class ImportOnnxCommand
                 w.WriteStartObject();
                 w.WriteString("source", r.Input.FullName);
                 w.WriteString("output", r.Output.FullName);
-                w.WriteStartArray("layers");
-                foreach (var l in net.Layers)
+                w.WriteObjects("layers", net.Layers, (w, l) =>
                 {
-                    w.WriteStartObject();
                     w.WriteString("variant", l.VariantName);
                     w.WriteNumber("inputs", l.InputSize);
                     w.WriteNumber("hidden", l.HiddenSize);
                     w.WriteNumber("clip", l.Clip);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
+                });
                 w.WriteNumber("classes", net.OutputSize);
                 w.WriteBoolean("headOnLastStep", imported.HeadOnLastStep);
                 w.WriteBoolean("softmax", imported.EndsInSoftmax);

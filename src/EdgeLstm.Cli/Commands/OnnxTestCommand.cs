@@ -44,10 +44,8 @@ public static class OnnxTestCommand
             Json.WriteLine(w =>
             {
                 w.WriteStartObject();
-                w.WriteStartArray("results");
-                foreach (var r in results)
+                w.WriteObjects("results", results, (w, r) =>
                 {
-                    w.WriteStartObject();
                     w.WriteString("case", r.Case);
                     w.WriteString("output", r.Output);
                     w.WriteBoolean("pass", r.Passed);
@@ -56,9 +54,7 @@ public static class OnnxTestCommand
                     Number(w, "float", r.FloatError);
                     Number(w, "int", r.IntError);
                     Number(w, "floor", r.FloorError);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
+                });
                 w.WriteNumber("passed", results.Count(r => r.Passed));
                 w.WriteNumber("failed", results.Count(r => r.Failed));
                 w.WriteNumber("skipped", results.Count(r => !r.Failed && r.IntegerSkipped));

@@ -152,53 +152,66 @@ public static class PeakBenchmark
     /// <summary>One multiply-accumulate form; a chain's step is Add(acc, x, w), with x the accumulator itself or a vector from L1.</summary>
     private interface IMacForm<TV> where TV : struct
     {
+        /// <summary>A vector with every int32 lane v.</summary>
         static abstract TV Splat(int v);
+
+        /// <summary>The first int32 lane: what keeps a chain's result alive.</summary>
         static abstract int Fold(TV v);
+
         /// <summary>acc + the products of x and w (the form's multiply, then its add if it has one).</summary>
         static abstract TV Add(TV acc, TV x, TV w);
     }
 
-    private readonly struct MaddAdd128 : IMacForm<Vector128<int>>
+    /// <summary>The 128-bit forms' Splat and Fold.</summary>
+    private interface IMacForm128 : IMacForm<Vector128<int>>
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<int> Splat(int v) => Vector128.Create(v);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int Fold(Vector128<int> v) => v.ToScalar();
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] static Vector128<int> IMacForm<Vector128<int>>.Splat(int v) => Vector128.Create(v);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] static int IMacForm<Vector128<int>>.Fold(Vector128<int> v) => v.ToScalar();
+    }
+
+    /// <summary>The 256-bit forms' Splat and Fold.</summary>
+    private interface IMacForm256 : IMacForm<Vector256<int>>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] static Vector256<int> IMacForm<Vector256<int>>.Splat(int v) => Vector256.Create(v);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] static int IMacForm<Vector256<int>>.Fold(Vector256<int> v) => v.ToScalar();
+    }
+
+    /// <summary>The 512-bit forms' Splat and Fold.</summary>
+    private interface IMacForm512 : IMacForm<Vector512<int>>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] static Vector512<int> IMacForm<Vector512<int>>.Splat(int v) => Vector512.Create(v);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] static int IMacForm<Vector512<int>>.Fold(Vector512<int> v) => v.ToScalar();
+    }
+
+    private readonly struct MaddAdd128 : IMacForm128
+    {
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<int> Add(Vector128<int> a, Vector128<int> x, Vector128<int> w) => Sse2.Add(a, Sse2.MultiplyAddAdjacent(x.AsInt16(), w.AsInt16()));
     }
 
-    private readonly struct MaddAdd256 : IMacForm<Vector256<int>>
+    private readonly struct MaddAdd256 : IMacForm256
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> Splat(int v) => Vector256.Create(v);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int Fold(Vector256<int> v) => v.ToScalar();
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> Add(Vector256<int> a, Vector256<int> x, Vector256<int> w) => Avx2.Add(a, Avx2.MultiplyAddAdjacent(x.AsInt16(), w.AsInt16()));
     }
 
     /// <summary>The multiply alone (each chain's result is its next input): whether the adds cost anything beside it.</summary>
-    private readonly struct Madd256 : IMacForm<Vector256<int>>
+    private readonly struct Madd256 : IMacForm256
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> Splat(int v) => Vector256.Create(v);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int Fold(Vector256<int> v) => v.ToScalar();
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> Add(Vector256<int> a, Vector256<int> x, Vector256<int> w) => Avx2.MultiplyAddAdjacent(x.AsInt16(), w.AsInt16());
     }
 
     /// <summary>vpdpwssd: the multiply and the add in one instruction, chained through the accumulator.</summary>
-    private readonly struct Vnni256 : IMacForm<Vector256<int>>
+    private readonly struct Vnni256 : IMacForm256
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> Splat(int v) => Vector256.Create(v);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int Fold(Vector256<int> v) => v.ToScalar();
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> Add(Vector256<int> a, Vector256<int> x, Vector256<int> w) => AvxVnni.MultiplyWideningAndAdd(a, x.AsInt16(), w.AsInt16());
     }
 
-    private readonly struct MaddAdd512 : IMacForm<Vector512<int>>
+    private readonly struct MaddAdd512 : IMacForm512
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<int> Splat(int v) => Vector512.Create(v);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int Fold(Vector512<int> v) => v.ToScalar();
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<int> Add(Vector512<int> a, Vector512<int> x, Vector512<int> w) => Avx512BW.Add(a, Avx512BW.MultiplyAddAdjacent(x.AsInt16(), w.AsInt16()));
     }
 
-    private readonly struct Madd512 : IMacForm<Vector512<int>>
+    private readonly struct Madd512 : IMacForm512
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<int> Splat(int v) => Vector512.Create(v);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int Fold(Vector512<int> v) => v.ToScalar();
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<int> Add(Vector512<int> a, Vector512<int> x, Vector512<int> w) => Avx512BW.MultiplyAddAdjacent(x.AsInt16(), w.AsInt16());
     }
 }

@@ -74,17 +74,13 @@ public static class QuantizeCommand
                 w.WriteString("chosen", Name(chosen.Strategy));
                 w.WriteNumber("calibrationSteps", ranges.Maxima.Steps);
                 if (floatScore is not null) w.WriteNumber("floatAccuracy", floatScore.Accuracy);
-                w.WriteStartArray("strategies");
-                foreach (var c in candidates)
+                w.WriteObjects("strategies", candidates, (w, c) =>
                 {
-                    w.WriteStartObject();
                     w.WriteString("strategy", Name(c.Strategy));
                     w.WriteNumber("inputRange", c.InputRange);
                     w.WriteStartArray("cellFracBits"); foreach (int b in c.CellFracBits) w.WriteNumberValue(b); w.WriteEndArray();
                     if (c.Score is not null) { w.WriteNumber("accuracy", c.Score.Accuracy); w.WriteNumber("macroF1", c.Score.MacroF1); w.WriteNumber("correct", c.Score.Correct); w.WriteNumber("scored", c.Score.Total); }
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
+                });
                 w.WriteEndObject();
             });
         }

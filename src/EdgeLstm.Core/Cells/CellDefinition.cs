@@ -1,7 +1,3 @@
-using EdgeLstm.Core.Float;
-using EdgeLstm.Core.Integer;
-using EdgeLstm.Core.Model;
-using EdgeLstm.Core.Numerics;
 using EdgeLstm.Core.Quantization;
 
 namespace EdgeLstm.Core.Cells;

@@ -6,7 +6,6 @@ using EdgeLstm.Core.Cells.Mut1;
 using EdgeLstm.Core.Cells.Mut2;
 using EdgeLstm.Core.Cells.Mut3;
 using EdgeLstm.Core.Cells.Rnn;
-using EdgeLstm.Core.Model;
 
 namespace EdgeLstm.Core.Cells;
 

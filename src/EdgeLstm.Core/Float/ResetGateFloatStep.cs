@@ -1,4 +1,3 @@
-using EdgeLstm.Core.Model;
 using static EdgeLstm.Core.Float.FloatMath;
 
 namespace EdgeLstm.Core.Float;

@@ -2,8 +2,6 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using EdgeLstm.Core.Cells;
-using EdgeLstm.Core.Model;
-using EdgeLstm.Core.Numerics;
 using static EdgeLstm.Core.Format.ModelFileFormat;
 
 namespace EdgeLstm.Core.Format;

@@ -1,6 +1,3 @@
-using EdgeLstm.Core.Numerics;
-using EdgeLstm.Core.Model;
-
 namespace EdgeLstm.Core.Integer;
 
 /// <summary>

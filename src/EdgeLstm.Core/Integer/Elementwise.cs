@@ -1,5 +1,3 @@
-using EdgeLstm.Core.Numerics;
-
 namespace EdgeLstm.Core.Integer;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using EdgeLstm.Core.Model;
-using EdgeLstm.Core.Numerics;
-
 namespace EdgeLstm.Core.Integer;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using EdgeLstm.Core.Numerics;
-using EdgeLstm.Core.Model;
-
 namespace EdgeLstm.Core.Integer;
 
 /// <summary>
@@ -121,6 +118,14 @@ internal abstract unsafe class IntegerCellStep
 
     /// <summary>One lane's update from its accumulators, into its h and cell (the single-stream reference step's update).</summary>
     private protected virtual void UpdateLane(int* accX, int* accH, short* h, int* cell) => throw new NotSupportedException();
+
+    /// <summary>A product's weights in the kernels' layout, and the int32 accumulator it writes (one per padded row).</summary>
+    private protected PreparedMatrix Product(QuantizedMatrix weights, out int* accumulator)
+    {
+        var prepared = _k.Prepare(weights, _arena);
+        accumulator = Ints(prepared.RowsPadded);
+        return prepared;
+    }
 
     private protected int* Ints(int n) => _arena.Allocate<int>(n);
 

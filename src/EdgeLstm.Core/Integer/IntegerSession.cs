@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using EdgeLstm.Core.Numerics;
-using EdgeLstm.Core.Model;
 
 namespace EdgeLstm.Core.Integer;
 

@@ -1,4 +1,3 @@
-using EdgeLstm.Core.Numerics;
 using static EdgeLstm.Core.Integer.Elementwise;
 
 namespace EdgeLstm.Core.Integer;

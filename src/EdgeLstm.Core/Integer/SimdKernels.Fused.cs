@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using EdgeLstm.Core.Numerics;
 
 namespace EdgeLstm.Core.Integer;
 

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using EdgeLstm.Core.Numerics;
 
 namespace EdgeLstm.Core.Integer;
 

@@ -1,6 +1,4 @@
 using EdgeLstm.Core.Cells;
-using EdgeLstm.Core.Numerics;
-using EdgeLstm.Core.Model;
 
 namespace EdgeLstm.Core.Model;
 

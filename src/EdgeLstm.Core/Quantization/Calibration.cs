@@ -1,6 +1,3 @@
-using EdgeLstm.Core.Float;
-using EdgeLstm.Core.Model;
-
 namespace EdgeLstm.Core.Quantization;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using EdgeLstm.Core.Float;
-using EdgeLstm.Core.Model;
-using EdgeLstm.Core.Numerics;
-
 namespace EdgeLstm.Core.Quantization;
 
 /// <summary>How the int16 input range and the cell-state ranges are chosen from calibration data.</summary>

@@ -1,5 +1,3 @@
-using EdgeLstm.Core.Model;
-
 namespace EdgeLstm.Core.Quantization;
 
 /// <summary>One call from a float model and calibration sequences to a model holding both forms.</summary>

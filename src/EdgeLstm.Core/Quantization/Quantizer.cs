@@ -1,6 +1,4 @@
 using EdgeLstm.Core.Cells;
-using EdgeLstm.Core.Model;
-using EdgeLstm.Core.Numerics;
 
 namespace EdgeLstm.Core.Quantization;
 

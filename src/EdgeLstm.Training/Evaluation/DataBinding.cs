@@ -1,4 +1,3 @@
-using EdgeLstm.Core.Model;
 using EdgeLstm.Training.Data;
 
 namespace EdgeLstm.Training.Evaluation;

@@ -1,5 +1,4 @@
 using EdgeLstm.Core;
-using EdgeLstm.Core.Model;
 
 namespace EdgeLstm.Training.Evaluation;
 

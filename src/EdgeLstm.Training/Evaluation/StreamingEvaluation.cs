@@ -1,5 +1,4 @@
 using EdgeLstm.Core;
-using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Scoring;
 using EdgeLstm.Training.Data;
 

@@ -1,7 +1,3 @@
-using System.Numerics;
-using System.Numerics.Tensors;
-using EdgeLstm.Core.Model;
-
 namespace EdgeLstm.Training.Network;
 
 /// <summary>
@@ -79,22 +75,15 @@ internal sealed class AttentionHead<T> : TrainableHead<T> where T : unmanaged, I
         return (loss, correct);
     }
 
-    public override double Predict(HeadTape<T> tape, ReadOnlySpan<T> hidden, SequenceShape s, ReadOnlySpan<int> targets, ReadOnlySpan<T> classWeights, Span<int> predicted)
+    protected override void BeginPass(HeadTape<T> tape, ReadOnlySpan<T> hidden, SequenceShape s) => Score(tape, hidden, s);
+
+    /// <summary>The context pooled over the target's window (the scores are the pass's, <see cref="BeginPass"/>).</summary>
+    protected override ReadOnlySpan<T> DenseInput(HeadTape<T> tape, ReadOnlySpan<T> hidden, SequenceShape s, int at)
     {
-        var attention = Score(tape, hidden, s);
-        var p = attention.Logits;
-        double loss = 0;
-        for (int at = 0; at < s.Batch * s.Steps; at++)
-        {
-            int y = targets[at];
-            predicted[at] = -1;
-            if (y < 0) continue;
-            int t = at / s.Batch, b = at % s.Batch, start = WindowStart(s, t, b);
-            Pool(attention, hidden, s, start, t - start + 1, b);
-            predicted[at] = DenseLogits(attention.Context, p);
-            loss += double.CreateChecked(-classWeights[y] * LogSoftmaxInPlace(p, y));
-        }
-        return loss;
+        var attention = (AttentionTape<T>)tape;
+        int t = at / s.Batch, b = at % s.Batch, start = WindowStart(s, t, b);
+        Pool(attention, hidden, s, start, t - start + 1, b);
+        return attention.Context;
     }
 
     /// <summary>The logits after step t of sequence b of the hidden sequence of a forward pass (tests compare them with the float engine).</summary>

@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace EdgeLstm.Training.Network;
 
 /// <summary>
@@ -8,36 +6,28 @@ namespace EdgeLstm.Training.Network;
 /// scratch of the pooling and its backward pass (the context c, dLoss/dc, α, dα, and the score
 /// layer's pre-activation gradient).
 /// </summary>
-internal sealed class AttentionTape<T> : HeadTape<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class AttentionTape<T>(int batch, int steps, int classes, int hidden, int size, int window) : HeadTape<T>(classes)
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public AttentionTape(int batch, int steps, int classes, int hidden, int size, int window) : base(classes)
-    {
-        Size = size;
-        Scores = new T[batch * steps];
-        Activations = new T[batch * steps * size];
-        Context = new T[hidden];
-        ContextGrad = new T[hidden];
-        Alpha = new T[window];
-        AlphaGrad = new T[window];
-        ScoreGrad = new T[size];
-    }
-
     /// <summary>Rows of the score layer: the width of one step's activation.</summary>
-    public int Size { get; }
+    public int Size { get; } = size;
 
     /// <summary>e_τ per step of the chunk.</summary>
-    public T[] Scores { get; }
+    public T[] Scores { get; } = new T[batch * steps];
 
     /// <summary>a_τ per step of the chunk, Size values each.</summary>
-    public T[] Activations { get; }
+    public T[] Activations { get; } = new T[batch * steps * size];
 
-    public T[] Context { get; }
-    public T[] ContextGrad { get; }
-    public T[] Alpha { get; }
-    public T[] AlphaGrad { get; }
+    /// <summary>The context c and dLoss/dc of one target.</summary>
+    public T[] Context { get; } = new T[hidden];
+    public T[] ContextGrad { get; } = new T[hidden];
+
+    /// <summary>α and dα over the target's window.</summary>
+    public T[] Alpha { get; } = new T[window];
+    public T[] AlphaGrad { get; } = new T[window];
 
     /// <summary>dLoss/d(W h_τ + B) of one pooled step.</summary>
-    public T[] ScoreGrad { get; }
+    public T[] ScoreGrad { get; } = new T[size];
 
     public Span<T> ActivationAt(int at) => Activations.AsSpan(at * Size, Size);
 }

@@ -1,6 +1,3 @@
-using System.Numerics;
-using EdgeLstm.Core.Model;
-
 namespace EdgeLstm.Training.Network;
 
 /// <summary>Core's dense head, logits = W h + B per labelled step, with softmax cross-entropy.</summary>
@@ -25,19 +22,5 @@ internal sealed class DenseHead<T>(DenseLayer core) : TrainableHead<T>(core) whe
         return (loss, correct);
     }
 
-    public override double Predict(HeadTape<T> tape, ReadOnlySpan<T> hidden, SequenceShape s, ReadOnlySpan<int> targets, ReadOnlySpan<T> classWeights, Span<int> predicted)
-    {
-        int hs = InputSize;
-        var p = tape.Logits;
-        double loss = 0;
-        for (int at = 0; at < s.Batch * s.Steps; at++)
-        {
-            int y = targets[at];
-            predicted[at] = -1;
-            if (y < 0) continue;
-            predicted[at] = DenseLogits(hidden.Slice(at * hs, hs), p);
-            loss += double.CreateChecked(-classWeights[y] * LogSoftmaxInPlace(p, y));
-        }
-        return loss;
-    }
+    protected override ReadOnlySpan<T> DenseInput(HeadTape<T> tape, ReadOnlySpan<T> hidden, SequenceShape s, int at) => hidden.Slice(at * InputSize, InputSize);
 }

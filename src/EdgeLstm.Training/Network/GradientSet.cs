@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace EdgeLstm.Training.Network;
 
 /// <summary>One gradient array per parameter array, same shapes, same order.</summary>

@@ -1,7 +1,3 @@
-using System.Numerics;
-using System.Numerics.Tensors;
-using EdgeLstm.Core.Model;
-
 namespace EdgeLstm.Training.Network;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace EdgeLstm.Training.Network;
 
 /// <summary>
@@ -8,56 +6,39 @@ namespace EdgeLstm.Training.Network;
 /// largest chunk and reused; layouts are time-major ((t * batch + b) * width + k).
 /// Layer kinds that need more (a Clockwork RNN's clock, a depth gate's lower cell) subclass it.
 /// </summary>
-internal class LayerTape<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal class LayerTape<T>(int batch, int steps, int hidden, int gateWidth, bool hasCell, bool hasAux, bool hasMask)
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public LayerTape(int batch, int steps, int hidden, int gateWidth, bool hasCell, bool hasAux, bool hasMask)
-    {
-        Hidden = hidden;
-        GateWidth = gateWidth;
-        int n = batch * steps;
-        Output = new T[n * hidden];
-        OutputGrad = new T[n * hidden];
-        Gates = new T[n * gateWidth];
-        Cell = hasCell ? new T[n * hidden] : [];
-        Aux = hasAux ? new T[n * hidden] : [];
-        Mask = hasMask ? new T[n * gateWidth] : [];
-        H0 = new T[batch * hidden];
-        C0 = hasCell ? new T[batch * hidden] : [];
-        DhNext = new T[batch * hidden];
-        DcNext = hasCell ? new T[batch * hidden] : [];
-        Zero = new T[hidden];
-    }
-
-    public int Hidden { get; }
-    public int GateWidth { get; }
+    public int Hidden { get; } = hidden;
+    public int GateWidth { get; } = gateWidth;
 
     /// <summary>h at every step: the next layer's input.</summary>
-    public T[] Output { get; }
+    public T[] Output { get; } = new T[batch * steps * hidden];
 
     /// <summary>dLoss/dh arriving from above (the head or the next layer), per step.</summary>
-    public T[] OutputGrad { get; }
+    public T[] OutputGrad { get; } = new T[batch * steps * hidden];
 
     /// <summary>Gate activations per step, in the cell's ONNX gate order.</summary>
-    public T[] Gates { get; }
+    public T[] Gates { get; } = new T[batch * steps * gateWidth];
 
     /// <summary>LSTM cell state per step.</summary>
-    public T[] Cell { get; }
+    public T[] Cell { get; } = hasCell ? new T[batch * steps * hidden] : [];
 
     /// <summary>A per-step H-vector some cells need again (GRU: R_h h + Rb_h, or r ⊙ h).</summary>
-    public T[] Aux { get; }
+    public T[] Aux { get; } = hasAux ? new T[batch * steps * hidden] : [];
 
     /// <summary>Derivative masks of the ONNX clip (empty when the layer has no clip).</summary>
-    public T[] Mask { get; }
+    public T[] Mask { get; } = hasMask ? new T[batch * steps * gateWidth] : [];
 
     /// <summary>State before step 0 of the chunk: carried from the previous chunk in streaming mode.</summary>
-    public T[] H0 { get; }
-    public T[] C0 { get; }
+    public T[] H0 { get; } = new T[batch * hidden];
+    public T[] C0 { get; } = hasCell ? new T[batch * hidden] : [];
 
     /// <summary>Backward scratch: the gradient flowing into step t-1's state.</summary>
-    public T[] DhNext { get; }
-    public T[] DcNext { get; }
+    public T[] DhNext { get; } = new T[batch * hidden];
+    public T[] DcNext { get; } = hasCell ? new T[batch * hidden] : [];
 
-    private T[] Zero { get; }
+    private T[] Zero { get; } = new T[hidden];
 
     /// <summary>
     /// dLoss/dc per step arriving from a depth-gated layer above (which reads this layer's cell);

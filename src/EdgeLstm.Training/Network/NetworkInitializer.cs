@@ -1,5 +1,4 @@
 using EdgeLstm.Core.Cells;
-using EdgeLstm.Core.Model;
 
 namespace EdgeLstm.Training.Network;
 

@@ -1,4 +1,3 @@
-using System.Numerics;
 using EdgeLstm.Training.Optimization;
 
 namespace EdgeLstm.Training.Network;

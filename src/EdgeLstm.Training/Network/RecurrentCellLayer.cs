@@ -1,7 +1,3 @@
-using System.Numerics;
-using System.Numerics.Tensors;
-using EdgeLstm.Core.Model;
-
 namespace EdgeLstm.Training.Network;
 
 /// <summary>
@@ -19,9 +15,6 @@ internal abstract class RecurrentCellLayer<T> : TrainableLayer<T> where T : unma
     protected RecurrentCellLayer(RecurrentLayer core)
     {
         Template = core;
-        Hidden = core.HiddenSize;
-        Inputs = core.InputSize;
-        Rows = core.Rows;
         WT = new T[Inputs * Rows];
         RT = new T[Hidden * Rows];
         BlockMath<T>.Transpose(Convert(core.W), Rows, Inputs, WT);
@@ -38,9 +31,9 @@ internal abstract class RecurrentCellLayer<T> : TrainableLayer<T> where T : unma
 
     /// <summary>Options (kind, peepholes, input_forget, linear_before_reset, clip) are copied from here on export.</summary>
     protected RecurrentLayer Template { get; }
-    protected int Hidden { get; }
-    protected int Inputs { get; }
-    protected int Rows { get; }
+    protected int Hidden => Template.HiddenSize;
+    protected int Inputs => Template.InputSize;
+    protected int Rows => Template.Rows;
     protected T[] WT { get; }
     protected T[] RT { get; }
     protected T[] Wb { get; }

@@ -1,6 +1,3 @@
-using System.Numerics;
-using EdgeLstm.Core.Model;
-
 namespace EdgeLstm.Training.Network;
 
 /// <summary>

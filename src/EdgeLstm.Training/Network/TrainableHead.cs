@@ -1,7 +1,3 @@
-using System.Numerics;
-using System.Numerics.Tensors;
-using EdgeLstm.Core.Model;
-
 namespace EdgeLstm.Training.Network;
 
 /// <summary>
@@ -47,7 +43,27 @@ internal abstract class TrainableHead<T> where T : unmanaged, IFloatingPointIeee
         ReadOnlySpan<int> targets, ReadOnlySpan<T> classWeights, T lossScale, T[][] grads);
 
     /// <summary>Predicted class for every (t, b) with a target (others get -1); returns the weighted loss sum.</summary>
-    public abstract double Predict(HeadTape<T> tape, ReadOnlySpan<T> hidden, SequenceShape shape, ReadOnlySpan<int> targets, ReadOnlySpan<T> classWeights, Span<int> predicted);
+    public double Predict(HeadTape<T> tape, ReadOnlySpan<T> hidden, SequenceShape shape, ReadOnlySpan<int> targets, ReadOnlySpan<T> classWeights, Span<int> predicted)
+    {
+        BeginPass(tape, hidden, shape);
+        var p = tape.Logits;
+        double loss = 0;
+        for (int at = 0; at < shape.Batch * shape.Steps; at++)
+        {
+            int y = targets[at];
+            predicted[at] = -1;
+            if (y < 0) continue;
+            predicted[at] = DenseLogits(DenseInput(tape, hidden, shape, at), p);
+            loss += double.CreateChecked(-classWeights[y] * LogSoftmaxInPlace(p, y));
+        }
+        return loss;
+    }
+
+    /// <summary>What a pass over a chunk computes once before its targets are classified (the attention scores); nothing by default.</summary>
+    protected virtual void BeginPass(HeadTape<T> tape, ReadOnlySpan<T> hidden, SequenceShape shape) { }
+
+    /// <summary>The vector the dense layer classifies for the target at index at (t * batch + b) of the chunk.</summary>
+    protected abstract ReadOnlySpan<T> DenseInput(HeadTape<T> tape, ReadOnlySpan<T> hidden, SequenceShape shape, int at);
 
     /// <summary>The dense layer's logits of one (hidden or pooled) vector.</summary>
     public void Logits(ReadOnlySpan<T> v, Span<T> logits) => DenseLogits(v, logits);

@@ -1,4 +1,3 @@
-using System.Numerics;
 using EdgeLstm.Training.Network;
 
 namespace EdgeLstm.Training.Optimization;

@@ -22,11 +22,8 @@ internal sealed class StreamingLanes : IMinibatchSource
 
     public StreamingLanes(IReadOnlyList<float[]> normalizedRecordings, IReadOnlyList<int[]> labels, int channels, int chunk, int lanes)
     {
-        _recordings = normalizedRecordings;
-        _labels = labels;
-        _channels = channels;
-        Steps = chunk;
-        BatchSize = lanes;
+        (_recordings, _labels, _channels) = (normalizedRecordings, labels, channels);
+        (Steps, BatchSize) = (chunk, lanes);
     }
 
     public int Steps { get; }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using EdgeLstm.Core.Model;
 using EdgeLstm.Training.Data;
 using EdgeLstm.Training.Network;
 

@@ -1,6 +1,5 @@
 using EdgeLstm.Core;
 using EdgeLstm.Core.Cells;
-using EdgeLstm.Core.Model;
 
 namespace EdgeLstm.Training.Optimization;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using EdgeLstm.Core.Model;
 using EdgeLstm.Training.Optimization;
 
 namespace EdgeLstm.Training.Studies;

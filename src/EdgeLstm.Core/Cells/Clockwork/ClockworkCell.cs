@@ -1,7 +1,4 @@
-using EdgeLstm.Core.Float;
 using EdgeLstm.Core.Format;
-using EdgeLstm.Core.Integer;
-using EdgeLstm.Core.Model;
 
 namespace EdgeLstm.Core.Cells.Clockwork;
 

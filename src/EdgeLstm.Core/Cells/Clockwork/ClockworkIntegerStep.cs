@@ -1,6 +1,3 @@
-using EdgeLstm.Core.Integer;
-using EdgeLstm.Core.Model;
-
 namespace EdgeLstm.Core.Cells.Clockwork;
 
 /// <summary>

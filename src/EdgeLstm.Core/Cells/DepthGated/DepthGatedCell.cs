@@ -1,9 +1,5 @@
-using EdgeLstm.Core.Float;
 using EdgeLstm.Core.Format;
-using EdgeLstm.Core.Integer;
-using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Quantization;
-using EdgeLstm.Core.Numerics;
 
 namespace EdgeLstm.Core.Cells.DepthGated;
 

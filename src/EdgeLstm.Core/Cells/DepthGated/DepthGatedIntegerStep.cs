@@ -1,7 +1,3 @@
-using EdgeLstm.Core.Integer;
-using EdgeLstm.Core.Numerics;
-using EdgeLstm.Core.Model;
-
 namespace EdgeLstm.Core.Cells.DepthGated;
 
 /// <summary>
@@ -22,10 +18,8 @@ internal sealed unsafe class DepthGatedIntegerStep : IntegerCellStep
     public DepthGatedIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena, int* sigmoid, int* tanh, IntegerCellStep lower)
         : base(layer, kernels, arena, sigmoid, tanh)
     {
-        _w = kernels.Prepare(Stack(layer.W, layer.DepthW!), arena);
-        _r = kernels.Prepare(layer.R, arena);
-        _accX = Ints(_w.RowsPadded);
-        _accH = Ints(_r.RowsPadded);
+        _w = Product(Stack(layer.W, layer.DepthW!), out _accX);
+        _r = Product(layer.R, out _accH);
         _act = Ints(layer.Rows);
         _bias = Copy(layer.Bias);
         _lowerCell = lower.CellState;

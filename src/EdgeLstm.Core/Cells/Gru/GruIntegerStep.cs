@@ -1,6 +1,3 @@
-using EdgeLstm.Core.Integer;
-using EdgeLstm.Core.Model;
-
 namespace EdgeLstm.Core.Cells.Gru;
 
 /// <summary>
@@ -33,12 +30,9 @@ internal sealed unsafe class GruIntegerStep : FusableCellStep
             Fuse(new FusedLayer(layer, kernels.RowBlock, _lo, _hi, sigmoid, tanh, layer.CandidateRecurrentBias, arena));
             return;
         }
-        _w = kernels.Prepare(layer.W, arena);
-        _r = kernels.Prepare(layer.R.SliceRows(0, 2 * _hs), arena);
-        _rCandidate = kernels.Prepare(layer.R.SliceRows(2 * _hs, _hs), arena);
-        _accX = Ints(_w.RowsPadded);
-        _accH = Ints(_r.RowsPadded);
-        _accCandidate = Ints(_rCandidate.RowsPadded);
+        _w = Product(layer.W, out _accX);
+        _r = Product(layer.R.SliceRows(0, 2 * _hs), out _accH);
+        _rCandidate = Product(layer.R.SliceRows(2 * _hs, _hs), out _accCandidate);
         _act = Ints(layer.Rows);
         _bias = Copy(layer.Bias);
         if (_lbr) _candidateBias = Copy(layer.CandidateRecurrentBias!);

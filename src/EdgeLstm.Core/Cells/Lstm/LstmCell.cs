@@ -1,8 +1,4 @@
-using EdgeLstm.Core.Float;
-using EdgeLstm.Core.Integer;
-using EdgeLstm.Core.Model;
 using EdgeLstm.Core.Quantization;
-using EdgeLstm.Core.Numerics;
 
 namespace EdgeLstm.Core.Cells.Lstm;
 

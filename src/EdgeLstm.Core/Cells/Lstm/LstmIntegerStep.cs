@@ -1,7 +1,3 @@
-using EdgeLstm.Core.Integer;
-using EdgeLstm.Core.Model;
-using EdgeLstm.Core.Numerics;
-
 namespace EdgeLstm.Core.Cells.Lstm;
 
 /// <summary>
@@ -29,10 +25,8 @@ internal sealed unsafe class LstmIntegerStep : FusableCellStep
             Fuse(new FusedLayer(layer, kernels.RowBlock, _lo, _hi, sigmoid, tanh, null, arena));
             return;
         }
-        _w = kernels.Prepare(layer.W, arena);
-        _r = kernels.Prepare(layer.R, arena);
-        _accX = Ints(_w.RowsPadded);
-        _accH = Ints(_r.RowsPadded);
+        _w = Product(layer.W, out _accX);
+        _r = Product(layer.R, out _accH);
         _pre = Ints(layer.Rows);
         _act = Ints(layer.Rows);
         _bias = Copy(layer.Bias);

@@ -1,5 +1,3 @@
-using EdgeLstm.Core.Model;
-
 namespace EdgeLstm.Core.Cells.Mut;
 
 /// <summary>

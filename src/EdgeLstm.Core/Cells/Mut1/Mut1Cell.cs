@@ -1,7 +1,4 @@
 using EdgeLstm.Core.Cells.Mut;
-using EdgeLstm.Core.Float;
-using EdgeLstm.Core.Integer;
-using EdgeLstm.Core.Model;
 
 namespace EdgeLstm.Core.Cells.Mut1;
 

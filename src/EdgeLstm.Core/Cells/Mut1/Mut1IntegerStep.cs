@@ -1,7 +1,4 @@
 using EdgeLstm.Core.Cells.Mut;
-using EdgeLstm.Core.Integer;
-using EdgeLstm.Core.Numerics;
-using EdgeLstm.Core.Model;
 
 namespace EdgeLstm.Core.Cells.Mut1;
 
@@ -31,12 +28,9 @@ internal sealed unsafe class Mut1IntegerStep : IntegerCellStep
     public Mut1IntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena, int* sigmoid, int* tanh)
         : base(layer, kernels, arena, sigmoid, tanh)
     {
-        _w = kernels.Prepare(layer.W, arena);
-        _rReset = kernels.Prepare(layer.R.SliceRows(_hs, _hs), arena);
-        _rCandidate = kernels.Prepare(layer.R.SliceRows(2 * _hs, _hs), arena);
-        _accX = Ints(_w.RowsPadded);
-        _accReset = Ints(_rReset.RowsPadded);
-        _accCandidate = Ints(_rCandidate.RowsPadded);
+        _w = Product(layer.W, out _accX);
+        _rReset = Product(layer.R.SliceRows(_hs, _hs), out _accReset);
+        _rCandidate = Product(layer.R.SliceRows(2 * _hs, _hs), out _accCandidate);
         _act = Ints(layer.Rows);
         _pre = Ints(_hs);
         _inputQ12 = Ints(_hs);

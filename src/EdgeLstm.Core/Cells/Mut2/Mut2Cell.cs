@@ -1,8 +1,5 @@
 using EdgeLstm.Core.Cells.Gru;
 using EdgeLstm.Core.Cells.Mut;
-using EdgeLstm.Core.Float;
-using EdgeLstm.Core.Integer;
-using EdgeLstm.Core.Model;
 
 namespace EdgeLstm.Core.Cells.Mut2;
 

@@ -1,6 +1,3 @@
-using EdgeLstm.Core.Integer;
-using EdgeLstm.Core.Model;
-
 namespace EdgeLstm.Core.Cells.Mut3;
 
 /// <summary>
@@ -21,14 +18,10 @@ internal sealed unsafe class Mut3IntegerStep : IntegerCellStep
     public Mut3IntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena, int* sigmoid, int* tanh)
         : base(layer, kernels, arena, sigmoid, tanh)
     {
-        _w = kernels.Prepare(layer.W, arena);
-        _rUpdate = kernels.Prepare(layer.R.SliceRows(0, _hs), arena);
-        _rReset = kernels.Prepare(layer.R.SliceRows(_hs, _hs), arena);
-        _rCandidate = kernels.Prepare(layer.R.SliceRows(2 * _hs, _hs), arena);
-        _accX = Ints(_w.RowsPadded);
-        _accUpdate = Ints(_rUpdate.RowsPadded);
-        _accReset = Ints(_rReset.RowsPadded);
-        _accCandidate = Ints(_rCandidate.RowsPadded);
+        _w = Product(layer.W, out _accX);
+        _rUpdate = Product(layer.R.SliceRows(0, _hs), out _accUpdate);
+        _rReset = Product(layer.R.SliceRows(_hs, _hs), out _accReset);
+        _rCandidate = Product(layer.R.SliceRows(2 * _hs, _hs), out _accCandidate);
         _act = Ints(layer.Rows);
         _bias = Copy(layer.Bias);
         _tanhHidden = Shorts(HiddenLength);  // zero-padded: the products read column pairs

@@ -1,7 +1,3 @@
-using EdgeLstm.Core.Float;
-using EdgeLstm.Core.Integer;
-using EdgeLstm.Core.Model;
-
 namespace EdgeLstm.Core.Cells.Rnn;
 
 /// <summary>

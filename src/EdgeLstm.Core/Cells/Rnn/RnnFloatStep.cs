@@ -1,5 +1,3 @@
-using EdgeLstm.Core.Float;
-using EdgeLstm.Core.Model;
 using static EdgeLstm.Core.Float.FloatMath;
 
 namespace EdgeLstm.Core.Cells.Rnn;

@@ -1,6 +1,3 @@
-using EdgeLstm.Core.Integer;
-using EdgeLstm.Core.Model;
-
 namespace EdgeLstm.Core.Cells.Rnn;
 
 /// <summary>
@@ -17,10 +14,8 @@ internal sealed unsafe class RnnIntegerStep : IntegerCellStep
     public RnnIntegerStep(QuantizedRecurrentLayer layer, IntegerKernels kernels, PinnedArena arena, int* sigmoid, int* tanh)
         : base(layer, kernels, arena, sigmoid, tanh)
     {
-        _w = kernels.Prepare(layer.W, arena);
-        _r = kernels.Prepare(layer.R, arena);
-        _accX = Ints(_w.RowsPadded);
-        _accH = Ints(_r.RowsPadded);
+        _w = Product(layer.W, out _accX);
+        _r = Product(layer.R, out _accH);
         _act = Ints(layer.Rows);
         _bias = Copy(layer.Bias);
     }

@@ -10,7 +10,7 @@ namespace EdgeLstm.Core.Model;
 /// W is [Size, HiddenSize] row-major; B and V are [Size]. docs/attention.md has the equations,
 /// the integer form and the cost model.
 /// </summary>
-public sealed class AttentionPooling
+public sealed class AttentionPooling : IAttentionShape
 {
     /// <summary>The longest window the engines buffer (int32 bounds of the integer pooling, docs/attention.md).</summary>
     public const int MaxSteps = 4096;
@@ -20,12 +20,8 @@ public sealed class AttentionPooling
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hiddenSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
-        HiddenSize = hiddenSize;
-        Size = size;
-        Steps = steps;
-        W = new float[size * hiddenSize];
-        B = new float[size];
-        V = new float[size];
+        (HiddenSize, Size, Steps) = (hiddenSize, size, steps);
+        (W, B, V) = (new float[size * hiddenSize], new float[size], new float[size]);
     }
 
     /// <summary>Width of the hidden states it pools (the top layer's hidden size).</summary>
@@ -45,22 +41,4 @@ public sealed class AttentionPooling
 
     /// <summary>Multiply-accumulates of scoring one hidden state (every step): W h_t and v · tanh(.).</summary>
     public long ScoreMacsPerStep => AttentionCost.ScoreMacs(HiddenSize, Size);
-}
-
-/// <summary>
-/// The cost model of an attention head (docs/attention.md), shared by the float and integer forms.
-/// Every step scores its hidden state; a classification pools the window (Steps x H MACs) and runs
-/// the dense head once (H x classes). The windowed daemon classifies once per window run, so the
-/// per-classification part is amortized over the window's steps.
-/// </summary>
-public static class AttentionCost
-{
-    public static long ScoreMacs(int hidden, int size) => (long)size * hidden + size;
-
-    /// <summary>Pooling plus the dense head, once per classification.</summary>
-    public static long ClassifyMacs(int hidden, int steps, int classes) => (long)steps * hidden + (long)hidden * classes;
-
-    /// <summary>Scoring plus the classification's share: ceil((Steps*H + H*classes) / Steps) = H + ceil(H*classes/Steps).</summary>
-    public static long AmortizedMacsPerStep(int hidden, int size, int steps, int classes) =>
-        ScoreMacs(hidden, size) + (ClassifyMacs(hidden, steps, classes) + steps - 1) / steps;
 }

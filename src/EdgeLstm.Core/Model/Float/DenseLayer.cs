@@ -1,16 +1,14 @@
 namespace EdgeLstm.Core.Model;
 
 /// <summary>The classification head: logits = W h + B, W is [outputs, inputs] row-major.</summary>
-public sealed class DenseLayer
+public sealed class DenseLayer : IHeadShape
 {
     public DenseLayer(int inputSize, int outputSize)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputSize);
-        InputSize = inputSize;
-        OutputSize = outputSize;
-        W = new float[outputSize * inputSize];
-        B = new float[outputSize];
+        (InputSize, OutputSize) = (inputSize, outputSize);
+        (W, B) = (new float[outputSize * inputSize], new float[outputSize]);
     }
 
     public int InputSize { get; }

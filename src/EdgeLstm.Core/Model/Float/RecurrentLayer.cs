@@ -7,7 +7,7 @@ namespace EdgeLstm.Core.Model;
 /// out: W is [gates*H, I] row-major, R is [gates*H, H], the bias halves Wb and Rb are [gates*H],
 /// peepholes are [3*H] in the order i, o, f.
 /// </summary>
-public sealed class RecurrentLayer
+public sealed class RecurrentLayer : ILayerShape
 {
     public RecurrentLayer(CellKind kind, int inputSize, int hiddenSize)
     {

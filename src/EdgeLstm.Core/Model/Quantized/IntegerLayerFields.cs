@@ -1,5 +1,3 @@
-using EdgeLstm.Core.Numerics;
-
 namespace EdgeLstm.Core.Model;
 
 /// <summary>
@@ -10,15 +8,15 @@ namespace EdgeLstm.Core.Model;
 /// </summary>
 internal sealed class IntegerLayerFields
 {
-    public int[]? CandidateRecurrentBias { get; set; }
-    public short[]? Peepholes { get; set; }
-    public float[]? PeepholeScales { get; set; }
-    public Requantizer[]? PeepholeRequant { get; set; }
-    public int[]? Periods { get; set; }
-    public QuantizedMatrix? DepthW { get; set; }
-    public int[]? DepthBias { get; set; }
-    public short[]? DepthPeepholes { get; set; }
-    public float[]? DepthPeepholeScales { get; set; }
-    public Requantizer[]? DepthRequant { get; set; }
-    public int LowerCellFracBits { get; set; }
+    public int[]? CandidateRecurrentBias;
+    public short[]? Peepholes;
+    public float[]? PeepholeScales;
+    public Requantizer[]? PeepholeRequant;
+    public int[]? Periods;
+    public QuantizedMatrix? DepthW;
+    public int[]? DepthBias;
+    public short[]? DepthPeepholes;
+    public float[]? DepthPeepholeScales;
+    public Requantizer[]? DepthRequant;
+    public int LowerCellFracBits;
 }

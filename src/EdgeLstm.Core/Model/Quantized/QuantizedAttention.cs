@@ -1,6 +1,3 @@
-using EdgeLstm.Core.Model;
-using EdgeLstm.Core.Numerics;
-
 namespace EdgeLstm.Core.Model;
 
 /// <summary>
@@ -9,16 +6,13 @@ namespace EdgeLstm.Core.Model;
 /// engine's table gives Q15; V is one int8 row whose requantizer takes v · tanh(.) to a Q.12
 /// score. The softmax and the pooling have no parameters: their formats are fixed.
 /// </summary>
-public sealed class QuantizedAttention
+public sealed class QuantizedAttention : IAttentionShape
 {
     public QuantizedAttention(int steps, QuantizedMatrix w, int[] bias, QuantizedMatrix v)
     {
         if (bias.Length != w.Rows) throw new ArgumentException("one attention bias per row of W expected");
         if (v.Rows != 1 || v.Cols != w.Rows) throw new ArgumentException($"attention v is {v.Rows}x{v.Cols}, expected 1x{w.Rows}");
-        Steps = steps;
-        W = w;
-        Bias = bias;
-        V = v;
+        (Steps, W, Bias, V) = (steps, w, bias, v);
     }
 
     public int Steps { get; }

@@ -1,15 +1,12 @@
-using EdgeLstm.Core.Model;
-
 namespace EdgeLstm.Core.Model;
 
 /// <summary>The integer head: int8 weights per row, Q.12 int32 biases and logits.</summary>
-public sealed class QuantizedDense
+public sealed class QuantizedDense : IHeadShape
 {
     public QuantizedDense(QuantizedMatrix w, int[] bias)
     {
         if (bias.Length != w.Rows) throw new ArgumentException("one bias per output expected");
-        W = w;
-        Bias = bias;
+        (W, Bias) = (w, bias);
     }
 
     public QuantizedMatrix W { get; }

@@ -1,5 +1,3 @@
-using EdgeLstm.Core.Numerics;
-
 namespace EdgeLstm.Core.Model;
 
 /// <summary>
@@ -13,11 +11,7 @@ public sealed class QuantizedMatrix
     {
         if (values.Length != rows * cols) throw new ArgumentException($"matrix has {values.Length} values, expected {rows}x{cols}");
         if (scales.Length != rows || requant.Length != rows) throw new ArgumentException("one scale and one requantizer per row expected");
-        Rows = rows;
-        Cols = cols;
-        Values = values;
-        Scales = scales;
-        Requant = requant;
+        (Rows, Cols, Values, Scales, Requant) = (rows, cols, values, scales, requant);
     }
 
     public int Rows { get; }

@@ -1,6 +1,4 @@
 using EdgeLstm.Core.Cells;
-using EdgeLstm.Core.Model;
-using EdgeLstm.Core.Numerics;
 
 namespace EdgeLstm.Core.Model;
 
@@ -9,7 +7,7 @@ namespace EdgeLstm.Core.Model;
 /// int32 Q3.12 biases, int16 peepholes with one scale per gate, the cell state's power-of-two
 /// scale, and the clip threshold in Q3.12. Everything the per-step code needs is an integer.
 /// </summary>
-public sealed class QuantizedRecurrentLayer
+public sealed class QuantizedRecurrentLayer : ILayerShape
 {
     public required CellKind Kind { get; init; }
     public required int InputSize { get; init; }
